@@ -1,0 +1,73 @@
+"""The catalog: which files make up a corpus, and what each one is (title, language, kind)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from pathlib import Path
+
+from search.errors import ConfigError, SourceError
+from search.ingest.readers import READERS
+from search.types import Document
+
+CATALOG_NAME = "catalog.toml"
+KINDS = ("pdf_text", "magazine", "text")
+_FIELDS = {"id", "file", "title", "title_en", "lang", "publisher", "issue", "date", "kind"}
+_FIELDS |= {"description", "source_url"}
+
+
+def doc_id_for(path: Path) -> str:
+    """A stable, URL-safe id from a file name (plus a short hash of the full path)."""
+    stem = re.sub(r"[^A-Za-z0-9\u4e00-\u9fff]+", "-", path.stem).strip("-").lower()[:48] or "doc"
+    digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:6]
+    return f"{stem}-{digest}"
+
+
+def load_catalog(folder: Path) -> dict[str, Document]:
+    """Read ``folder/catalog.toml`` into Documents keyed by file name; unknown keys fail loudly."""
+    path = folder / CATALOG_NAME
+    if not path.exists():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
+    out: dict[str, Document] = {}
+    for entry in data.get("document", []):
+        unknown = set(entry) - _FIELDS
+        if unknown:
+            raise ConfigError(f"{path}: unknown catalog key(s) {sorted(unknown)}")
+        missing = {"id", "file", "title", "lang", "kind"} - set(entry)
+        if missing:
+            raise ConfigError(f"{path}: entry {entry.get('file', '?')} lacks {sorted(missing)}")
+        if entry["kind"] not in KINDS:
+            raise ConfigError(f"{path}: kind '{entry['kind']}' is not one of {KINDS}")
+        out[entry["file"]] = Document(
+            doc_id=entry["id"],
+            path=str(folder / entry["file"]),
+            title=entry["title"],
+            lang=entry["lang"],
+            kind=entry["kind"],
+            publisher=entry.get("publisher", ""),
+            issue=entry.get("issue", ""),
+            date=entry.get("date", ""),
+            source_url=entry.get("source_url"),
+        )
+    return out
+
+
+def discover(sources: list[Path]) -> list[tuple[Path, Document | None]]:
+    """Expand files and folders into (file, catalog entry or None), in a stable order."""
+    found: list[tuple[Path, Document | None]] = []
+    for src in sources:
+        if not src.exists():
+            raise SourceError(f"source path does not exist: {src}")
+        if src.is_file():
+            found.append((src, load_catalog(src.parent).get(src.name)))
+            continue
+        catalog = load_catalog(src)
+        for path in sorted(src.rglob("*")):
+            if path.is_file() and path.suffix.lower() in READERS and path.name != CATALOG_NAME:
+                found.append((path, catalog.get(str(path.relative_to(src)))))
+    return found

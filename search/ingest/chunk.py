@@ -1,0 +1,151 @@
+"""Paragraph-first chunking (pure): paragraphs of one article -> passages that get one vector.
+
+Sizes are counted in *units*: one CJK character or one Latin word each, so a Chinese and an
+English passage of the same size carry roughly the same amount of text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from search.ingest.align import Aligner
+from search.ingest.lang import detect_lang
+from search.types import Chunk, CleanDocument, Paragraph
+
+_UNIT = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[A-Za-z0-9][\w'’./:-]*")
+# A sentence ends after 。！？； (and any closing quote/bracket), or after . ! ? followed by space.
+_SENTENCE_END = re.compile(r"(?<=[。！？；])[”’」』）)]*|(?<=[.!?])[”’\"')\]]*\s+(?=\S)")
+
+
+@dataclass(frozen=True)
+class ChunkSizes:
+    """Target sizes in units (see module docstring)."""
+
+    max_units: int = 160  # split paragraphs longer than this at sentence ends
+    min_units: int = 50  # merge neighbouring paragraphs of one article while below this
+
+
+def units(text: str) -> int:
+    """Size of ``text``: CJK characters plus Latin words/numbers."""
+    return len(_UNIT.findall(text))
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split at Chinese (。！？；) and English (. ! ?) sentence ends; pieces keep their text."""
+    pieces, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        end = m.end()
+        if end > start and text[start:end].strip():
+            pieces.append(text[start:end].strip())
+        start = end
+    if text[start:].strip():
+        pieces.append(text[start:].strip())
+    return pieces
+
+
+def split_long(text: str, max_units: int) -> list[str]:
+    """Greedy packing of whole sentences into pieces of at most ``max_units`` (a longer sentence
+    stays whole)."""
+    if units(text) <= max_units:
+        return [text]
+    out: list[str] = []
+    cur: list[str] = []
+    size = 0
+    for sent in split_sentences(text):
+        n = units(sent)
+        if cur and size + n > max_units:
+            out.append(_join(cur))
+            cur, size = [], 0
+        cur.append(sent)
+        size += n
+    if cur:
+        out.append(_join(cur))
+    return out
+
+
+def _join(parts: list[str]) -> str:
+    text = ""
+    for p in parts:
+        if text and not (_is_cjk(text[-1]) and _is_cjk(p[0])):
+            text += " "
+        text += p
+    return text
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"
+
+
+@dataclass
+class _Piece:
+    text: str
+    para_no: int
+    para: Paragraph
+    start: int
+    end: int
+
+
+def _pieces(source: str, paragraphs: tuple[Paragraph, ...], sizes: ChunkSizes) -> Iterator[_Piece]:
+    for no, para in enumerate(paragraphs, start=1):
+        parts = split_long(para.text, sizes.max_units)
+        if len(parts) == 1:
+            yield _Piece(para.text, no, para, para.start, para.end)
+            continue
+        aligner = Aligner(source, para.start, para.end)
+        offset = 0
+        for part in parts:
+            idx = para.text.find(part, offset)
+            idx = offset if idx < 0 else idx
+            start, end = aligner.span(para.text, idx, idx + len(part))
+            offset = idx + len(part)
+            yield _Piece(part, no, para, start, end)
+
+
+def chunk_document(
+    doc_id: str, source: str, clean: CleanDocument, sizes: ChunkSizes = ChunkSizes()
+) -> list[Chunk]:
+    """Cut a cleaned document into chunks; never across articles, never mixing kinds."""
+    articles = {a.index: a for a in clean.articles}
+    groups: list[list[_Piece]] = []
+    for piece in _pieces(source, clean.paragraphs, sizes):
+        last = groups[-1] if groups else None
+        if (
+            last
+            and last[-1].para.article == piece.para.article
+            and last[-1].para.kind == piece.para.kind
+            and last[-1].para_no != piece.para_no  # pieces of one split paragraph stay apart
+            and (
+                sum(units(p.text) for p in last) < sizes.min_units
+                or units(piece.text) < sizes.min_units // 2
+            )
+            and sum(units(p.text) for p in last) + units(piece.text) <= sizes.max_units
+        ):
+            last.append(piece)
+        else:
+            groups.append([piece])
+    chunks = []
+    for ordinal, group in enumerate(groups):
+        first = group[0]
+        art = articles.get(first.para.article)
+        text = "\n".join(p.text for p in group)
+        chunks.append(
+            Chunk(
+                chunk_id=f"{doc_id}-{ordinal:04d}",
+                doc_id=doc_id,
+                ordinal=ordinal,
+                text=text,
+                lang=detect_lang(text),
+                heading=art.heading if art else "",
+                section=art.section if art else "",
+                para_start=first.para_no,
+                para_end=group[-1].para_no,
+                char_start=min(p.start for p in group),
+                char_end=max(p.end for p in group),
+                page=first.para.page,
+                kind=first.para.kind,
+                footnotes=art.footnotes if art else (),
+            )
+        )
+    return chunks

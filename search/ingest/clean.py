@@ -1,0 +1,23 @@
+"""Choose the cleaner for a document's kind (a dict registry of pure str -> CleanDocument)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from search.ingest.magazine import clean_magazine
+from search.ingest.pdf_text import clean_pdf_text
+from search.ingest.plain import clean_plain
+from search.types import CleanDocument, Document
+
+Cleaner = Callable[[str], CleanDocument]
+
+CLEANERS: dict[str, Cleaner] = {
+    "pdf_text": clean_pdf_text,
+    "magazine": clean_magazine,
+}
+
+
+def clean_source(text: str, doc: Document) -> CleanDocument:
+    """Clean ``text`` with the cleaner for ``doc.kind`` (plain paragraphs when none is named)."""
+    cleaner = CLEANERS.get(doc.kind)
+    return cleaner(text) if cleaner else clean_plain(text, doc.title)

@@ -1,0 +1,47 @@
+"""Language tagging for Chinese / English text: deterministic, a CJK-ratio fast path first."""
+
+from __future__ import annotations
+
+import re
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002a6df]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def cjk_ratio(text: str) -> float:
+    """Share of CJK ideographs among letters (a CJK char ~ one word, a Latin word ~ one unit)."""
+    cjk = len(_CJK.findall(text))
+    latin = len(_LATIN_WORD.findall(text))
+    total = cjk + latin
+    return cjk / total if total else 0.0
+
+
+def detect_lang(text: str, default: str = "en") -> str:
+    """Return ``zh`` or ``en`` for ``text``; mixed text gets its dominant language.
+
+    Each Chinese character is weighed against one English word, so a Chinese sentence
+    that quotes ``IEEE 802.3cz-2023`` stays Chinese and an English one that quotes 标准 stays
+    English. Text with neither script (digits, punctuation) falls back to langdetect with a
+    fixed seed and then to ``default``.
+    """
+    cjk = len(_CJK.findall(text))
+    latin = len(_LATIN_WORD.findall(text))
+    if cjk or latin:
+        return "zh" if cjk >= 1.5 * latin else "en"
+    return _langdetect(text, default)
+
+
+def _langdetect(text: str, default: str) -> str:
+    if not text.strip():
+        return default
+    try:
+        from langdetect import DetectorFactory, detect
+        from langdetect.lang_detect_exception import LangDetectException
+    except ImportError:  # pragma: no cover - langdetect is a declared dependency
+        return default
+    DetectorFactory.seed = 0
+    try:
+        code = detect(text)
+    except LangDetectException:
+        return default
+    return "zh" if code.startswith("zh") or code in {"ja", "ko"} else default

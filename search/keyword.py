@@ -1,0 +1,222 @@
+"""Keyword side: turn text into FTS5 terms (jieba for Chinese, stemmed English, whole identifiers)
+and query the SQLite FTS5 table with BM25.
+
+Identifiers such as ``GB/T 12350-2022`` or ``CEN/TC 473`` are also indexed as one compact term
+(``gbt123502022``) and as their stem without the year/part (``gbt12350``), so they match whether
+typed with or without spaces and hyphens, and ``GB 18613`` finds ``GB 18613-2020``.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from functools import lru_cache
+
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:['’][a-z]+)?|\d+(?:\.\d+)*")
+# An identifier: a Latin prefix (GB/T, CEN/TC, ISO/IEC, IEEE, CWA ...) then a number with
+# optional parts (.3cz, -5-1, :2023).
+IDENTIFIER = re.compile(
+    r"\b([A-Z][A-Za-z]{0,7}(?:/[A-Z]{1,5})*(?:\s?[A-Z]{1,3})?)\s?(\d[\d.]*[a-z]{0,3})"
+    r"((?:[-–:.]\d+[a-z]{0,3})*)"
+)
+
+STOP_EN = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "from",
+        "by",
+        "with",
+        "and",
+        "or",
+        "not",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "as",
+        "into",
+        "about",
+        "over",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "why",
+        "how",
+        "do",
+        "does",
+        "did",
+        "has",
+        "have",
+        "had",
+        "can",
+        "could",
+        "should",
+        "would",
+        "will",
+        "may",
+        "might",
+        "must",
+        "i",
+        "we",
+        "you",
+        "they",
+        "he",
+        "she",
+        "our",
+        "your",
+        "their",
+        "there",
+        "here",
+        "than",
+        "then",
+        "so",
+        "such",
+        "any",
+        "all",
+        "some",
+    ]
+)
+STOP_ZH = frozenset(
+    [
+        "的",
+        "了",
+        "和",
+        "与",
+        "及",
+        "是",
+        "在",
+        "对",
+        "等",
+        "也",
+        "并",
+        "或",
+        "中",
+        "为",
+        "将",
+        "有",
+        "被",
+        "把",
+        "以",
+        "之",
+        "其",
+        "于",
+        "哪些",
+        "什么",
+        "如何",
+        "怎么",
+        "哪个",
+        "吗",
+        "呢",
+    ]
+)
+
+
+def stem(word: str) -> str:
+    """A light English stemmer: plural and common verb endings only (standards -> standard)."""
+    w = word.lower()
+    if len(w) <= 3 or not w.isalpha():
+        return w
+    for suffix, repl in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", "e")):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            return w[: -len(suffix)] + repl
+    if w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
+    return w
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba
+
+
+def chinese_words(text: str) -> list[str]:
+    """jieba search-mode words of the CJK runs of ``text`` (so 待处理 also yields 处理)."""
+    jb = _jieba()
+    words: list[str] = []
+    for run in _CJK_RUN.findall(text):
+        words.extend(w for w in jb.cut_for_search(run) if w.strip())
+    return words
+
+
+def identifier_terms(text: str) -> list[str]:
+    """Compact forms of identifiers in ``text``: full (with year/part) and stem."""
+    out: list[str] = []
+    for m in IDENTIFIER.finditer(text):
+        prefix, number, tail = m.group(1), m.group(2), m.group(3)
+        if not (any(c.isupper() for c in prefix[1:]) or "/" in prefix or prefix.isupper()):
+            continue  # "Chapter 4" is not an identifier; "GB 18613" and "CEN/TC 473" are
+        base = re.sub(r"[^a-z0-9]", "", (prefix + number).lower())
+        out.append(base)
+        full = re.sub(r"[^a-z0-9]", "", (prefix + number + tail).lower())
+        if full != base:
+            out.append(full)
+    return out
+
+
+def terms(text: str, drop_stop: bool = True) -> list[str]:
+    """All keyword terms of ``text``, in order (used for documents and queries alike)."""
+    out = chinese_words(text)
+    if drop_stop:
+        out = [w for w in out if w not in STOP_ZH]
+    for w in _WORD.findall(text):
+        lw = w.lower()
+        if drop_stop and lw in STOP_EN:
+            continue
+        out.append(stem(lw))
+    out += identifier_terms(text)
+    return out
+
+
+def index_terms(text: str) -> str:
+    """The FTS5 column value for a chunk: its terms joined by spaces."""
+    return " ".join(terms(text, drop_stop=False))
+
+
+def match_expression(words: list[str]) -> str:
+    """An FTS5 MATCH expression OR-ing the quoted terms (user text never reaches FTS5 syntax)."""
+    quoted = ['"' + w.replace('"', '""') + '"' for w in dict.fromkeys(words) if w]
+    return " OR ".join(quoted)
+
+
+def keyword_search(
+    db: sqlite3.Connection, words: list[str], k: int, allowed: set[int] | None = None
+) -> list[tuple[int, float]]:
+    """BM25 search over the keywords table: ``[(row id, score)]``, best first (score > 0)."""
+    expr = match_expression(words)
+    if not expr:
+        return []
+    rows = db.execute(
+        "SELECT rowid, -bm25(keywords) FROM keywords WHERE keywords MATCH ? "
+        "ORDER BY bm25(keywords), rowid LIMIT ?",
+        (expr, k if allowed is None else k * 20),
+    ).fetchall()
+    hits = [(int(r), float(s)) for r, s in rows if allowed is None or r in allowed]
+    return hits[:k]

@@ -1,0 +1,258 @@
+"""The index on disk: FAISS vectors + SQLite metadata/keyword tables + a JSON manifest.
+
+Layout under the index root (``index/`` by default)::
+
+    index/current -> gen-20261122T031500-1a2b   (symlink, swapped atomically)
+    index/gen-.../manifest.json                  format version, encoder, counts, corpus hash
+    index/gen-.../vectors.faiss                  IndexIDMap2 over inner product; id = chunk row id
+    index/gen-.../meta.sqlite                    documents, chunks, keyword index (FTS5)
+    index/.lock                                  held by a build for its whole run
+
+A build writes a new generation beside the old one and then repoints ``current``, so a crash or
+Ctrl-C mid-build leaves the previous index serving; readers open whatever ``current`` names.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import faiss
+import numpy as np
+
+from search.errors import BadIndexError
+from search.types import Chunk, Document, Footnote
+
+FORMAT_VERSION = 1
+CURRENT = "current"
+KEEP_GENERATIONS = 2
+
+SCHEMA = """
+CREATE TABLE documents (
+    doc_id TEXT PRIMARY KEY, path TEXT, title TEXT, lang TEXT, kind TEXT, publisher TEXT,
+    issue TEXT, date TEXT, source_url TEXT, content_hash TEXT, n_chunks INTEGER
+);
+CREATE TABLE chunks (
+    id INTEGER PRIMARY KEY, chunk_id TEXT UNIQUE NOT NULL, doc_id TEXT NOT NULL, ordinal INTEGER,
+    text TEXT NOT NULL, lang TEXT, heading TEXT, section TEXT, para_start INTEGER,
+    para_end INTEGER, char_start INTEGER, char_end INTEGER, page INTEGER, kind TEXT,
+    footnotes TEXT
+);
+CREATE INDEX chunks_doc ON chunks (doc_id, ordinal);
+CREATE VIRTUAL TABLE keywords USING fts5 (terms, tokenize = 'unicode61 remove_diacritics 2');
+"""
+
+CHUNK_COLUMNS = [
+    "id",
+    "chunk_id",
+    "doc_id",
+    "ordinal",
+    "text",
+    "lang",
+    "heading",
+    "section",
+    "para_start",
+    "para_end",
+    "char_start",
+    "char_end",
+    "page",
+    "kind",
+    "footnotes",
+]
+
+
+def resolve(root: Path) -> Path:
+    """The generation directory an index root currently serves (or ``root`` itself if it is one)."""
+    if (root / "manifest.json").exists():
+        return root
+    link = root / CURRENT
+    if not link.exists():
+        raise BadIndexError(
+            f"no index at '{root}': build one with 'python build_index.py --out {root}'"
+        )
+    return link.resolve()
+
+
+@contextlib.contextmanager
+def build_lock(root: Path, wait: bool = True) -> Iterator[None]:
+    """Hold an exclusive lock on ``root`` so two builds never write one index at once."""
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".lock", "w") as fh:
+        flags = fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB)
+        try:
+            fcntl.flock(fh, flags)
+        except BlockingIOError as exc:
+            raise BadIndexError(
+                f"another build is writing '{root}'; try again when it ends"
+            ) from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def new_generation(root: Path) -> Path:
+    """A fresh, hidden temporary directory under ``root`` for a build to write into."""
+    root.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+    path = root / f".tmp-gen-{stamp}-{uuid.uuid4().hex[:6]}"
+    path.mkdir()
+    return path
+
+
+def publish(root: Path, tmp: Path) -> Path:
+    """Rename the finished ``tmp`` generation into place and repoint ``current`` atomically."""
+    final = root / tmp.name.removeprefix(".tmp-")
+    os.replace(tmp, final)
+    link_tmp = root / f".{CURRENT}-{uuid.uuid4().hex[:6]}"
+    os.symlink(final.name, link_tmp)
+    os.replace(link_tmp, root / CURRENT)
+    _prune(root, keep=final.name)
+    return final
+
+
+def _prune(root: Path, keep: str) -> None:
+    gens = sorted(p for p in root.glob("gen-*") if p.is_dir())
+    old = [p for p in gens if p.name != keep][: max(0, len(gens) - KEEP_GENERATIONS)]
+    for path in old:
+        shutil.rmtree(path, ignore_errors=True)
+    for path in root.glob(".tmp-gen-*"):
+        if time.time() - path.stat().st_mtime > 3600:  # left behind by a crashed build
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def write_generation(
+    path: Path,
+    documents: list[Document],
+    chunks: list[Chunk],
+    vectors: np.ndarray,
+    keyword_terms: list[str],
+    manifest: dict[str, Any],
+) -> None:
+    """Write one complete generation (vectors, metadata, manifest) into the directory ``path``."""
+    if len(chunks) != len(vectors) or len(chunks) != len(keyword_terms):
+        raise ValueError("chunks, vectors and keyword terms must line up")
+    db = sqlite3.connect(path / "meta.sqlite")
+    with db:
+        db.executescript(SCHEMA)
+        counts = {d.doc_id: 0 for d in documents}
+        for c in chunks:
+            counts[c.doc_id] = counts.get(c.doc_id, 0) + 1
+        db.executemany(
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (d.doc_id, d.path, d.title, d.lang, d.kind, d.publisher, d.issue, d.date)
+                + (d.source_url, d.content_hash, counts[d.doc_id])
+                for d in documents
+            ],
+        )
+        db.executemany(
+            f"INSERT INTO chunks VALUES ({','.join('?' * len(CHUNK_COLUMNS))})",
+            [(i, *_chunk_row(c)) for i, c in enumerate(chunks)],
+        )
+        db.executemany(
+            "INSERT INTO keywords (rowid, terms) VALUES (?, ?)", list(enumerate(keyword_terms))
+        )
+    db.close()
+    dim = int(manifest["dim"])
+    index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+    if len(chunks):
+        index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), np.arange(len(chunks)))
+    faiss.write_index(index, str(path / "vectors.faiss"))
+    (path / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2))
+
+
+def _chunk_row(c: Chunk) -> tuple:
+    notes = json.dumps([asdict(f) for f in c.footnotes], ensure_ascii=False)
+    return (
+        c.chunk_id, c.doc_id, c.ordinal, c.text, c.lang, c.heading, c.section, c.para_start,
+        c.para_end, c.char_start, c.char_end, c.page, c.kind, notes,
+    )  # fmt: skip
+
+
+def row_to_chunk(row: sqlite3.Row | tuple) -> Chunk:
+    r = dict(zip(CHUNK_COLUMNS, row, strict=True))
+    notes = tuple(Footnote(**f) for f in json.loads(r["footnotes"] or "[]"))
+    r.pop("id")
+    r["footnotes"] = notes
+    return Chunk(**r)
+
+
+class Store:
+    """A read-only, opened generation: the FAISS index, the SQLite metadata and the manifest."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self.manifest: dict[str, Any] = json.loads((path / "manifest.json").read_text())
+        except (OSError, ValueError) as exc:
+            raise BadIndexError(f"index at '{path}' has no readable manifest: {exc}") from exc
+        version = self.manifest.get("format_version")
+        if version != FORMAT_VERSION:
+            raise BadIndexError(
+                f"index at '{path}' has format version {version}, this program reads "
+                f"{FORMAT_VERSION}: rebuild it with 'python build_index.py'"
+            )
+        try:
+            self.vectors = faiss.read_index(str(path / "vectors.faiss"))
+        except RuntimeError as exc:
+            raise BadIndexError(f"index at '{path}': cannot read vectors.faiss") from exc
+        self._db_path = path / "meta.sqlite"
+        if not self._db_path.exists():
+            raise BadIndexError(f"index at '{path}': meta.sqlite is missing")
+        self._local = threading.local()
+
+    @classmethod
+    def open(cls, root: str | Path) -> Store:
+        return cls(resolve(Path(root)))
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "db", None)
+        if conn is None:
+            uri = f"file:{self._db_path}?mode=ro"
+            conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            self._local.db = conn
+        return conn
+
+    def chunks(self, ids: list[int]) -> dict[int, Chunk]:
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(f"SELECT * FROM chunks WHERE id IN ({marks})", ids).fetchall()
+        return {row[0]: row_to_chunk(row) for row in rows}
+
+    def chunk_by_id(self, chunk_id: str) -> tuple[int, Chunk] | None:
+        row = self.db.execute("SELECT * FROM chunks WHERE chunk_id = ?", (chunk_id,)).fetchone()
+        return (row[0], row_to_chunk(row)) if row else None
+
+    def document_chunks(self, doc_id: str) -> list[Chunk]:
+        rows = self.db.execute(
+            "SELECT * FROM chunks WHERE doc_id = ? ORDER BY ordinal", (doc_id,)
+        ).fetchall()
+        return [row_to_chunk(r) for r in rows]
+
+    def documents(self) -> list[dict[str, Any]]:
+        cur = self.db.execute("SELECT * FROM documents ORDER BY doc_id")
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+    def document(self, doc_id: str) -> dict[str, Any] | None:
+        return next((d for d in self.documents() if d["doc_id"] == doc_id), None)
+
+    def close(self) -> None:
+        conn = getattr(self._local, "db", None)
+        if conn is not None:
+            conn.close()
+            self._local.db = None
