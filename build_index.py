@@ -1,4 +1,7 @@
-"""Build the search index: ``python build_index.py [--source PATH ...] [--out DIR] [--encoder NAME]``."""
+"""Build the search index.
+
+``python build_index.py [--source PATH ...] [--out DIR] [--encoder NAME]``
+"""
 
 from __future__ import annotations
 
@@ -19,9 +22,7 @@ def main(argv: list[str] | None = None) -> int:
         metavar="PATH",
         help="a file or folder of .txt/.md (repeatable; default: seeds/)",
     )
-    p.add_argument(
-        "--out", type=Path, default=Path("index"), help="index directory (default index)"
-    )
+    p.add_argument("--out", type=Path, default=Path("index"), help="index folder (default index)")
     p.add_argument("--encoder", default="use-m3", help="use-m3 (default) or st:MODEL")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     args = p.parse_args(argv)

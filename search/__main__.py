@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import textwrap
@@ -43,10 +44,8 @@ def read_batch(path: str) -> list[str]:
     for line in raw.splitlines():
         line = line.strip()
         if line.startswith("{"):
-            try:
+            with contextlib.suppress(ValueError, AttributeError):
                 line = str(json.loads(line).get("q", ""))
-            except (ValueError, AttributeError):
-                pass
         queries.append(line)
     return queries
 

@@ -1,4 +1,4 @@
-"""Building an index: sources -> clean paragraphs -> chunks -> vectors + keywords -> a generation."""
+"""Building an index: sources -> clean paragraphs -> chunks -> vectors + keywords -> generation."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from search.store import FORMAT_VERSION, build_lock, new_generation, publish, wr
 from search.types import Chunk, Document
 
 BATCH = 64
+DEFAULT_SIZES = ChunkSizes()
 
 
 @dataclass
@@ -117,7 +118,7 @@ def build(
     sources: list[Path],
     out: Path,
     encoder: str | Embedder = "use-m3",
-    sizes: ChunkSizes = ChunkSizes(),
+    sizes: ChunkSizes = DEFAULT_SIZES,
     with_heading: bool = True,
     progress: Callable[[int, int], None] | None = None,
 ) -> BuildSummary:

@@ -157,6 +157,11 @@ def _jieba():
     return jieba
 
 
+def frequency(word: str) -> int:
+    """How common a Chinese word is (jieba's dictionary count; 0 when unknown)."""
+    return int(_jieba().dt.FREQ.get(word, 0))
+
+
 def chinese_words(text: str) -> list[str]:
     """jieba search-mode words of the CJK runs of ``text`` (so 待处理 also yields 处理)."""
     jb = _jieba()

@@ -34,6 +34,7 @@ class Aligner:
 
     def span(self, text: str, i: int, j: int) -> tuple[int, int]:
         """Source span ``(start, end)`` covering ``text[i:j]``."""
+        j = min(j, len(text))
         offs = self.offsets(text[:j])
         if not offs or i >= len(offs):
             return self.start, self.start

@@ -14,7 +14,7 @@ from search.ingest.align import Aligner
 from search.ingest.lang import detect_lang
 from search.types import Chunk, CleanDocument, Paragraph
 
-_UNIT = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[A-Za-z0-9][\w'’./:-]*")
+_UNIT = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[A-Za-z0-9](?:[A-Za-z0-9'’./:_-]*[A-Za-z0-9])?")
 # A sentence ends after 。！？； (and any closing quote/bracket), or after . ! ? followed by space.
 _SENTENCE_END = re.compile(r"(?<=[。！？；])[”’」』）)]*|(?<=[.!?])[”’\"')\]]*\s+(?=\S)")
 
@@ -32,50 +32,54 @@ def units(text: str) -> int:
     return len(_UNIT.findall(text))
 
 
-def split_sentences(text: str) -> list[str]:
-    """Split at Chinese (。！？；) and English (. ! ?) sentence ends; pieces keep their text."""
-    pieces, start = [], 0
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the sentences of ``text``: they end at Chinese 。！？； or English . ! ? + space."""
+    spans, start = [], 0
     for m in _SENTENCE_END.finditer(text):
-        end = m.end()
-        if end > start and text[start:end].strip():
-            pieces.append(text[start:end].strip())
-        start = end
+        if m.end() > start and text[start : m.end()].strip():
+            spans.append(_strip_span(text, start, m.end()))
+        start = m.end()
     if text[start:].strip():
-        pieces.append(text[start:].strip())
-    return pieces
+        spans.append(_strip_span(text, start, len(text)))
+    return spans
 
 
-def split_long(text: str, max_units: int) -> list[str]:
-    """Greedy packing of whole sentences into pieces of at most ``max_units`` (a longer sentence
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentences of ``text`` (see :func:`sentence_spans`)."""
+    return [text[a:b] for a, b in sentence_spans(text)]
+
+
+def split_spans(text: str, max_units: int) -> list[tuple[int, int]]:
+    """Greedy packing of whole sentences into spans of at most ``max_units`` (a longer sentence
     stays whole)."""
     if units(text) <= max_units:
-        return [text]
-    out: list[str] = []
-    cur: list[str] = []
+        return [(0, len(text))]
+    out: list[tuple[int, int]] = []
+    cur: tuple[int, int] | None = None
     size = 0
-    for sent in split_sentences(text):
-        n = units(sent)
+    for a, b in sentence_spans(text):
+        n = units(text[a:b])
         if cur and size + n > max_units:
-            out.append(_join(cur))
-            cur, size = [], 0
-        cur.append(sent)
+            out.append(cur)
+            cur, size = None, 0
+        cur = (cur[0], b) if cur else (a, b)
         size += n
     if cur:
-        out.append(_join(cur))
+        out.append(cur)
     return out
 
 
-def _join(parts: list[str]) -> str:
-    text = ""
-    for p in parts:
-        if text and not (_is_cjk(text[-1]) and _is_cjk(p[0])):
-            text += " "
-        text += p
-    return text
-
-
-def _is_cjk(ch: str) -> bool:
-    return "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"
+def split_long(text: str, max_units: int) -> list[str]:
+    """``text`` cut at sentence ends into pieces of at most ``max_units``."""
+    return [text[a:b] for a, b in split_spans(text, max_units)]
 
 
 @dataclass
@@ -89,24 +93,21 @@ class _Piece:
 
 def _pieces(source: str, paragraphs: tuple[Paragraph, ...], sizes: ChunkSizes) -> Iterator[_Piece]:
     for no, para in enumerate(paragraphs, start=1):
-        parts = split_long(para.text, sizes.max_units)
-        if len(parts) == 1:
+        spans = split_spans(para.text, sizes.max_units)
+        if len(spans) == 1:
             yield _Piece(para.text, no, para, para.start, para.end)
             continue
         aligner = Aligner(source, para.start, para.end)
-        offset = 0
-        for part in parts:
-            idx = para.text.find(part, offset)
-            idx = offset if idx < 0 else idx
-            start, end = aligner.span(para.text, idx, idx + len(part))
-            offset = idx + len(part)
-            yield _Piece(part, no, para, start, end)
+        for a, b in spans:
+            start, end = aligner.span(para.text, a, b)
+            yield _Piece(para.text[a:b], no, para, start, end)
 
 
 def chunk_document(
-    doc_id: str, source: str, clean: CleanDocument, sizes: ChunkSizes = ChunkSizes()
+    doc_id: str, source: str, clean: CleanDocument, sizes: ChunkSizes | None = None
 ) -> list[Chunk]:
     """Cut a cleaned document into chunks; never across articles, never mixing kinds."""
+    sizes = sizes or ChunkSizes()
     articles = {a.index: a for a in clean.articles}
     groups: list[list[_Piece]] = []
     for piece in _pieces(source, clean.paragraphs, sizes):

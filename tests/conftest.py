@@ -1,0 +1,74 @@
+"""Shared fixtures: a tiny bilingual corpus, a tiny index (deterministic test encoder) and the
+real seed index (bundled encoder), each built once per session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from search.build import build
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+
+ZH_TEXT = """# 碳捕集技术委员会
+
+欧洲标准化委员会新成立了碳捕集、运输、利用、封存和碳核算技术委员会（CEN/TC 474），
+将制订碳捕集、利用和储存标准。
+
+该委员会的秘书处设在德国标准化学会。
+
+# 宽带报告
+
+2022 年，全球每个固定宽带订阅用户的月平均使用流量为 257 GB。
+"""
+
+EN_TEXT = """# Circular economy committee
+
+CEN created the technical committee CEN/TC 473 on circular economy. It will write standards
+for the design of durable products.
+
+Short line.
+
+# National standard for packaging
+
+GB 23350-2021 restricts excessive packaging of foods and cosmetics. The standard has been
+implemented since August 15, 2023.
+
+<script>alert("x")</script> must show as text.
+"""
+
+
+@pytest.fixture(scope="session")
+def tiny_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("corpus")
+    (folder / "carbon.zh.md").write_text(ZH_TEXT, encoding="utf-8")
+    (folder / "packaging.en.md").write_text(EN_TEXT, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def tiny_index(tiny_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("tiny") / "index"
+    build([tiny_corpus], out, encoder="hashing:64")
+    return out
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed corpus indexed with the bundled default encoder (the real thing)."""
+    prebuilt = os.environ.get("SEARCH_TEST_SEED_INDEX")
+    if prebuilt:
+        return Path(prebuilt)
+    out = tmp_path_factory.mktemp("seed") / "index"
+    build([SEEDS], out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def seed_searcher(seed_index: Path):
+    from search.searcher import Searcher
+
+    return Searcher.open(seed_index)

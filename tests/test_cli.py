@@ -1,0 +1,131 @@
+"""The two commands users type: build_index.py and python -m search (bad input included)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=300, input=stdin
+    )
+
+
+def one_line_error(proc: subprocess.CompletedProcess, needle: str) -> None:
+    err = proc.stderr.strip()
+    assert "Traceback" not in err
+    assert needle in err, err
+    assert len(err.splitlines()) == 1, err
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--k", "0"], "--k must be at least 1"),
+        (["--k", "-3"], "--k must be at least 1"),
+        (["--k", "abc"], "--k must be a whole number"),
+        (["--lang", "fr"], "--lang must be zh, en or any"),
+        (["--method", "magic"], "method must be one of"),
+    ],
+)
+def test_search_cli_bad_flags(tiny_index: Path, args: list[str], needle: str) -> None:
+    proc = run("-m", "search", "--index", str(tiny_index), *args, "standards")
+    assert proc.returncode != 0
+    one_line_error(proc, needle)
+
+
+@pytest.mark.parametrize(
+    ("query", "needle"),
+    [("", "the query is empty"), ("   ", "the query is empty"), ("x" * 100_000, "the limit is")],
+)
+def test_search_cli_bad_queries(tiny_index: Path, query: str, needle: str) -> None:
+    proc = run("-m", "search", "--index", str(tiny_index), query)
+    assert proc.returncode == 1
+    one_line_error(proc, needle)
+
+
+def test_search_cli_large_k_is_clamped(tiny_index: Path) -> None:
+    proc = run("-m", "search", "--index", str(tiny_index), "--k", "10000", "--json", "standard")
+    assert proc.returncode == 0, proc.stderr
+    assert 0 < len(json.loads(proc.stdout)["results"]) <= 50
+
+
+def test_search_cli_missing_index(tmp_path: Path) -> None:
+    proc = run("-m", "search", "--index", str(tmp_path / "none"), "standards")
+    assert proc.returncode == 2
+    one_line_error(proc, "no index at")
+
+
+def test_search_cli_json_shape(tiny_index: Path) -> None:
+    proc = run("-m", "search", "--index", str(tiny_index), "--json", "--k", "3", "CEN/TC 474")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert {"query", "query_lang", "took_ms", "results"} <= set(data)
+    assert data["query"] == "CEN/TC 474" and data["query_lang"] == "en"
+    first = data["results"][0]
+    assert [r["rank"] for r in data["results"]] == list(range(1, len(data["results"]) + 1))
+    assert {"rank", "score", "text", "lang", "doc_id", "chunk_id", "citation"} <= set(first)
+    assert set(first["citation"]) >= {
+        "title", "section", "paragraph", "page", "source_url", "char_start", "char_end", "text"
+    }  # fmt: skip
+    assert "CEN/TC 474" in first["text"]
+
+
+def test_search_cli_text_output_has_citations(tiny_index: Path) -> None:
+    proc = run("-m", "search", "--index", str(tiny_index), "packaging")
+    assert proc.returncode == 0
+    assert "1. [en]" in proc.stdout and "—" in proc.stdout and "¶" in proc.stdout
+
+
+def test_search_cli_batch(tiny_index: Path, tmp_path: Path) -> None:
+    batch = tmp_path / "q.txt"
+    batch.write_text('circular economy\n{"q": "碳捕集"}\n\nGB 23350\n', encoding="utf-8")
+    proc = run("-m", "search", "--index", str(tiny_index), "--json", "--batch", str(batch))
+    assert proc.returncode == 0, proc.stderr
+    lines = [json.loads(x) for x in proc.stdout.splitlines()]
+    assert [x["query"] for x in lines] == ["circular economy", "碳捕集", "", "GB 23350"]
+    assert "error" in lines[2] and "results" in lines[3]
+
+
+def test_build_cli_missing_source(tmp_path: Path) -> None:
+    proc = run("build_index.py", "--source", str(tmp_path / "nope"), "--out", str(tmp_path / "i"))
+    assert proc.returncode == 2
+    one_line_error(proc, "source path does not exist")
+
+
+def test_build_cli_unknown_encoder(tiny_corpus: Path, tmp_path: Path) -> None:
+    proc = run("build_index.py", "--source", str(tiny_corpus), "--out", str(tmp_path / "i"),
+               "--encoder", "word2vec")  # fmt: skip
+    assert proc.returncode == 2
+    one_line_error(proc, "unknown encoder 'word2vec'")
+
+
+def test_build_cli_partial_build_reports_skips(tiny_corpus: Path, tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    for f in tiny_corpus.iterdir():
+        (src / f.name).write_bytes(f.read_bytes())
+    (src / "empty.txt").write_bytes(b"")
+    (src / "blob.txt").write_bytes(b"\x00\x01\x02binary\x00" * 100)
+    (src / "gbk.txt").write_bytes("国家标准化管理委员会发布新标准。".encode("gb18030"))
+    out = tmp_path / "index"
+    proc = run("build_index.py", "--source", str(src), "--out", str(out), "--encoder",
+               "hashing:64", "--quiet")  # fmt: skip
+    assert proc.returncode == 3, proc.stderr
+    assert "skipped empty.txt: the file is empty" in proc.stdout
+    assert "skipped blob.txt: looks like a binary file" in proc.stdout
+    assert "documents: 3" in proc.stdout
+    search = run("-m", "search", "--index", str(out), "--json", "国家标准化管理委员会")
+    assert "国家标准化管理委员会" in json.loads(search.stdout)["results"][0]["text"]
+
+
+def test_build_cli_failure_keeps_the_old_index(tiny_index: Path, tmp_path: Path) -> None:
+    before = sorted(p.name for p in tiny_index.iterdir())
+    proc = run("build_index.py", "--source", str(tmp_path / "nope"), "--out", str(tiny_index))
+    assert proc.returncode == 2
+    assert sorted(p.name for p in tiny_index.iterdir()) == before

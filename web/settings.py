@@ -1,0 +1,139 @@
+"""The web settings: one declared table (name, default, help); unknown settings fail loudly.
+
+Values come, lowest first, from the defaults, a TOML config file, ``SEARCH_<NAME>`` environment
+variables and finally explicit overrides (command-line flags, ``create_app(config=...)``).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from search.errors import ConfigError
+from search.searcher import MAX_K
+
+ENV_PREFIX = "SEARCH_"
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str | Path):
+        raise ValueError("expected text")
+    return str(value)
+
+
+def _int(lo: int, hi: int) -> Callable[[Any], int]:
+    def parse(value: Any) -> int:
+        try:
+            if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+                raise ValueError
+            n = int(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"expected a whole number from {lo} to {hi}") from None
+        if not lo <= n <= hi:
+            raise ValueError(f"must be from {lo} to {hi}")
+        return n
+
+    return parse
+
+
+def _number(value: Any) -> float:
+    try:
+        n = float(value)
+    except (TypeError, ValueError):
+        raise ValueError("expected a number") from None
+    if n < 0 or n != n:
+        raise ValueError("must not be negative")
+    return n
+
+
+def _list(value: Any) -> tuple[str, ...]:
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list | tuple):
+        raise ValueError("expected a list or comma-separated text")
+    return tuple(str(i).strip().rstrip("/") for i in items if str(i).strip())
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    parse: Callable[[Any], Any]
+
+    @property
+    def env(self) -> str:
+        return ENV_PREFIX + self.name.upper()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("index", "index", "index folder (built from seeds/ on first run if default)", _text),
+    Setting("host", "127.0.0.1", "address to listen on", _text),
+    Setting("port", 8000, "TCP port to listen on", _int(1, 65535)),
+    Setting("workers", 2, "gunicorn worker processes", _int(1, 64)),
+    Setting("threads", 4, "threads per worker (gthread)", _int(1, 64)),
+    Setting("cors_origins", (), "origins allowed to call /api/* from a browser ('*' = any)", _list),
+    Setting("max_query_chars", 512, "longest query accepted, in characters", _int(1, 2000)),
+    Setting("max_k", MAX_K, "most results one query may ask for", _int(1, MAX_K)),
+    Setting("api_keys", (), "if set, /api/* needs one of these in the X-API-Key header", _list),
+    Setting("rate_limit", 120.0, "requests per minute per client IP (0 = no limit)", _number),
+    Setting("rate_burst", 30, "requests a client may make at once before the limit", _int(1, 10**6)),
+    Setting("reload_interval", 1.0, "seconds between checks for a rebuilt index", _number),
+    Setting("max_body_bytes", 16 * 1024, "largest request body accepted", _int(0, 10**9)),
+    Setting("max_header_bytes", 16 * 1024, "largest total size of request headers", _int(1, 10**9)),
+    Setting("trusted_proxies", 0, "reverse proxies in front (for X-Forwarded-For)", _int(0, 10)),
+)
+BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def read_config_file(path: str | Path) -> dict[str, Any]:
+    """Read a TOML config file of ``name = value`` lines (top level or under ``[web]``)."""
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file '{path}': {exc.strerror}") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"config file '{path}' is not valid TOML: {exc}") from exc
+    web = data.pop("web", {})
+    return {**data, **web} if isinstance(web, dict) else data
+
+
+def from_env(environ: Mapping[str, str]) -> dict[str, str]:
+    """The ``SEARCH_<NAME>`` variables that name a setting (others are not ours to judge)."""
+    return {s.name: environ[s.env] for s in SETTINGS if s.env in environ}
+
+
+def load(
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+    config_file: str | Path | None = None,
+) -> dict[str, Any]:
+    """All settings, parsed and checked; any unknown name or bad value is a ``ConfigError``."""
+    environ = os.environ if environ is None else environ
+    overrides = dict(overrides or {})
+    config_file = overrides.pop("config", None) or config_file or environ.get("SEARCH_CONFIG")
+    layers = [
+        (f"config file '{config_file}'", read_config_file(config_file) if config_file else {}),
+        ("environment", from_env(environ)),
+        ("settings", {k: v for k, v in overrides.items() if v is not None}),
+    ]
+    values = {s.name: s.default for s in SETTINGS}
+    for where, layer in layers:
+        for name, raw in layer.items():
+            setting = BY_NAME.get(name)
+            if setting is None:
+                known = ", ".join(BY_NAME)
+                raise ConfigError(f"unknown setting '{name}' in {where}; known: {known}")
+            try:
+                values[name] = setting.parse(raw)
+            except (TypeError, ValueError) as exc:
+                raise ConfigError(f"setting '{name}' = {raw!r} ({where}): {exc}") from None
+    return values
+
+
+def describe() -> str:
+    """One line per setting, for ``--help``."""
+    return "\n".join(f"  {s.name} ({s.env}, default {s.default!r}): {s.help}" for s in SETTINGS)
