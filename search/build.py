@@ -15,11 +15,11 @@ import numpy as np
 from search.catalog import discover, doc_id_for
 from search.embed import Embedder, get_embedder
 from search.errors import SearchError, SourceError
-from search.ingest.chunk import ChunkSizes, chunk_document
+from search.ingest.chunk import ChunkSizes, chunk_document, sentence_windows
 from search.ingest.clean import clean_source
 from search.ingest.lang import detect_lang
 from search.ingest.readers import read_source
-from search.keyword import index_terms
+from search.keyword import keyword_columns
 from search.store import FORMAT_VERSION, build_lock, new_generation, publish, write_generation
 from search.types import Chunk, Document
 
@@ -130,8 +130,11 @@ def build(
     if not chunks:
         raise SearchError("nothing to index: no readable text in the sources")
     with build_lock(out):
-        vectors = encode_all(embedder, [encoder_text(c, with_heading) for c in chunks], progress)
-        terms = [index_terms(f"{c.heading}\n{c.text}") for c in chunks]
+        texts = [encoder_text(c, with_heading) for c in chunks]
+        windows, owners = sentence_windows([c.text for c in chunks])
+        both = encode_all(embedder, texts + windows, progress)
+        vectors, window_vectors = both[: len(texts)], both[len(texts) :]
+        terms = [keyword_columns(c.text, c.heading) for c in chunks]
         summary.documents = len(documents)
         summary.chunks_by_lang = Counter(c.lang for c in chunks)
         corpus = hashlib.sha256("".join(sorted(d.content_hash for d in documents)).encode())
@@ -147,10 +150,13 @@ def build(
             "chunking": {"max_units": sizes.max_units, "min_units": sizes.min_units},
             "encoder_input": "heading+text" if with_heading else "text",
             "vector_index": "flat-ip",
+            "windows": len(windows),
         }
         tmp = new_generation(out)
         try:
-            write_generation(tmp, documents, chunks, vectors, terms, manifest)
+            write_generation(
+                tmp, documents, chunks, vectors, (window_vectors, np.array(owners)), terms, manifest
+            )
             summary.path = publish(out, tmp)
         except BaseException:
             import shutil

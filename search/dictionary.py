@@ -88,9 +88,7 @@ class BilingualDictionary:
         with open(path, encoding="utf-8") as fh:
             return cls(fh)
 
-    def to_chinese(
-        self, text: str, known: Callable[[str], bool], per_phrase: int = 2
-    ) -> list[str]:
+    def to_chinese(self, text: str, known: Callable[[str], bool], per_phrase: int = 2) -> list[str]:
         """Chinese terms for the English words/phrases of ``text`` (longest phrases first)."""
         words = [stem(w) for w in _WORDS.findall(text.lower()) if w not in STOP_EN]
         out: list[str] = []

@@ -186,7 +186,7 @@ def identifier_terms(text: str) -> list[str]:
     return out
 
 
-def terms(text: str, drop_stop: bool = True) -> list[str]:
+def terms(text: str, drop_stop: bool = True, with_ids: bool = True) -> list[str]:
     """All keyword terms of ``text``, in order (used for documents and queries alike)."""
     out = chinese_words(text)
     if drop_stop:
@@ -196,32 +196,53 @@ def terms(text: str, drop_stop: bool = True) -> list[str]:
         if drop_stop and lw in STOP_EN:
             continue
         out.append(stem(lw))
-    out += identifier_terms(text)
+    if with_ids:
+        out += identifier_terms(text)
     return out
 
 
-def index_terms(text: str) -> str:
-    """The FTS5 column value for a chunk: its terms joined by spaces."""
-    return " ".join(terms(text, drop_stop=False))
+def keyword_columns(text: str, heading: str) -> tuple[str, str, str]:
+    """The FTS5 columns for a chunk: body terms, heading terms, compact identifiers."""
+    ids = identifier_terms(f"{heading}\n{text}")
+    return (
+        " ".join(terms(text, drop_stop=False, with_ids=False)),
+        " ".join(terms(heading, drop_stop=False, with_ids=False)),
+        " ".join(ids),
+    )
 
 
-def match_expression(words: list[str]) -> str:
-    """An FTS5 MATCH expression OR-ing the quoted terms (user text never reaches FTS5 syntax)."""
-    quoted = ['"' + w.replace('"', '""') + '"' for w in dict.fromkeys(words) if w]
-    return " OR ".join(quoted)
+def quote(words: list[str]) -> str:
+    """An FTS5 expression OR-ing the quoted words (user text never reaches FTS5 syntax)."""
+    return " OR ".join('"' + w.replace('"', '""') + '"' for w in dict.fromkeys(words) if w)
 
 
-def keyword_search(
-    db: sqlite3.Connection, words: list[str], k: int, allowed: set[int] | None = None
+# bm25 column weights: body, heading (shared by every chunk of an article), identifiers.
+WEIGHTS = (1.0, 0.3, 2.0)
+
+
+def bm25_search(
+    db: sqlite3.Connection,
+    words: list[str],
+    k: int,
+    column: str | None = None,
+    allowed: set[int] | None = None,
 ) -> list[tuple[int, float]]:
     """BM25 search over the keywords table: ``[(row id, score)]``, best first (score > 0)."""
-    expr = match_expression(words)
+    expr = quote(words)
     if not expr:
         return []
+    if column:
+        expr = f"{column} : ({expr})"
+    rank = "bm25(keywords, {}, {}, {})".format(*WEIGHTS)
     rows = db.execute(
-        "SELECT rowid, -bm25(keywords) FROM keywords WHERE keywords MATCH ? "
-        "ORDER BY bm25(keywords), rowid LIMIT ?",
+        f"SELECT rowid, -{rank} AS score FROM keywords WHERE keywords MATCH ? "
+        f"ORDER BY {rank}, rowid LIMIT ?",
         (expr, k if allowed is None else k * 20),
     ).fetchall()
     hits = [(int(r), float(s)) for r, s in rows if allowed is None or r in allowed]
     return hits[:k]
+
+
+def vocabulary(db: sqlite3.Connection) -> frozenset[str]:
+    """Every term the keyword index holds (to keep dictionary expansions to known words)."""
+    return frozenset(t for (t,) in db.execute("SELECT term FROM keyword_vocab"))

@@ -39,3 +39,43 @@ def merge_by_score(pools: Sequence[Ranked]) -> Ranked:
             if rid not in best or score > best[rid]:
                 best[rid] = score
     return sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def dense_scores(
+    chunk_cos: dict[int, float], windows: list[tuple[int, float]], chunk_weight: float
+) -> Ranked:
+    """Score each chunk by ``chunk_weight`` x its own cosine + the rest x its best window's.
+
+    ``windows`` are (chunk id, cosine) hits of sentence windows; a chunk none of whose windows
+    was retrieved gets the lowest retrieved window score.
+    """
+    best: dict[int, float] = {}
+    for owner, score in windows:
+        if score > best.get(owner, -2.0):
+            best[owner] = score
+    floor = min(best.values()) if best else 0.0
+    scored = {
+        cid: chunk_weight * cos + (1 - chunk_weight) * best.get(cid, floor)
+        for cid, cos in chunk_cos.items()
+    }
+    return sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def combine(
+    dense: dict[int, float], lexical: Sequence[tuple[Ranked, float, np.ndarray | None]]
+) -> Ranked:
+    """Add weighted, max-normalized keyword scores to the dense scores.
+
+    Each lexical entry is (ranked list, weight, mask over chunk ids or None); a hit whose mask
+    entry is False adds nothing. Ties break on the chunk id.
+    """
+    scores = dict(dense)
+    for ranked, weight, mask in lexical:
+        if not ranked:
+            continue
+        top = max(s for _, s in ranked) or 1.0
+        for rid, s in ranked:
+            if mask is not None and not mask[rid]:
+                continue
+            scores[rid] = scores.get(rid, 0.0) + weight * s / top
+    return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))

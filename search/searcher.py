@@ -10,11 +10,12 @@ from typing import Any
 import numpy as np
 
 from search.citation import citation_for
+from search.dictionary import default_dictionary
 from search.embed import Embedder, get_embedder
 from search.errors import BadIndexError, QueryError
 from search.ingest.lang import detect_lang
-from search.keyword import keyword_search, terms
-from search.retrieve import rrf
+from search.keyword import bm25_search, chinese_words, identifier_terms, terms, vocabulary
+from search.retrieve import Ranked, combine, dense_scores
 from search.store import Store
 from search.types import Chunk
 
@@ -22,6 +23,37 @@ MAX_QUERY_CHARS = 2000
 MAX_K = 50
 LANGS = ("zh", "en")
 METHODS = ("dense", "keyword", "hybrid")
+# Dense score = this share of the chunk vector's cosine + the rest from its best sentence window.
+DENSE_CHUNK_WEIGHT = 0.6
+# Weight of each keyword list's max-normalized BM25 added to the dense cosine, and which
+# passages it may lift: the query's own words count for passages in the query's language,
+# dictionary translations for passages in the other language, identifiers for all.
+LEXICAL = {"keyword": (0.05, "same"), "translated": (0.15, "other"), "identifier": (0.5, "all")}
+
+
+def fuse(lists: dict[str, Ranked], langs: np.ndarray, query_lang: str) -> Ranked:
+    """Combine the candidate lists of one query into one ranking."""
+    if "dense" not in lists:  # keyword-only ablation: the lists in order of trust
+        return combine(
+            {},
+            [
+                (lists[n], 1.0 / (i + 1), None)
+                for i, n in enumerate(("identifier", "keyword", "translated"))
+                if n in lists
+            ],
+        )
+    lexical = []
+    for name, (weight, scope) in LEXICAL.items():
+        if name not in lists:
+            continue
+        if scope == "same":
+            allow = langs == query_lang
+        elif scope == "other":
+            allow = langs != query_lang
+        else:
+            allow = None
+        lexical.append((lists[name], weight, allow))
+    return combine(dict(lists["dense"]), lexical)
 
 
 @dataclass
@@ -89,6 +121,8 @@ class Searcher:
         self.store = store
         self.embedder = embedder
         self.langs = self._chunk_langs()
+        self.vocab = vocabulary(store.db)
+        self.dictionary = default_dictionary()
 
     @classmethod
     def open(cls, path: str | Path = "index", encoder: str | Embedder | None = None) -> Searcher:
@@ -105,22 +139,58 @@ class Searcher:
             out[rid] = lang
         return out
 
-    def dense(self, qvec: np.ndarray, n: int, lang: str | None) -> list[tuple[int, float]]:
-        total = self.store.vectors.ntotal
+    def dense(self, qvec: np.ndarray, n: int, lang: str | None) -> Ranked:
+        """Chunk vectors and sentence-window vectors, combined per chunk (see retrieve)."""
+        store = self.store
+        total = store.vectors.ntotal
         if total == 0:
             return []
-        want = min(total, n if lang is None else n * 4)
-        scores, ids = self.store.vectors.search(qvec, want)
-        hits = [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+        pool = min(total, max(n, 100) * (1 if lang is None else 3))
+        c_scores, c_ids = store.vectors.search(qvec, pool)
+        w_total = store.windows.ntotal
+        w_scores, w_ids = store.windows.search(qvec, min(w_total, pool * 3))
+        keep = w_ids[0] >= 0
+        windows = list(
+            zip(
+                store.window_owners[w_ids[0][keep]].tolist(),
+                w_scores[0][keep].tolist(),
+                strict=True,
+            )
+        )
+        candidates = {int(i) for i in c_ids[0] if i >= 0} | {o for o, _ in windows}
         if lang is not None:
-            hits = [(i, s) for i, s in hits if self.langs[i] == lang]
-        return hits[:n]
+            candidates = {i for i in candidates if self.langs[i] == lang}
+        ids = sorted(candidates)
+        vecs = np.stack([store.vectors.reconstruct(i) for i in ids]) if ids else qvec[:0]
+        exact = dict(zip(ids, (vecs @ qvec[0]).tolist(), strict=True))
+        return dense_scores(exact, windows, DENSE_CHUNK_WEIGHT)[:n]
 
-    def keyword(self, q: str, n: int, lang: str | None) -> list[tuple[int, float]]:
-        allowed = None
-        if lang is not None:
-            allowed = set(np.flatnonzero(self.langs == lang).tolist())
-        return keyword_search(self.store.db, terms(q), n, allowed)
+    def _allowed(self, lang: str | None) -> set[int] | None:
+        return None if lang is None else set(np.flatnonzero(self.langs == lang).tolist())
+
+    def expansions(self, q: str) -> list[str]:
+        """Other-language keyword terms for ``q`` through the bilingual dictionary."""
+        if self.dictionary is None:
+            return []
+        known = self.vocab.__contains__
+        zh = chinese_words(q)
+        if zh:
+            return self.dictionary.to_english(zh, known)
+        return self.dictionary.to_chinese(q, known)
+
+    def candidates(self, q: str, n: int, lang: str | None, method: str) -> dict[str, Ranked]:
+        """The candidate lists fusion combines: dense, keyword, translated keyword, identifiers."""
+        lists: dict[str, Ranked] = {}
+        allowed = self._allowed(lang)
+        if method in ("keyword", "hybrid"):
+            db = self.store.db
+            lists["keyword"] = bm25_search(db, terms(q, with_ids=False), n, allowed=allowed)
+            lists["identifier"] = bm25_search(db, identifier_terms(q), n, "ids", allowed)
+            lists["heading"] = bm25_search(db, terms(q, with_ids=False), n, "heading", allowed)
+            lists["translated"] = bm25_search(db, self.expansions(q), n, allowed=allowed)
+        if method in ("dense", "hybrid"):
+            lists["dense"] = self.dense(self.embedder.encode_query([q]), n, lang)
+        return lists
 
     def search(
         self, q: str, k: int = 10, lang: str | None = None, method: str = "hybrid"
@@ -131,17 +201,8 @@ class Searcher:
         lang = check_lang(lang)
         if method not in METHODS:
             raise QueryError(f"method must be one of {', '.join(METHODS)} (got {method!r})")
-        pool = max(50, k * 5)
-        ranked: list[tuple[int, float]]
-        if method == "keyword":
-            ranked = self.keyword(q, pool, lang)
-        else:
-            qvec = self.embedder.encode_query([q])
-            dense = self.dense(qvec, pool, lang)
-            if method == "dense":
-                ranked = dense
-            else:
-                ranked = rrf([(dense, 1.0), (self.keyword(q, pool, lang), 1.0)])
+        lists = self.candidates(q, max(50, k * 5), lang, method)
+        ranked = fuse(lists, self.langs, detect_lang(q))
         top = ranked[:k]
         chunks = self.store.chunks([rid for rid, _ in top])
         results = [

@@ -5,6 +5,8 @@ Layout under the index root (``index/`` by default)::
     index/current -> gen-20261122T031500-1a2b   (symlink, swapped atomically)
     index/gen-.../manifest.json                  format version, encoder, counts, corpus hash
     index/gen-.../vectors.faiss                  IndexIDMap2 over inner product; id = chunk row id
+    index/gen-.../windows.faiss                  one vector per two-sentence window of a chunk
+    index/gen-.../window_owners.npy              window number -> chunk row id
     index/gen-.../meta.sqlite                    documents, chunks, keyword index (FTS5)
     index/.lock                                  held by a build for its whole run
 
@@ -50,7 +52,10 @@ CREATE TABLE chunks (
     footnotes TEXT
 );
 CREATE INDEX chunks_doc ON chunks (doc_id, ordinal);
-CREATE VIRTUAL TABLE keywords USING fts5 (terms, tokenize = 'unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE keywords USING fts5 (
+    body, heading, ids, tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE VIRTUAL TABLE keyword_vocab USING fts5vocab (keywords, 'row');
 """
 
 CHUNK_COLUMNS = [
@@ -137,7 +142,8 @@ def write_generation(
     documents: list[Document],
     chunks: list[Chunk],
     vectors: np.ndarray,
-    keyword_terms: list[str],
+    windows: tuple[np.ndarray, np.ndarray],
+    keyword_terms: list[tuple[str, str, str]],
     manifest: dict[str, Any],
 ) -> None:
     """Write one complete generation (vectors, metadata, manifest) into the directory ``path``."""
@@ -162,7 +168,8 @@ def write_generation(
             [(i, *_chunk_row(c)) for i, c in enumerate(chunks)],
         )
         db.executemany(
-            "INSERT INTO keywords (rowid, terms) VALUES (?, ?)", list(enumerate(keyword_terms))
+            "INSERT INTO keywords (rowid, body, heading, ids) VALUES (?, ?, ?, ?)",
+            [(i, *cols) for i, cols in enumerate(keyword_terms)],
         )
     db.close()
     dim = int(manifest["dim"])
@@ -170,6 +177,12 @@ def write_generation(
     if len(chunks):
         index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), np.arange(len(chunks)))
     faiss.write_index(index, str(path / "vectors.faiss"))
+    window_vectors, owners = windows
+    windex = faiss.IndexFlatIP(dim)
+    if len(window_vectors):
+        windex.add(np.ascontiguousarray(window_vectors, dtype=np.float32))
+    faiss.write_index(windex, str(path / "windows.faiss"))
+    np.save(path / "window_owners.npy", np.asarray(owners, dtype=np.int64))
     (path / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2))
 
 
@@ -206,8 +219,10 @@ class Store:
             )
         try:
             self.vectors = faiss.read_index(str(path / "vectors.faiss"))
-        except RuntimeError as exc:
-            raise BadIndexError(f"index at '{path}': cannot read vectors.faiss") from exc
+            self.windows = faiss.read_index(str(path / "windows.faiss"))
+            self.window_owners = np.load(path / "window_owners.npy")
+        except (RuntimeError, OSError, ValueError) as exc:
+            raise BadIndexError(f"index at '{path}': cannot read its vector files ({exc})") from exc
         self._db_path = path / "meta.sqlite"
         if not self._db_path.exists():
             raise BadIndexError(f"index at '{path}': meta.sqlite is missing")

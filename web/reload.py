@@ -1,4 +1,4 @@
-"""The searcher holder: one opened index per process, swapped when a rebuild repoints ``current``."""
+"""The searcher holder: one opened index per process, swapped when a rebuild repoints it."""
 
 from __future__ import annotations
 

@@ -80,7 +80,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_k", MAX_K, "most results one query may ask for", _int(1, MAX_K)),
     Setting("api_keys", (), "if set, /api/* needs one of these in the X-API-Key header", _list),
     Setting("rate_limit", 120.0, "requests per minute per client IP (0 = no limit)", _number),
-    Setting("rate_burst", 30, "requests a client may make at once before the limit", _int(1, 10**6)),
+    Setting("rate_burst", 30, "requests a client may make at once", _int(1, 10**6)),
     Setting("reload_interval", 1.0, "seconds between checks for a rebuilt index", _number),
     Setting("max_body_bytes", 16 * 1024, "largest request body accepted", _int(0, 10**9)),
     Setting("max_header_bytes", 16 * 1024, "largest total size of request headers", _int(1, 10**9)),

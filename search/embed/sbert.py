@@ -35,9 +35,7 @@ class SentenceTransformerEncoder:
                 f"cannot load sentence-transformers model '{model}': {str(exc).splitlines()[0]}"
             ) from exc
         self.name = f"st:{model}"
-        get_dim = getattr(self._model, "get_embedding_dimension", None) or getattr(
-            self._model, "get_sentence_embedding_dimension"
-        )
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         dim = get_dim()
         self.dim = int(dim) if dim else int(self._encode(["x"], None).shape[1])
 

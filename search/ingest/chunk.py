@@ -150,3 +150,19 @@ def chunk_document(
             )
         )
     return chunks
+
+
+def sentence_windows(texts: list[str], size: int = 2) -> tuple[list[str], list[int]]:
+    """Overlapping windows of ``size`` sentences for each text, and the text each belongs to.
+
+    A short passage (one window) still gets its window, so every chunk has at least one.
+    """
+    windows: list[str] = []
+    owners: list[int] = []
+    for i, text in enumerate(texts):
+        spans = sentence_spans(text) or [(0, len(text))]
+        for j in range(max(1, len(spans) - size + 1)):
+            a, b = spans[j][0], spans[min(j + size, len(spans)) - 1][1]
+            windows.append(text[a:b])
+            owners.append(i)
+    return windows, owners

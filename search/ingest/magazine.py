@@ -46,7 +46,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from search.ingest.magazine_blocks import Block, classify, cjk_split, split_blocks
+from search.ingest.magazine_blocks import Block, cjk_split, classify, split_blocks
 from search.ingest.magazine_text import (
     banner_text,
     clean_inline,
@@ -129,6 +129,7 @@ def _title_en_blocks(blocks: list[Block], kinds: list[str], j: int) -> tuple[int
         earlier = blocks[k].text
         standalone = (
             not any(ch in earlier for ch in ",:;")
+            and not earlier.lower().startswith("about ")
             and len(earlier) <= 150
             and (k == 0 or kinds[k - 1] != "heading")
         )
@@ -363,10 +364,8 @@ class _Parser:
         if self.mode in ("between", "inter"):
             about = kind == "heading" and text.lower().startswith("about ")
             keeps = ("prose", "byline", "refhead", "refs", "table", "caption")
-            if self.mode == "between":
-                back = about or kind in keeps
-            else:
-                back = about or kind == "prose"
+            allowed = keeps if self.mode == "between" else ("prose",)
+            back = about or kind in allowed
             if self.last_real is None or not back:
                 self.handle_inter(i)
                 return

@@ -20,7 +20,7 @@ numbers, pages count 1, 2, ... from the top; with no page evidence at all, None.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from search.ingest.pdf_text_join import display_width, ends_sentence, join_wrapped, url_tail
 from search.ingest.pdf_text_lines import (
@@ -47,6 +47,7 @@ KNOWN_BANNERS = frozenset(
     {"本期概要", "本期要目", "目录", "编者按", "Contents", "CONTENTS", "In This Issue"}
 )
 _CAPTION = re.compile(r"(?:图|表)\s*\d+(?:[.\-]\d+)*\s*[.:：、]?\s*\S|(?:Figure|Fig\.|Table)\s+\d+")
+_LATIN_SENTENCE = re.compile(r"[a-z\d][.!?;]\d{0,3}(?:\s|$)")
 _LIST_ITEM = re.compile(r"(?:[（(]\d{1,2}[）)]|\d{1,2}[）)]|[•·▪●◆■\-–]\s)")
 
 
@@ -86,6 +87,17 @@ class Layout:
     starts: frozenset[int]
     pages: dict[int, int | None]
     repeated: frozenset[str]
+    line_width: dict[int, int] = field(default_factory=dict)
+
+    def full_width(self, ln: Line) -> int:
+        """Width of a full line of body text around ``ln`` (its page block, else the document)."""
+        return self.line_width.get(ln.idx, self.width)
+
+
+def next_text(lines: list[Line], idx: int, count: int) -> str:
+    """The next ``count`` text lines after ``idx``, joined by spaces."""
+    found = [ln.text for ln in lines[idx + 1 : idx + 1 + 4 * count] if ln.kind == "text"]
+    return " ".join(found[:count])
 
 
 def split_stream(lines: list[Line], drop: frozenset[int], layout: Layout) -> Stream:
@@ -109,7 +121,8 @@ def split_stream(lines: list[Line], drop: frozenset[int], layout: Layout) -> Str
             if ln.idx in drop:
                 gap_other = True
                 continue
-        start = note_start(ln.text, notes[-1].number if notes else 0, in_block)
+        following = "" if in_block else next_text(lines, ln.idx, 2)
+        start = note_start(ln.text, notes[-1].number if notes else 0, in_block, following)
         if start:
             current = _Note(start.number, start.text, len(body), ln.trailing)
             notes.append(current)
@@ -120,12 +133,25 @@ def split_stream(lines: list[Line], drop: frozenset[int], layout: Layout) -> Str
             current.trailing = ln.trailing
             continue
         current, in_block = None, False
-        gap = (gap_space and not gap_other) or (
-            not layout.double and gap_blank and not gap_other
-        )
+        gap = (gap_space and not gap_other) or (not layout.double and gap_blank and not gap_other)
         body.append(BodyLine(ln, gap))
         gap_space = gap_blank = gap_other = False
     return Stream(tuple(body), tuple(notes))
+
+
+def block_widths(body: tuple[BodyLine, ...], starts: frozenset[int]) -> dict[int, int]:
+    """Full-line width per page block (blocks of at least 5 body lines), by line index."""
+    blocks: list[list[Line]] = []
+    for bl in body:
+        if not blocks or bl.line.idx in starts:
+            blocks.append([])
+        blocks[-1].append(bl.line)
+    widths: dict[int, int] = {}
+    for block in blocks:
+        if len(block) >= 5:
+            full = typical_width(block)
+            widths.update((ln.idx, full) for ln in block)
+    return widths
 
 
 def ends_paragraph(ln: Line, layout: Layout) -> bool:
@@ -135,18 +161,19 @@ def ends_paragraph(ln: Line, layout: Layout) -> bool:
     (measured, see ``uses_trailing_space``), a marked line ends the paragraph unless it ends
     in Latin text that is neither a sentence end nor a short line (Latin lines keep the
     space at word wraps). Otherwise: sentence-final punctuation on a line shorter than a
-    full line, or a short line without it (a heading).
+    full line, or a line clearly shorter than a full line without it (a heading).
     """
     if split_byline(ln.text)[1]:
         return True
+    full = layout.full_width(ln)
     if layout.char_wrap:
         if not ln.trailing:
             return False
         last = ln.text[-1]
-        return not last.isascii() or ends_sentence(ln.text) or ln.width < 0.6 * layout.width
+        return not last.isascii() or ends_sentence(ln.text) or ln.width < 0.6 * full
     if ends_sentence(ln.text):
-        return ln.width < 0.9 * layout.width
-    return ln.width < 0.6 * layout.width
+        return ln.width < 0.9 * full
+    return ln.width < 0.85 * full
 
 
 def group_lines(body: tuple[BodyLine, ...], layout: Layout) -> list[list[BodyLine]]:
@@ -164,6 +191,27 @@ def group_lines(body: tuple[BodyLine, ...], layout: Layout) -> list[list[BodyLin
     if current:
         groups.append(current)
     return groups
+
+
+def merge_wrapped_headings(groups: list[list[BodyLine]], layout: Layout) -> list[list[BodyLine]]:
+    """Without trailing-space evidence a wrapped heading's long first line ends a group on
+    its own; put it back together with the short next line when both look like a title."""
+    if layout.char_wrap:
+        return groups
+    merged: list[list[BodyLine]] = []
+    for group in groups:
+        if merged and len(merged[-1]) == 1 and len(group) == 1 and not group[0].gap:
+            prev = merged[-1][0].line
+            both = merged[-1] + group
+            if (
+                prev.width >= 0.7 * layout.full_width(prev)
+                and heading_shaped(prev.text, 1, layout)
+                and heading_shaped(group_text(both, layout)[0], 2, layout)
+            ):
+                merged[-1] = both
+                continue
+        merged.append(group)
+    return merged
 
 
 def group_text(group: list[BodyLine], layout: Layout) -> tuple[str, list[int]]:
@@ -185,34 +233,46 @@ def heading_shaped(text: str, n_lines: int, layout: Layout) -> bool:
         and not ends_sentence(text)
         and text[-1] not in "：:，,、"
         and not any(c in "。！？；，" for c in text)
+        and not _LATIN_SENTENCE.search(text)
         and url_tail(text) is None
         and "://" not in text
         and not text[0].islower()
+        and not _LIST_ITEM.match(text)
         and display_width(text) <= 2.5 * max(layout.width, 40)
         and not split_byline(text)[1]
     )
 
 
+def is_banner(groups: list[list[BodyLine]], texts: list[str], i: int, layout: Layout) -> bool:
+    """A column banner: a one-line group of banner shape (see ``is_band_text``) that opens a
+    page, the text or is repeated, and is followed by a graphic gap or a heading; or a known
+    banner word (an addition to the shape rule)."""
+    group, text = groups[i], texts[i]
+    if len(group) != 1:
+        return False
+    if text in KNOWN_BANNERS:
+        return True
+    first = group[0].line
+    placed = first.idx in layout.starts or first.idx == 0 or text in layout.repeated
+    has_next = i + 1 < len(groups)
+    followed = has_next and (
+        groups[i + 1][0].gap or heading_shaped(texts[i + 1], len(groups[i + 1]), layout)
+    )
+    return is_band_text(text) and placed and followed
+
+
 def classify(groups: list[list[BodyLine]], texts: list[str], layout: Layout) -> list[str]:
     """Label each group ``byline``, ``banner``, ``caption``, ``heading``, ``list`` or ``body``."""
     kinds: list[str] = []
-    for i, (group, text) in enumerate(zip(groups, texts, strict=True)):
-        nxt = texts[i + 1] if i + 1 < len(texts) else None
-        nxt_heading = nxt is not None and heading_shaped(nxt, len(groups[i + 1]), layout)
-        first = group[0].line
+    for i, text in enumerate(texts):
         rest, names = split_byline(text)
         if names and not rest:
             kinds.append("byline")
-        elif (
-            len(group) == 1
-            and is_band_text(text)
-            and (first.idx in layout.starts or first.idx == 0 or text in layout.repeated)
-            and (text in KNOWN_BANNERS or nxt_heading or (i + 1 < len(groups) and groups[i + 1][0].gap))
-        ) or (len(group) == 1 and text in KNOWN_BANNERS):
+        elif is_banner(groups, texts, i, layout):
             kinds.append("banner")
         elif _CAPTION.match(text) and display_width(text) <= layout.width * 1.5:
             kinds.append("caption")
-        elif heading_shaped(text, len(group), layout) and nxt is not None:
+        elif heading_shaped(text, len(groups[i]), layout) and i + 1 < len(texts):
             kinds.append("heading")
         else:
             kinds.append("list" if _LIST_ITEM.match(text) else "body")
@@ -271,7 +331,9 @@ class _Builder:
             self.new_article(self.pending_banner)
         return len(self.articles) - 1
 
-    def add(self, kind: str, text: str, group: list[BodyLine], lengths: list[int], layout: Layout):
+    def add(
+        self, kind: str, text: str, group: list[BodyLine], lengths: list[int], layout: Layout
+    ) -> None:
         """Apply one classified group."""
         if kind == "banner":
             self.section = self.pending_banner = text
@@ -288,7 +350,9 @@ class _Builder:
         for bl in group:
             self.positions.setdefault(bl.line.idx, (para, size, art))
 
-    def _add_paragraph(self, kind, text, group, lengths, layout) -> None:
+    def _add_paragraph(
+        self, kind: str, text: str, group: list[BodyLine], lengths: list[int], layout: Layout
+    ) -> None:
         """Append a paragraph, moving a trailing byline to its article."""
         art = self.ensure_article()
         start, end = group[0].line.start, group[-1].line.end
@@ -346,7 +410,7 @@ def measure(lines: list[Line]) -> tuple[Layout, frozenset[int]]:
     layout = Layout(
         double=double,
         char_wrap=uses_trailing_space(kept),
-        width=typical_width(kept),
+        width=typical_width(kept),  # refined on the body lines once footnotes are out
         starts=all_starts,
         pages=page_numbers(lines, set(all_starts), furniture.anchors),
         repeated=frozenset(t for t, n in counts.items() if n >= 2),
@@ -363,7 +427,12 @@ def clean_pdf_text(source: str) -> CleanDocument:
     lines = split_lines(source)
     layout, drop = measure(lines)
     stream = split_stream(lines, drop, layout)
-    groups = group_lines(stream.body, layout)
+    layout = replace(
+        layout,
+        width=typical_width([bl.line for bl in stream.body]),
+        line_width=block_widths(stream.body, layout.starts),
+    )
+    groups = merge_wrapped_headings(group_lines(stream.body, layout), layout)
     joined = [group_text(g, layout) for g in groups]
     kinds = classify(groups, [t for t, _ in joined], layout)
     builder = _Builder(source)

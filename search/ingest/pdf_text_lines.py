@@ -81,7 +81,7 @@ def split_lines(source: str) -> list[Line]:
 def is_double_spaced(lines: list[Line]) -> bool:
     """True when (nearly) every text line is followed by an empty line (a common PDF dump)."""
     texts = [ln for ln in lines if ln.kind == "text" and ln.idx + 1 < len(lines)]
-    if len(texts) < 4:
+    if len(texts) < 2:
         return False
     followed = sum(1 for ln in texts if lines[ln.idx + 1].kind == "blank")
     return followed >= 0.6 * len(texts)
@@ -91,15 +91,16 @@ def uses_trailing_space(lines: list[Line]) -> bool:
     """Does the extractor mark paragraph-final lines with trailing whitespace?
 
     Measured on lines ending in CJK text (Latin lines also keep the space at word wraps):
-    most lines ending in 。！？ carry it and most lines ending in an ideograph do not.
+    few lines ending in an ideograph carry it, and clearly more of those ending in 。！？
+    do (not all: a full line may end a sentence mid-paragraph).
     """
     final = [ln for ln in lines if ln.kind == "text" and ln.text[-1] in "。！？"]
     open_ = [ln for ln in lines if ln.kind == "text" and is_han(ln.text[-1])]
-    if len(final) + len(open_) < 6 or not final or not open_:
+    if not final or len(open_) < 2:
         return False
     final_rate = sum(ln.trailing for ln in final) / len(final)
     open_rate = sum(ln.trailing for ln in open_) / len(open_)
-    return final_rate >= 0.6 and open_rate <= 0.3
+    return open_rate <= 0.3 and final_rate >= open_rate + 0.3
 
 
 def typical_width(lines: list[Line]) -> int:
@@ -116,13 +117,15 @@ def page_starts(lines: list[Line], double: bool) -> set[int]:
     first line is indented (footnote entries also start blocks, but flush left).
     """
     starts: set[int] = set()
+    feed = False
     for ln in lines:
+        feed = feed or ln.form_feed
         if ln.kind != "text":
             continue
-        if ln.form_feed:
+        new_block = double and ln.idx > 0 and lines[ln.idx - 1].kind == "text"
+        if (feed and ln.idx > 0) or (new_block and ln.lead > 0):
             starts.add(ln.idx)
-        elif double and ln.idx > 0 and ln.lead > 0 and lines[ln.idx - 1].kind == "text":
-            starts.add(ln.idx)
+        feed = False
     return starts
 
 
@@ -142,7 +145,7 @@ def _short_furniture(ln: Line) -> bool:
 
 
 def _neighbour(lines: list[Line], idx: int, step: int) -> tuple[int | None, bool]:
-    """Next text line from ``idx`` in direction ``step``; also whether a ``space`` line was crossed."""
+    """Next text line from ``idx`` going ``step``; also whether a ``space`` line was crossed."""
     crossed = False
     i = idx + step
     while 0 <= i < len(lines):
@@ -240,7 +243,9 @@ def page_numbers(
     return result
 
 
-def _page_of_block(block: int, anchors: tuple[tuple[int, int], ...], have_starts: bool) -> int | None:
+def _page_of_block(
+    block: int, anchors: tuple[tuple[int, int], ...], have_starts: bool
+) -> int | None:
     """Printed page number of page block ``block`` (see :func:`page_numbers`)."""
     if not anchors:
         return block + 1 if have_starts else None

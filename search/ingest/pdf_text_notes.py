@@ -25,20 +25,27 @@ class NoteStart:
     text: str
 
 
-def note_start(text: str, last_number: int, in_block: bool) -> NoteStart | None:
+def note_start(
+    text: str, last_number: int, in_block: bool, following: str = ""
+) -> NoteStart | None:
     """Parse a footnote's first line (``12 CEN-CENELEC. … [EB/OL]. …``).
 
-    Numbers must run in sequence (the next number, or a small jump at the top of a block
-    below a separator rule); outside a block the line must also look like a citation.
+    Numbers must run in sequence (the next number, or a small jump below a separator rule;
+    any number for the first footnote there, as an excerpt may start mid-document);
+    outside a separated block the line must also be the next number and it (or the
+    ``following`` text, the next lines) must look like a citation.
     """
     m = _NOTE_START.fullmatch(text)
     if not m:
         return None
     number = int(m.group(1))
     if in_block:
-        ok = number == last_number + 1 or (last_number < number <= last_number + 3)
+        ok = number == last_number + 1 or (
+            last_number < number <= last_number + 3 if last_number else number > 0
+        )
     else:
-        ok = number == last_number + 1 and bool(_CITATION_CUE.search(text))
+        cue = _CITATION_CUE.search(text) or _CITATION_CUE.search(following)
+        ok = number == last_number + 1 and bool(cue)
     return NoteStart(number, m.group(2)) if ok else None
 
 

@@ -1,0 +1,148 @@
+"""Fixtures for the web tests: a tiny bilingual index (deterministic test encoder) built in a
+temp dir, an app around it, and the seed index built with the real encoder for browser tests.
+
+Test modules load this with ``pytest_plugins = ("tests.web_conftest",)``.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from search.build import build
+from search.searcher import Searcher
+from web import create_app
+
+ROOT = Path(__file__).resolve().parents[1]
+ENCODER = "hashing:64"
+
+ZH_DOC = """# 碳达峰标准
+
+国家标准化管理委员会发布了碳达峰碳中和标准体系建设指南，推动绿色低碳发展。
+
+该指南提出到 2025 年制修订不少于 1000 项国家标准和行业标准。
+
+# 宽带
+
+全球固定宽带用户的月平均流量持续增长。
+"""
+
+EN_DOC = """# ESG standards in China
+
+China is building a standards system for ESG disclosure, geared to international conventions.
+
+Enterprises are encouraged to improve the governance of environmental data.
+
+# Packaging
+
+GB 23350-2021 restricts excessive packaging of foods and cosmetics.
+"""
+
+HOSTILE_DOC = """# Escaping <b>html</b> test
+
+This paragraph contains <script>alert(1)</script> and <b>html</b> that must show as text.
+
+A second paragraph mentions "quotes" & ampersands & <img src=x onerror=alert(2)>.
+"""
+
+SECOND_GENERATION_DOC = """# Quantum metrology
+
+A brand new corpus about quantum metrology and the redefinition of the kilogram.
+"""
+
+
+def write_corpus(folder: Path, docs: dict[str, str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in docs.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def build_index(sources: Path, out: Path) -> Path:
+    build([sources], out, encoder=ENCODER, progress=None)
+    return out
+
+
+@pytest.fixture(scope="session")
+def web_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny index: a Chinese, an English and a hostile (HTML-laden) document."""
+    base = tmp_path_factory.mktemp("web")
+    corpus = write_corpus(
+        base / "corpus",
+        {"carbon.zh.md": ZH_DOC, "esg.en.md": EN_DOC, "hostile.en.md": HOSTILE_DOC},
+    )
+    return build_index(corpus, base / "index")
+
+
+@pytest.fixture(scope="session")
+def web_searcher(web_index: Path) -> Searcher:
+    return Searcher.open(web_index)
+
+
+AppFactory = Callable[..., Flask]
+
+
+@pytest.fixture
+def make_app(web_searcher: Searcher) -> AppFactory:
+    """``make_app(**settings)``: an app over the tiny index (no rate limit unless asked)."""
+
+    def make(searcher: Searcher | None = None, **settings: Any) -> Flask:
+        config = {"rate_limit": 0, "TESTING": True, **settings}
+        return create_app(config, searcher=searcher or web_searcher)
+
+    return make
+
+
+@pytest.fixture
+def web_app(make_app: AppFactory) -> Flask:
+    return make_app()
+
+
+@pytest.fixture
+def web_client(web_app: Flask) -> FlaskClient:
+    return web_app.test_client()
+
+
+@pytest.fixture
+def doc_ids(web_searcher: Searcher) -> dict[str, str]:
+    """Document ids keyed by file stem (``carbon.zh``, ``esg.en``, ``hostile.en``)."""
+    return {Path(d["path"]).stem: d["doc_id"] for d in web_searcher.store.documents()}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def web_seed_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed corpus indexed with the real bundled encoder (about 10 s)."""
+    out = tmp_path_factory.mktemp("seed") / "index"
+    cmd = [sys.executable, "build_index.py", "--out", str(out), "--quiet"]
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode in (0, 3), done.stderr
+    return out
+
+
+@pytest.fixture
+def server_process() -> Iterator[list[subprocess.Popen]]:
+    """Processes a test starts; each is stopped (then killed if need be) at the end."""
+    procs: list[subprocess.Popen] = []
+    yield procs
+    for proc in procs:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=5)

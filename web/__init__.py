@@ -1,0 +1,49 @@
+"""The web layer: ``create_app()`` builds the Flask application around one opened index."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from search.searcher import Searcher
+from web import access, api, errors, filters, views
+from web.reload import SearcherHolder
+from web.settings import load
+
+
+def create_app(config: Mapping[str, Any] | None = None, searcher: Searcher | None = None) -> Flask:
+    """The application. ``config`` holds settings (see ``web.settings``; unknown names fail)
+    plus any upper-case Flask keys; ``searcher`` is an already opened index (tests hand one in),
+    else the ``index`` setting is opened once for this process."""
+    config = dict(config or {})
+    flask_config = {k: config.pop(k) for k in list(config) if k.isupper()}
+    explicit_root = config.get("index")
+    settings = load(config)
+    app = Flask(__name__)
+    app.config.update(SEARCH=settings, MAX_CONTENT_LENGTH=settings["max_body_bytes"])
+    app.config.update(flask_config)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    interval = settings["reload_interval"]
+    if searcher is None:
+        holder = SearcherHolder.open(settings["index"], interval)
+    else:
+        root = Path(explicit_root) if explicit_root else None
+        holder = SearcherHolder(searcher, root, interval)
+    app.extensions["searcher"] = holder
+    if settings["trusted_proxies"]:
+        n = settings["trusted_proxies"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore
+    filters.register(app)
+    access.register(app)
+    errors.register(app)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(views.bp)
+    return app
+
+
+__all__ = ["create_app"]

@@ -1,0 +1,78 @@
+"""The JSON API: search, documents, passages, health and the OpenAPI description."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, jsonify, request
+from flask.typing import ResponseReturnValue
+
+from search.searcher import Searcher
+from web.openapi import openapi_spec
+from web.query import parse_query
+from web.records import MAX_ID_CHARS, chunk_record, document_record, find_document, footnotes
+
+bp = Blueprint("api", __name__)
+MANIFEST_SUMMARY = ("documents", "chunks", "chunks_by_lang", "encoder", "dim", "built_at")
+
+
+def searcher() -> Searcher:
+    return current_app.extensions["searcher"].searcher
+
+
+@bp.get("/api/search")
+def search() -> ResponseReturnValue:
+    query = parse_query(request.args, current_app.config["SEARCH"])
+    response = searcher().search(query.q, k=query.k, lang=query.lang_filter)
+    return jsonify(response.to_dict())
+
+
+@bp.get("/api/documents")
+def documents() -> ResponseReturnValue:
+    docs = [document_record(d) for d in searcher().store.documents()]
+    return jsonify(documents=docs, count=len(docs))
+
+
+@bp.get("/api/documents/<doc_id>")
+def document(doc_id: str) -> ResponseReturnValue:
+    s = searcher()
+    doc = find_document(s, doc_id)
+    chunks = s.store.document_chunks(doc_id)
+    return jsonify(
+        document=document_record(doc),
+        chunks=[chunk_record(c, doc) for c in chunks],
+        footnotes=footnotes(chunks),
+    )
+
+
+@bp.get("/api/chunks/<chunk_id>")
+def chunk(chunk_id: str) -> ResponseReturnValue:
+    s = searcher()
+    found = s.store.chunk_by_id(chunk_id) if len(chunk_id) <= MAX_ID_CHARS else None
+    if found is None:
+        abort(404, f"no passage with id {chunk_id[:80]!r}")
+    _, passage = found
+    doc = s.store.document(passage.doc_id) or {"doc_id": passage.doc_id}
+    siblings = s.store.document_chunks(passage.doc_id)
+    at = next((i for i, c in enumerate(siblings) if c.chunk_id == passage.chunk_id), -1)
+    before = siblings[at - 1] if at > 0 else None
+    after = siblings[at + 1] if 0 <= at < len(siblings) - 1 else None
+    return jsonify(
+        chunk=chunk_record(passage, doc),
+        previous=chunk_record(before, doc) if before else None,
+        next=chunk_record(after, doc) if after else None,
+        document=document_record(doc),
+    )
+
+
+@bp.get("/healthz")
+def health() -> ResponseReturnValue:
+    holder = current_app.extensions["searcher"]
+    manifest: dict[str, Any] = holder.searcher.store.manifest
+    summary = {k: manifest.get(k) for k in MANIFEST_SUMMARY}
+    return jsonify(status="ok", generation=holder.generation.name, index=summary)
+
+
+@bp.get("/api/openapi.json")
+def openapi() -> ResponseReturnValue:
+    return jsonify(openapi_spec(current_app.config["SEARCH"]))

@@ -1,0 +1,58 @@
+"""Snippets with ``<mark>``ed spans, built from escaped text pieces (document text is never
+trusted as HTML)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from markupsafe import Markup, escape
+
+WINDOW = 320  # characters of passage shown in a result
+
+
+def clean_spans(spans: Sequence[Sequence[int]], length: int) -> list[tuple[int, int]]:
+    """Valid, sorted, non-overlapping ``(start, end)`` spans inside ``[0, length]``."""
+    out: list[tuple[int, int]] = []
+    for span in sorted((int(s[0]), int(s[1])) for s in spans if len(s) == 2):
+        start, end = max(0, span[0]), min(length, span[1])
+        if start >= end:
+            continue
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(end, out[-1][1]))
+        else:
+            out.append((start, end))
+    return out
+
+
+def window(text: str, spans: list[tuple[int, int]], width: int = WINDOW) -> tuple[int, int]:
+    """The part of ``text`` to show: ``width`` characters around the first span."""
+    if len(text) <= width:
+        return 0, len(text)
+    start = max(0, spans[0][0] - width // 4) if spans else 0
+    start = min(start, len(text) - width)
+    return start, start + width
+
+
+def marked(text: str, spans: Sequence[Sequence[int]] = (), width: int = WINDOW) -> Markup:
+    """``text`` (or a window of it) as HTML with each span wrapped in ``<mark>``."""
+    good = clean_spans(spans, len(text))
+    lo, hi = window(text, good, width)
+    pieces = [Markup("…")] if lo > 0 else []
+    at = lo
+    for start, end in good:
+        start, end = max(start, lo), min(end, hi)
+        if start >= end:
+            continue
+        pieces += [escape(text[at:start]), Markup("<mark>%s</mark>") % text[start:end]]
+        at = end
+    pieces.append(escape(text[at:hi]))
+    if hi < len(text):
+        pieces.append(Markup("…"))
+    return Markup("").join(pieces)
+
+
+def result_snippet(result: dict) -> Markup:
+    """A search result's snippet: its highlighted text, else its snippet, else its text."""
+    if result.get("highlights"):
+        return marked(result["text"], result["highlights"])
+    return marked(result.get("snippet") or result.get("text") or "")

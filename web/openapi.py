@@ -1,0 +1,126 @@
+"""The OpenAPI 3 description of every route (a test keeps it in step with ``app.url_map``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _json(description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    body = {"application/json": {"schema": schema or {"type": "object"}}}
+    return {"description": description, "content": body}
+
+
+def _errors(*codes: int) -> dict[str, Any]:
+    return {str(c): _json("error", ERROR) for c in codes}
+
+
+def _param(
+    name: str, where: str, schema: dict[str, Any], description: str, required: bool
+) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": where,
+        "required": required,
+        "schema": schema,
+        "description": description,
+    }
+
+
+def _page(summary: str, params: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    ok = {"description": "an HTML page", "content": {"text/html": {"schema": {"type": "string"}}}}
+    return {
+        "get": {
+            "tags": ["pages"],
+            "summary": summary,
+            "parameters": params or [],
+            "responses": {"200": ok, **_errors(400, 404, 429)},
+        }
+    }
+
+
+def _api(
+    summary: str, ok: str, params: list[dict[str, Any]] | None = None, errors: tuple = (404,)
+) -> dict[str, Any]:
+    return {
+        "get": {
+            "tags": ["api"],
+            "summary": summary,
+            "parameters": params or [],
+            "responses": {"200": _json(ok), **_errors(401, 429, *errors)},
+        }
+    }
+
+
+def openapi_spec(settings: dict[str, Any]) -> dict[str, Any]:
+    max_q, max_k = settings["max_query_chars"], settings["max_k"]
+    q = _param(
+        "q",
+        "query",
+        {"type": "string", "minLength": 1, "maxLength": max_q},
+        "what to search for, in Chinese or English",
+        required=True,
+    )
+    k = _param(
+        "k",
+        "query",
+        {"type": "integer", "minimum": 1, "maximum": max_k, "default": 10},
+        "number of results",
+        required=False,
+    )
+    lang = _param(
+        "lang",
+        "query",
+        {"type": "string", "enum": ["any", "zh", "en"]},
+        "only passages in this language",
+        required=False,
+    )
+    doc_id = _param("doc_id", "path", {"type": "string"}, "a document id", required=True)
+    chunk_id = _param("chunk_id", "path", {"type": "string"}, "a passage id", required=True)
+    filename = _param("filename", "path", {"type": "string"}, "a static file", required=True)
+    search_ok = "ranked passages with citations, took_ms, query_lang and per-language counts"
+    paths = {
+        "/api/search": _api("search passages", search_ok, [q, k, lang], errors=(400,)),
+        "/api/documents": _api("list the indexed documents", "documents", errors=()),
+        "/api/documents/{doc_id}": _api(
+            "one document, its passages in order", "a document", [doc_id]
+        ),
+        "/api/chunks/{chunk_id}": _api("one passage with its neighbours", "a passage", [chunk_id]),
+        "/api/openapi.json": _api("this description", "OpenAPI 3 document", errors=()),
+        "/healthz": {
+            "get": {
+                "tags": ["ops"],
+                "summary": "index loaded; manifest summary",
+                "responses": {"200": _json("health")},
+            }
+        },
+        "/": _page("search page (全部 / 中文 / English)", [{**q, "required": False}, k, lang]),
+        "/embed": _page("results page for an iframe", [{**q, "required": False}, k, lang]),
+        "/doc/{doc_id}": _page("a document in reading order, cited passage targeted", [doc_id]),
+        "/static/{filename}": _page("static files: style.css, app.js, widget.js", [filename]),
+    }
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Bilingual search",
+            "version": "1",
+            "description": "Search Chinese and English documents; answers cite their sources. "
+            "If API keys are configured, /api/* needs the X-API-Key header.",
+        },
+        "paths": paths,
+        "components": {
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "properties": {
+                        "error": {
+                            "type": "object",
+                            "properties": {k: {"type": "string"} for k in ("code", "message")},
+                        }
+                    },
+                }
+            },
+            "securitySchemes": {"apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"}},
+        },
+    }

@@ -1,0 +1,81 @@
+"""Serving for real: the app under gunicorn (several gthread workers), never Flask's dev server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from search.build import build, progress_bar
+from search.errors import BadIndexError
+from search.store import Store, resolve
+from web import create_app
+from web.settings import BY_NAME
+
+SEEDS = Path("seeds")
+REPO_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+class SearchServer(BaseApplication):
+    """A gunicorn application whose workers each run ``create_app(settings)``."""
+
+    def __init__(self, settings: dict[str, Any]) -> None:
+        self.settings = settings
+        super().__init__()
+
+    def gunicorn_options(self) -> dict[str, Any]:
+        s = self.settings
+        host = f"[{s['host']}]" if ":" in s["host"] else s["host"]  # IPv6 literal
+        options = {
+            "bind": f"{host}:{s['port']}",
+            "workers": s["workers"],
+            "worker_class": "gthread",
+            "threads": s["threads"],
+            "timeout": 60,
+            "graceful_timeout": 10,
+            "keepalive": 5,
+            "limit_request_line": 8190,  # a 512-character Chinese query is ~4.6 kB URL-encoded
+            "limit_request_field_size": 8190,
+            "accesslog": "-",
+            "errorlog": "-",
+            "proc_name": "bilingual-search",
+        }
+        if s["trusted_proxies"]:
+            options["forwarded_allow_ips"] = "*"
+        return options
+
+    def load_config(self) -> None:
+        for key, value in self.gunicorn_options().items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        return create_app(self.settings)
+
+
+def seeds_folder() -> Path:
+    return SEEDS if SEEDS.is_dir() else REPO_SEEDS
+
+
+def ensure_index(settings: dict[str, Any]) -> None:
+    """Check the index opens; build the default ``index/`` from ``seeds/`` on a fresh clone."""
+    root = Path(settings["index"])
+    is_default = settings["index"] == BY_NAME["index"].default
+    try:
+        resolve(root)
+    except BadIndexError:
+        if not is_default:
+            if not root.exists():
+                raise BadIndexError(
+                    f"index folder '{root}' does not exist: build one with "
+                    f"'python build_index.py --out {root}'"
+                ) from None
+            raise
+        print(f"no index yet: building '{root}' from '{seeds_folder()}' (once)", flush=True)
+        build([seeds_folder()], root, progress=progress_bar)
+    Store.open(root).close()  # fails here, in one line, if the index is damaged or too old
+
+
+def serve(settings: dict[str, Any]) -> None:
+    ensure_index(settings)
+    SearchServer(settings).run()
