@@ -35,7 +35,9 @@ class SentenceTransformerEncoder:
                 f"cannot load sentence-transformers model '{model}': {str(exc).splitlines()[0]}"
             ) from exc
         self.name = f"st:{model}"
-        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        model = self._model
+        get_dim = getattr(model, "get_embedding_dimension", None)
+        get_dim = get_dim or model.get_sentence_embedding_dimension
         dim = get_dim()
         self.dim = int(dim) if dim else int(self._encode(["x"], None).shape[1])
 
