@@ -21,8 +21,8 @@ def detect_lang(text: str, default: str = "en") -> str:
 
     A Chinese word averages ~1.7 characters, so 1.7 CJK characters weigh as one English word:
     a Chinese sentence that quotes ``IEEE 802.3cz-2023`` stays Chinese and an English one that
-    quotes 标准 stays English. Text with neither script (digits, punctuation) falls back to langdetect with a
-    fixed seed and then to ``default``.
+    quotes 标准 stays English. Text with neither script (digits, punctuation) falls back to
+    langdetect with a fixed seed and then to ``default``.
     """
     cjk = len(_CJK.findall(text))
     latin = len(_LATIN_WORD.findall(text))
