@@ -24,7 +24,7 @@ class ChunkSizes:
     """Target sizes in units (see module docstring)."""
 
     max_units: int = 160  # split paragraphs longer than this at sentence ends
-    min_units: int = 50  # merge neighbouring paragraphs of one article while below this
+    min_units: int = 30  # merge neighbouring paragraphs of one article while below this
 
 
 def units(text: str) -> int:

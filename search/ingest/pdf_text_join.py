@@ -12,7 +12,6 @@ _SPACES = re.compile(r"\s+")
 
 SENTENCE_FINAL = "。！？；.!?"
 CLOSERS = "）)》〉」』】〕]”’\"'"
-FULLWIDTH_OPEN = "（《〈「『【〔“‘"
 
 
 def is_han(ch: str) -> bool:
