@@ -77,9 +77,11 @@ def test_search_cli_json_shape(tiny_index: Path) -> None:
 
 
 def test_search_cli_text_output_has_citations(tiny_index: Path) -> None:
-    proc = run("-m", "search", "--index", str(tiny_index), "packaging")
+    proc = run("-m", "search", "--index", str(tiny_index), "GB 23350-2021")
     assert proc.returncode == 0
-    assert "1. [en]" in proc.stdout and "—" in proc.stdout and "¶" in proc.stdout
+    lines = proc.stdout.splitlines()
+    assert lines[2].startswith("1. [en] GB 23350-2021 restricts excessive packaging")
+    assert lines[3].startswith("   — packaging.en, “National standard for packaging”, ¶")
 
 
 def test_search_cli_batch(tiny_index: Path, tmp_path: Path) -> None:
