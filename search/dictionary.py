@@ -39,7 +39,7 @@ def dictionary_path() -> Path | None:
 
 def phrase_key(text: str) -> str:
     """Normalized key of an English phrase: lower-cased, stop words dropped, words stemmed."""
-    words = [stem(w) for w in _WORDS.findall(text.lower()) if w not in STOP_EN]
+    words = [stem(w) for w in _WORDS.findall(text.lower()) if w not in STOP_EN and len(w) > 1]
     return " ".join(words)
 
 

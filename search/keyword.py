@@ -26,6 +26,8 @@ STOP_EN = frozenset(
         "a",
         "an",
         "the",
+        "many",
+        "much",
         "of",
         "in",
         "on",
@@ -122,13 +124,28 @@ STOP_ZH = frozenset(
         "之",
         "其",
         "于",
+        "由",
+        "从",
+        "个",
+        "哪",
         "哪些",
+        "哪个",
+        "哪几",
         "什么",
         "如何",
         "怎么",
-        "哪个",
+        "怎样",
+        "多少",
+        "几个",
+        "几",
+        "何时",
+        "何地",
+        "为什么",
         "吗",
         "呢",
+        "是否",
+        "根据",
+        "关于",
     ]
 )
 
@@ -160,6 +177,15 @@ def _jieba():
 def frequency(word: str) -> int:
     """How common a Chinese word is (jieba's dictionary count; 0 when unknown)."""
     return int(_jieba().dt.FREQ.get(word, 0))
+
+
+def chinese_phrases(text: str) -> list[str]:
+    """jieba precise-mode words of ``text`` without stop words (the units a dictionary knows)."""
+    jb = _jieba()
+    out: list[str] = []
+    for run in _CJK_RUN.findall(text):
+        out.extend(w for w in jb.cut(run) if w.strip() and w not in STOP_ZH)
+    return out
 
 
 def chinese_words(text: str) -> list[str]:
@@ -199,6 +225,19 @@ def terms(text: str, drop_stop: bool = True, with_ids: bool = True) -> list[str]
     if with_ids:
         out += identifier_terms(text)
     return out
+
+
+_NEUTRAL = re.compile(
+    r"(?<![A-Za-z0-9])(?:[A-Z][A-Z0-9]{1,9}|\d+(?:\.\d+)?[A-Za-z]{0,3})(?![A-Za-z0-9])"
+)
+
+
+def neutral_terms(text: str) -> list[str]:
+    """Tokens written alike in Chinese and English text: acronyms (IEC, ESG, CO2) and numbers
+    with units (2023, 257GB), lower-cased as the index stores them."""
+    return [
+        m.group(0).lower() for m in _NEUTRAL.finditer(text) if m.group(0).lower() not in STOP_EN
+    ]
 
 
 def keyword_columns(text: str, heading: str) -> tuple[str, str, str]:

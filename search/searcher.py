@@ -14,7 +14,14 @@ from search.dictionary import default_dictionary
 from search.embed import Embedder, get_embedder
 from search.errors import BadIndexError, QueryError
 from search.ingest.lang import detect_lang
-from search.keyword import bm25_search, chinese_words, identifier_terms, terms, vocabulary
+from search.keyword import (
+    bm25_search,
+    chinese_phrases,
+    identifier_terms,
+    neutral_terms,
+    terms,
+    vocabulary,
+)
 from search.retrieve import Ranked, combine, dense_scores
 from search.store import Store
 from search.types import Chunk
@@ -169,14 +176,17 @@ class Searcher:
         return None if lang is None else set(np.flatnonzero(self.langs == lang).tolist())
 
     def expansions(self, q: str) -> list[str]:
-        """Other-language keyword terms for ``q`` through the bilingual dictionary."""
-        if self.dictionary is None:
-            return []
+        """Keyword terms for ``q`` that can match passages in the other language: dictionary
+        translations, plus the script-neutral tokens both languages write alike (acronyms
+        such as IEC or ESG, numbers such as 2023)."""
         known = self.vocab.__contains__
-        zh = chinese_words(q)
+        out = [t for t in neutral_terms(q) if known(t)]
+        if self.dictionary is None:
+            return out
+        zh = chinese_phrases(q)
         if zh:
-            return self.dictionary.to_english(zh, known)
-        return self.dictionary.to_chinese(q, known)
+            return out + self.dictionary.to_english(zh, known)
+        return out + self.dictionary.to_chinese(q, known)
 
     def candidates(self, q: str, n: int, lang: str | None, method: str) -> dict[str, Ranked]:
         """The candidate lists fusion combines: dense, keyword, translated keyword, identifiers."""
