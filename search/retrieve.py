@@ -79,3 +79,45 @@ def combine(
                 continue
             scores[rid] = scores.get(rid, 0.0) + weight * s / top
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def best_windows(window_ids: np.ndarray, hits: list[tuple[int, float]]) -> dict[int, int]:
+    """For each chunk, the number of its best-scoring retrieved window.
+
+    ``window_ids`` and ``hits`` (chunk id, score) are parallel, best first.
+    """
+    best: dict[int, int] = {}
+    for wid, (owner, _) in zip(window_ids.tolist(), hits, strict=True):
+        best.setdefault(owner, wid)
+    return best
+
+
+def balance(
+    ranked: Ranked,
+    langs: np.ndarray,
+    k: int,
+    minimum: int = 2,
+    eligible: np.ndarray | None = None,
+) -> Ranked:
+    """Make sure each language with candidates holds at least ``minimum`` of the top ``k``.
+
+    The best passages of an under-represented language replace the lowest of the top ``k``
+    (the rest keep their order), so a reader always sees what the other language has.
+    Only ``eligible`` passages (default: all) are moved up.
+    """
+    top, rest = list(ranked[:k]), list(ranked[k:])
+    for code in np.unique(langs).tolist():
+        have = sum(1 for rid, _ in top if langs[rid] == code)
+        extra = [x for x in rest if langs[x[0]] == code and (eligible is None or eligible[x[0]])][
+            : max(0, minimum - have)
+        ]
+        for item in extra:
+            # drop the lowest-ranked passage of a language that has more than its minimum
+            for i in range(len(top) - 1, -1, -1):
+                lang_i = langs[top[i][0]]
+                if lang_i != code and sum(1 for r, _ in top if langs[r] == lang_i) > minimum:
+                    rest.insert(0, top.pop(i))
+                    top.append(item)
+                    rest.remove(item)
+                    break
+    return top + sorted(rest, key=lambda kv: (-kv[1], kv[0]))

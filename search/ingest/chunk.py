@@ -152,17 +152,21 @@ def chunk_document(
     return chunks
 
 
-def sentence_windows(texts: list[str], size: int = 2) -> tuple[list[str], list[int]]:
-    """Overlapping windows of ``size`` sentences for each text, and the text each belongs to.
+def window_spans(text: str, size: int = 2) -> list[tuple[int, int]]:
+    """Spans of the overlapping windows of ``size`` sentences of ``text`` (at least one)."""
+    spans = sentence_spans(text) or [(0, len(text))]
+    return [
+        (spans[j][0], spans[min(j + size, len(spans)) - 1][1])
+        for j in range(max(1, len(spans) - size + 1))
+    ]
 
-    A short passage (one window) still gets its window, so every chunk has at least one.
-    """
+
+def sentence_windows(texts: list[str], size: int = 2) -> tuple[list[str], list[int]]:
+    """The sentence windows of each text, and the number of the text each belongs to."""
     windows: list[str] = []
     owners: list[int] = []
     for i, text in enumerate(texts):
-        spans = sentence_spans(text) or [(0, len(text))]
-        for j in range(max(1, len(spans) - size + 1)):
-            a, b = spans[j][0], spans[min(j + size, len(spans)) - 1][1]
+        for a, b in window_spans(text, size):
             windows.append(text[a:b])
             owners.append(i)
     return windows, owners

@@ -1,0 +1,78 @@
+"""Snippets, highlights and near-duplicate detection for results (pure functions)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from search.ingest.chunk import sentence_spans
+from search.keyword import IDENTIFIER, stem
+
+_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*|\d+(?:\.\d+)?")
+_SPACE = re.compile(r"\s+")
+
+Span = tuple[int, int]
+
+
+def merge_spans(spans: list[Span]) -> list[Span]:
+    """Sort and merge overlapping or touching spans."""
+    out: list[Span] = []
+    for a, b in sorted(s for s in spans if s[1] > s[0]):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _identifier_pattern(ident: str) -> re.Pattern[str]:
+    """A pattern matching an identifier however it is spaced or hyphenated."""
+    chars = [re.escape(c) for c in re.sub(r"[\s\-–/:.]", "", ident)]
+    return re.compile(r"[\s\-–/:.]?".join(chars), re.IGNORECASE)
+
+
+def highlight_spans(text: str, query: str, extra_terms: list[str] = ()) -> list[Span]:
+    """Spans of ``text`` that match the query: identifiers (however spaced), English words by
+    stem, Chinese words (and any ``extra_terms``, e.g. dictionary translations) literally."""
+    from search.keyword import STOP_EN, STOP_ZH, chinese_phrases
+
+    spans: list[Span] = []
+    for m in IDENTIFIER.finditer(query):
+        spans += [x.span() for x in _identifier_pattern(m.group(0)).finditer(text)]
+    stems = {stem(w) for w in _LATIN.findall(query) if w.lower() not in STOP_EN}
+    stems |= {stem(t) for t in extra_terms if t.isascii()}
+    for m in _LATIN.finditer(text):
+        if m.group(0).lower() not in STOP_EN and stem(m.group(0)) in stems:
+            spans.append(m.span())
+    words = {w for w in chinese_phrases(query) if len(w) >= 2 and w not in STOP_ZH}
+    words |= {t for t in extra_terms if not t.isascii() and len(t) >= 2}
+    for w in words:
+        spans += [(m.start(), m.end()) for m in re.finditer(re.escape(w), text)]
+    return merge_spans(spans)
+
+
+def best_sentences(text: str, spans: list[Span], max_sentences: int = 2) -> Span:
+    """The one or two consecutive sentences covering the most highlighted characters."""
+    sents = sentence_spans(text)
+    if not sents:
+        return (0, len(text))
+    best, best_score = (sents[0][0], sents[min(max_sentences, len(sents)) - 1][1]), -1
+    for i in range(len(sents)):
+        a, b = sents[i][0], sents[min(i + max_sentences, len(sents)) - 1][1]
+        covered = sum(max(0, min(b, e) - max(a, s)) for s, e in spans)
+        if covered > best_score:
+            best, best_score = (a, b), covered
+    return best
+
+
+def fingerprint(text: str) -> frozenset[str]:
+    """Character 4-gram shingles of the normalized text, for near-duplicate detection."""
+    t = _SPACE.sub("", unicodedata.normalize("NFKC", text).casefold())
+    return frozenset(t[i : i + 4] for i in range(max(1, len(t) - 3)))
+
+
+def near_duplicate(a: frozenset[str], b: frozenset[str], threshold: float = 0.8) -> bool:
+    """True when one passage is (almost) contained in the other."""
+    if not a or not b:
+        return False
+    return len(a & b) / min(len(a), len(b)) >= threshold

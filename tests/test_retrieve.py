@@ -1,0 +1,108 @@
+"""Pure ranking steps: fusion, dense scoring, language balance, snippets, duplicates."""
+
+import numpy as np
+import pytest
+
+from search.retrieve import balance, best_windows, combine, dense_scores, rrf
+from search.snippet import (
+    best_sentences,
+    fingerprint,
+    highlight_spans,
+    merge_spans,
+    near_duplicate,
+)
+
+
+def test_rrf_is_deterministic_on_ties() -> None:
+    a = [(3, 0.9), (1, 0.8)]
+    b = [(1, 5.0), (3, 4.0)]
+    fused = rrf([(a, 1.0), (b, 1.0)])
+    assert fused[0][1] == fused[1][1]  # a tie ...
+    assert [rid for rid, _ in fused] == [1, 3]  # ... broken by id, the same on every run
+
+
+def test_dense_scores_mix_chunk_and_best_window() -> None:
+    ranked = dense_scores({1: 0.5, 2: 0.4}, [(2, 0.9), (1, 0.3), (2, 0.1)], 0.5)
+    assert ranked[0] == (2, pytest.approx(0.65))
+    assert ranked[1] == (1, pytest.approx(0.4))
+
+
+def test_dense_scores_floor_for_chunks_without_window_hits() -> None:
+    ranked = dict(dense_scores({1: 0.5, 2: 0.5}, [(1, 0.6), (3, 0.2)], 0.5))
+    assert ranked[2] == pytest.approx(0.5 * 0.5 + 0.5 * 0.2)
+
+
+def test_best_windows_keeps_first_hit_per_chunk() -> None:
+    assert best_windows(np.array([7, 3, 8]), [(1, 0.9), (0, 0.8), (1, 0.7)]) == {1: 7, 0: 3}
+
+
+@pytest.mark.parametrize(
+    ("mask", "expected_top"),
+    [(None, 5), (np.array([True] * 5 + [False] * 5), 2)],
+)
+def test_combine_adds_masked_normalized_keyword_scores(mask, expected_top) -> None:
+    dense = {2: 0.50, 5: 0.45}
+    ranked = combine(dense, [([(5, 10.0), (2, 2.0)], 0.2, mask)])
+    assert ranked[0][0] == expected_top
+
+
+def test_balance_brings_the_other_language_into_the_top_k() -> None:
+    langs = np.array(["en"] * 8 + ["zh"] * 3)
+    ranked = [(i, 1.0 - i / 100) for i in range(11)]
+    out = balance(ranked, langs, k=5, minimum=2)
+    top = [rid for rid, _ in out[:5]]
+    assert top[:3] == [0, 1, 2] and set(top[3:]) == {8, 9}
+    assert sorted(rid for rid, _ in out) == list(range(11))
+
+
+def test_balance_respects_eligibility_and_leaves_balanced_lists_alone() -> None:
+    langs = np.array(["en", "zh", "en", "zh", "en", "en"])
+    ranked = [(i, 1.0 - i / 10) for i in range(6)]
+    assert balance(ranked, langs, 4, 2) == ranked
+    langs2 = np.array(["en", "en", "en", "en", "zh", "zh"])
+    eligible = np.array([True, True, True, True, False, True])  # passage 4 is front matter
+    out = balance(ranked, langs2, 4, 2, eligible)
+    assert [rid for rid, _ in out[:4]] == [0, 1, 2, 5]
+
+
+def test_merge_spans() -> None:
+    assert merge_spans([(5, 8), (0, 2), (1, 3), (8, 9)]) == [(0, 3), (5, 9)]
+
+
+@pytest.mark.parametrize(
+    ("text", "query", "marked"),
+    [
+        ("CEN created CEN/TC 473 on circular economy.", "CEN/TC473", ["CEN/TC 473"]),
+        ("GB 18613-2020 sets motor efficiency.", "GB 18613", ["GB 18613"]),
+        ("National standards for ESG reporting.", "ESG standard", ["standards", "ESG"]),
+        ("国家标准委印发标准化人才培养计划。", "标准化人才", ["标准化", "人才"]),
+        ("The committee met.", "the", []),
+    ],
+)
+def test_highlight_spans(text: str, query: str, marked: list[str]) -> None:
+    spans = highlight_spans(text, query)
+    got = [text[a:b] for a, b in spans]
+    for m in marked:
+        assert any(m in g for g in got), (m, got)
+    if not marked:
+        assert spans == []
+
+
+def test_highlight_spans_use_translations() -> None:
+    text = "欧洲标准化委员会成立循环经济技术委员会。"
+    assert "循环经济" in [text[a:b] for a, b in highlight_spans(text, "circular", ["循环经济"])]
+
+
+def test_best_sentences_picks_the_highlighted_pair() -> None:
+    text = "第一句无关。第二句提到碳捕集。第三句也提到碳捕集标准。第四句无关。"
+    spans = highlight_spans(text, "碳捕集")
+    a, b = best_sentences(text, spans)
+    assert text[a:b] == "第二句提到碳捕集。第三句也提到碳捕集标准。"
+
+
+def test_near_duplicates() -> None:
+    a = fingerprint("The IEC has approximately 160 technical committees.")
+    b = fingerprint("The IEC has approximately 160 technical committees and subcommittees.")
+    c = fingerprint("KATS consists of 4 Bureaus and 1 Agency.")
+    assert near_duplicate(a, b)
+    assert not near_duplicate(a, c)
