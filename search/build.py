@@ -71,14 +71,19 @@ def load_documents(
     seen: set[str] = set()
     for path, entry in discover(sources):
         try:
-            text = read_source(path)
+            source = read_source(path)
         except SourceError as exc:
             summary.skipped.append((path.name, str(exc).removeprefix(f"{path.name}: ")))
             continue
+        text = source.text
         doc = entry or Document(
-            doc_id=doc_id_for(path), path=str(path), title=path.stem, lang=detect_lang(text[:5000]),
-            kind="text",
-        )  # fmt: skip
+            doc_id=doc_id_for(path),
+            path=str(path),
+            title=source.title or path.stem,
+            lang=source.lang or detect_lang(text[:5000]),
+            kind=source.kind,
+            date=source.date,
+        )
         if doc.doc_id in seen:
             summary.skipped.append((path.name, f"duplicate document id '{doc.doc_id}'"))
             continue

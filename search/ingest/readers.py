@@ -1,15 +1,31 @@
-"""Readers: a file on disk -> decoded text, one reader per format in a dict registry."""
+"""Readers: a file on disk -> text for a cleaner, one reader per format in a dict registry.
+
+A reader returns a :class:`SourceText`: the text, which cleaner reads it (``kind``: PDF
+text goes through the same hard-wrap/header/footnote cleaning as the Chinese seed, with a
+form feed between pages), and whatever title/date/language the file's metadata gives.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from search.errors import SourceError
 
 MAX_BYTES = 200 * 1024 * 1024
 
-Reader = Callable[[Path], str]
+
+@dataclass(frozen=True)
+class SourceText:
+    text: str
+    kind: str = "text"  # the cleaner: pdf_text | magazine | text (see search.ingest.clean)
+    title: str = ""
+    date: str = ""
+    lang: str = ""
+
+
+Reader = Callable[[Path], SourceText]
 READERS: dict[str, Reader] = {}
 
 
@@ -41,11 +57,11 @@ def decode(data: bytes, name: str) -> str:
 
 
 @reader(".txt", ".md", ".markdown")
-def read_text(path: Path) -> str:
-    return decode(_read_bytes(path), path.name)
+def read_text(path: Path) -> SourceText:
+    return SourceText(decode(read_bytes(path), path.name))
 
 
-def _read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
@@ -57,7 +73,7 @@ def _read_bytes(path: Path) -> bytes:
         raise SourceError(f"{path.name}: cannot read ({exc.strerror or exc})") from exc
 
 
-def read_source(path: Path) -> str:
+def read_source(path: Path) -> SourceText:
     """Read ``path`` with the reader for its suffix."""
     fn = READERS.get(path.suffix.lower())
     if fn is None:
