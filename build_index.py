@@ -1,35 +1,44 @@
-"""Build the search index.
+"""Build or update the search index.
 
-``python build_index.py [--source PATH ...] [--out DIR] [--encoder NAME]``
+``python build_index.py [--source PATH ...] [--out DIR] [--encoder NAME] [--prune] [--rebuild]``
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 from search.build import build, progress_bar
+from search.cli import Parser
 from search.errors import SearchError
+from search.ingest.readers import READERS
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description="Build the search index from documents.")
+    kinds = " ".join(sorted(READERS))
+    p = Parser(prog="build_index.py", description="Build or update the search index.")
     p.add_argument(
         "--source",
         action="append",
         type=Path,
         metavar="PATH",
-        help="a file or folder of .txt/.md (repeatable; default: seeds/)",
+        help=f"a file or folder of documents ({kinds}); repeatable; default: seeds/",
     )
     p.add_argument("--out", type=Path, default=Path("index"), help="index folder (default index)")
     p.add_argument("--encoder", default="use-m3", help="use-m3 (default) or st:MODEL")
+    p.add_argument("--prune", action="store_true", help="drop documents whose files are gone")
+    p.add_argument("--rebuild", action="store_true", help="re-embed everything instead of updating")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     args = p.parse_args(argv)
     sources = args.source or [Path(__file__).parent / "seeds"]
     try:
         summary = build(
-            sources, args.out, args.encoder, progress=None if args.quiet else progress_bar
+            sources,
+            args.out,
+            args.encoder,
+            progress=None if args.quiet else progress_bar,
+            incremental=not args.rebuild,
+            prune=args.prune,
         )
     except SearchError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -38,7 +47,10 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted: the previous index (if any) is unchanged", file=sys.stderr)
         return 130
     print("\n".join(summary.lines()))
-    return 3 if summary.skipped else 0
+    if summary.skipped:
+        print(f"partial build: {len(summary.skipped)} file(s) skipped", file=sys.stderr)
+        return 3
+    return 0
 
 
 if __name__ == "__main__":

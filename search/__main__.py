@@ -9,12 +9,16 @@ import sys
 import textwrap
 from pathlib import Path
 
+from search.cli import Parser
 from search.errors import SearchError
 from search.searcher import MAX_K, Response, Searcher
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="python -m search", description="Search the index.")
+    p = Parser(
+        prog="python -m search",
+        description="Search the index. Manage documents with: python -m search docs --help",
+    )
     p.add_argument("query", nargs="?", help="what to search for (Chinese or English)")
     p.add_argument("--index", default="index", help="index directory (default: index)")
     p.add_argument("--k", default="10", help=f"number of results, 1 to {MAX_K} (default 10)")
@@ -61,6 +65,11 @@ def render(resp: Response) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["docs"]:
+        from search.docs_cli import main as docs_main
+
+        return docs_main(argv[1:])
     args = parse_args(argv)
     try:
         k = parse_k(args.k)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 import sys
 import time
 from collections import Counter
@@ -20,7 +21,15 @@ from search.ingest.clean import clean_source
 from search.ingest.lang import detect_lang
 from search.ingest.readers import read_source
 from search.keyword import keyword_columns
-from search.store import FORMAT_VERSION, build_lock, new_generation, publish, write_generation
+from search.store import (
+    FORMAT_VERSION,
+    Store,
+    build_lock,
+    document_from_row,
+    new_generation,
+    publish,
+    write_generation,
+)
 from search.types import Chunk, Document
 
 BATCH = 64
@@ -34,6 +43,10 @@ class BuildSummary:
     documents: int = 0
     chunks_by_lang: Counter = field(default_factory=Counter)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, one-line reason)
+    embedded: list[str] = field(default_factory=list)  # documents (re-)embedded by this build
+    unchanged: list[str] = field(default_factory=list)  # documents taken over as they were
+    removed: list[str] = field(default_factory=list)
+    embedded_chunks: int = 0
     seconds: float = 0.0
     path: Path | None = None
 
@@ -43,12 +56,16 @@ class BuildSummary:
 
     def lines(self) -> list[str]:
         langs = ", ".join(f"{k} {v}" for k, v in sorted(self.chunks_by_lang.items())) or "none"
-        rate = self.chunks / self.seconds if self.seconds else 0.0
+        rate = self.embedded_chunks / self.seconds if self.seconds else 0.0
         out = [
             f"documents: {self.documents}",
             f"chunks: {self.chunks} ({langs})",
-            f"seconds: {self.seconds:.1f} ({rate:.0f} passages/s)",
+            f"seconds: {self.seconds:.1f} ({rate:.0f} passages embedded/s)",
         ]
+        out.append(f"embedded: {len(self.embedded)} ({', '.join(self.embedded) or '-'})")
+        out.append(f"unchanged: {len(self.unchanged)}")
+        if self.removed:
+            out.append(f"removed: {len(self.removed)} ({', '.join(self.removed)})")
         out += [f"skipped {name}: {why}" for name, why in self.skipped]
         if self.path:
             out.append(f"index: {self.path}")
@@ -62,40 +79,51 @@ def encoder_text(chunk: Chunk, with_heading: bool) -> str:
     return chunk.text
 
 
-def load_documents(
-    sources: list[Path], sizes: ChunkSizes, summary: BuildSummary
-) -> tuple[list[Document], list[Chunk]]:
-    """Read, clean and chunk every source file; unreadable files are skipped with a reason."""
-    documents: list[Document] = []
-    chunks: list[Chunk] = []
-    seen: set[str] = set()
-    for path, entry in discover(sources):
-        try:
-            source = read_source(path)
-        except SourceError as exc:
-            summary.skipped.append((path.name, str(exc).removeprefix(f"{path.name}: ")))
-            continue
-        text = source.text
-        doc = entry or Document(
-            doc_id=doc_id_for(path),
-            path=str(path),
-            title=source.title or path.stem,
-            lang=source.lang or detect_lang(text[:5000]),
-            kind=source.kind,
-            date=source.date,
-        )
-        if doc.doc_id in seen:
-            summary.skipped.append((path.name, f"duplicate document id '{doc.doc_id}'"))
-            continue
-        seen.add(doc.doc_id)
-        doc = replace(doc, content_hash=hashlib.sha256(text.encode()).hexdigest())
-        doc_chunks = chunk_document(doc.doc_id, text, clean_source(text, doc), sizes)
-        if not doc_chunks:
-            summary.skipped.append((path.name, "no text found"))
-            continue
-        documents.append(doc)
-        chunks.extend(doc_chunks)
-    return documents, chunks
+@dataclass
+class Part:
+    """Everything one document contributes to an index generation."""
+
+    doc: Document
+    chunks: list[Chunk]
+    vectors: np.ndarray | None = None  # one per chunk; None until encoded
+    windows: list[str] = field(default_factory=list)
+    window_owners: list[int] = field(default_factory=list)  # chunk number within the document
+    window_vectors: np.ndarray | None = None
+    keywords: list[tuple[str, str, str]] = field(default_factory=list)
+    reused: bool = False
+
+
+def read_document(path: Path, entry: Document | None) -> tuple[Document, str]:
+    """Read one file and describe it (catalog entry first, then the file's own metadata)."""
+    source = read_source(path)
+    text = source.text
+    doc = entry or Document(
+        doc_id=doc_id_for(path),
+        path=str(path),
+        title=source.title or path.stem,
+        lang=source.lang or detect_lang(text[:5000]),
+        kind=source.kind,
+        date=source.date,
+    )
+    return replace(doc, content_hash=hashlib.sha256(text.encode()).hexdigest()), text
+
+
+def new_part(doc: Document, text: str, sizes: ChunkSizes) -> Part:
+    """Clean and chunk a document (no encoding yet)."""
+    chunks = chunk_document(doc.doc_id, text, clean_source(text, doc), sizes)
+    windows, owners = sentence_windows([c.text for c in chunks])
+    keywords = [keyword_columns(c.text, c.heading) for c in chunks]
+    return Part(doc, chunks, windows=windows, window_owners=owners, keywords=keywords)
+
+
+def compatible(manifest: dict, embedder: Embedder, settings: dict) -> bool:
+    """Whether an existing index's vectors can be reused by this build."""
+    return (
+        manifest.get("format_version") == FORMAT_VERSION
+        and manifest.get("encoder") == embedder.name
+        and manifest.get("dim") == embedder.dim
+        and all(manifest.get(k) == v for k, v in settings.items())
+    )
 
 
 def encode_all(
@@ -126,47 +154,140 @@ def build(
     sizes: ChunkSizes = DEFAULT_SIZES,
     with_heading: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    *,
+    incremental: bool = True,
+    prune: bool = False,
+    remove: frozenset[str] = frozenset(),
 ) -> BuildSummary:
-    """Build a complete index from ``sources`` into ``out``; the old one serves until the swap."""
+    """Index ``sources`` into ``out`` and swap the new generation in atomically.
+
+    With ``incremental`` (the default) an existing compatible index is the starting point:
+    documents whose content hash is unchanged keep their chunks and vectors (no re-embedding),
+    new and changed ones are embedded, documents not among ``sources`` stay unless their file
+    is gone and ``prune`` is set, and ``remove`` names documents to drop.
+    """
     started = time.perf_counter()
     embedder = get_embedder(encoder) if isinstance(encoder, str) else encoder
     summary = BuildSummary()
-    documents, chunks = load_documents(sources, sizes, summary)
-    if not chunks:
-        raise SearchError("nothing to index: no readable text in the sources")
+    settings = {
+        "chunking": {"max_units": sizes.max_units, "min_units": sizes.min_units},
+        "encoder_input": "heading+text" if with_heading else "text",
+    }
+    found = discover(sources)
     with build_lock(out):
-        texts = [encoder_text(c, with_heading) for c in chunks]
-        windows, owners = sentence_windows([c.text for c in chunks])
-        both = encode_all(embedder, texts + windows, progress)
-        vectors, window_vectors = both[: len(texts)], both[len(texts) :]
-        terms = [keyword_columns(c.text, c.heading) for c in chunks]
-        summary.documents = len(documents)
-        summary.chunks_by_lang = Counter(c.lang for c in chunks)
-        corpus = hashlib.sha256("".join(sorted(d.content_hash for d in documents)).encode())
-        manifest = {
-            "format_version": FORMAT_VERSION,
-            "encoder": embedder.name,
-            "dim": embedder.dim,
-            "documents": len(documents),
-            "chunks": len(chunks),
-            "chunks_by_lang": dict(sorted(summary.chunks_by_lang.items())),
-            "corpus_hash": corpus.hexdigest(),
-            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "chunking": {"max_units": sizes.max_units, "min_units": sizes.min_units},
-            "encoder_input": "heading+text" if with_heading else "text",
-            "vector_index": "flat-ip",
-            "windows": len(windows),
-        }
-        tmp = new_generation(out)
-        try:
-            write_generation(
-                tmp, documents, chunks, vectors, (window_vectors, np.array(owners)), terms, manifest
-            )
-            summary.path = publish(out, tmp)
-        except BaseException:
-            import shutil
-
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
+        prev = previous_store(out) if incremental else None
+        if prev is not None and not compatible(prev.manifest, embedder, settings):
+            prev = None
+        old = {d["doc_id"]: d for d in prev.documents()} if prev else {}
+        parts: dict[str, Part] = {}
+        for path, entry in found:
+            try:
+                doc, text = read_document(path, entry)
+            except SourceError as exc:
+                summary.skipped.append((path.name, str(exc).removeprefix(f"{path.name}: ")))
+                continue
+            if doc.doc_id in parts:
+                summary.skipped.append((path.name, f"duplicate document id '{doc.doc_id}'"))
+                continue
+            if doc.doc_id in remove:
+                continue
+            same = old.get(doc.doc_id, {}).get("content_hash") == doc.content_hash
+            part = reused_part(prev, doc) if same and prev else new_part(doc, text, sizes)
+            if not part.chunks:
+                summary.skipped.append((path.name, "no text found"))
+                continue
+            parts[doc.doc_id] = part
+        for doc_id, row in old.items():
+            if doc_id in parts or doc_id in remove:
+                continue
+            if prune and not Path(row["path"]).exists():
+                summary.removed.append(doc_id)
+                continue
+            parts[doc_id] = reused_part(prev, document_from_row(row))
+        summary.removed += sorted(d for d in remove if d in old)
+        if not parts:
+            raise SearchError("nothing to index: no readable text in the sources")
+        encode_parts(embedder, list(parts.values()), with_heading, progress)
+        ordered = [parts[k] for k in sorted(parts)]
+        summary.documents = len(ordered)
+        summary.embedded = sorted(p.doc.doc_id for p in ordered if not p.reused)
+        summary.unchanged = sorted(p.doc.doc_id for p in ordered if p.reused)
+        summary.embedded_chunks = sum(len(p.chunks) for p in ordered if not p.reused)
+        summary.chunks_by_lang = Counter(c.lang for p in ordered for c in p.chunks)
+        summary.path = write_parts(out, ordered, embedder, settings, summary)
+        if prev is not None:
+            prev.close()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def previous_store(out: Path) -> Store | None:
+    """The generation ``out`` serves now, or None when there is none or it cannot be read."""
+    try:
+        return Store.open(out)
+    except SearchError:
+        return None
+
+
+def reused_part(store: Store, doc: Document) -> Part:
+    """A document's chunks, vectors and keyword columns taken over from ``store``."""
+    chunks, vectors, windows, owners, window_vectors, keywords = store.document_data(doc.doc_id)
+    return Part(doc, chunks, vectors, windows, owners, window_vectors, keywords, reused=True)
+
+
+def encode_parts(
+    embedder: Embedder,
+    parts: list[Part],
+    with_heading: bool,
+    progress: Callable[[int, int], None] | None,
+) -> None:
+    """Embed the chunks and windows of every part not taken over, in one batched stream."""
+    todo = [p for p in parts if not p.reused]
+    texts: list[str] = []
+    for p in todo:
+        texts += [encoder_text(c, with_heading) for c in p.chunks] + p.windows
+    vectors = encode_all(embedder, texts, progress)
+    at = 0
+    for p in todo:
+        n, w = len(p.chunks), len(p.windows)
+        p.vectors, p.window_vectors = vectors[at : at + n], vectors[at + n : at + n + w]
+        at += n + w
+
+
+def write_parts(
+    out: Path, parts: list[Part], embedder: Embedder, settings: dict, summary: BuildSummary
+) -> Path:
+    """Write ``parts`` as a new generation under ``out`` and publish it."""
+    documents = [p.doc for p in parts]
+    chunks = [c for p in parts for c in p.chunks]
+    vectors = np.concatenate([p.vectors for p in parts]).astype(np.float32)
+    window_vectors = np.concatenate([p.window_vectors for p in parts]).astype(np.float32)
+    owners, base = [], 0
+    for p in parts:
+        owners += [base + o for o in p.window_owners]
+        base += len(p.chunks)
+    keywords = [k for p in parts for k in p.keywords]
+    corpus = hashlib.sha256("".join(sorted(d.content_hash for d in documents)).encode())
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "encoder": embedder.name,
+        "dim": embedder.dim,
+        "documents": len(documents),
+        "chunks": len(chunks),
+        "windows": len(owners),
+        "chunks_by_lang": dict(sorted(summary.chunks_by_lang.items())),
+        "document_hashes": {d.doc_id: d.content_hash for d in documents},
+        "corpus_hash": corpus.hexdigest(),
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "vector_index": "flat-ip",
+        **settings,
+    }
+    tmp = new_generation(out)
+    try:
+        write_generation(
+            tmp, documents, chunks, vectors, (window_vectors, np.array(owners)), keywords, manifest
+        )
+        return publish(out, tmp)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise

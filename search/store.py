@@ -22,6 +22,7 @@ import json
 import os
 import shutil
 import sqlite3
+import sys
 import threading
 import time
 import uuid
@@ -91,16 +92,18 @@ def resolve(root: Path) -> Path:
 
 @contextlib.contextmanager
 def build_lock(root: Path, wait: bool = True) -> Iterator[None]:
-    """Hold an exclusive lock on ``root`` so two builds never write one index at once."""
+    """Hold an exclusive lock on ``root`` so two builds never write one index at once; a
+    second build waits for the first (saying so on stderr) or, with ``wait=False``, fails."""
     root.mkdir(parents=True, exist_ok=True)
     with open(root / ".lock", "w") as fh:
-        flags = fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB)
         try:
-            fcntl.flock(fh, flags)
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
-            raise BadIndexError(
-                f"another build is writing '{root}'; try again when it ends"
-            ) from exc
+            if not wait:
+                msg = f"another build is writing '{root}'; try again when it ends"
+                raise BadIndexError(msg) from exc
+            sys.stderr.write(f"waiting for another build of '{root}' to finish ...\n")
+            fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             yield
         finally:
@@ -202,6 +205,12 @@ def row_to_chunk(row: sqlite3.Row | tuple) -> Chunk:
     return Chunk(**r)
 
 
+def document_from_row(row: dict[str, Any]) -> Document:
+    """A Document from a row of the documents table."""
+    fields = {k: row[k] for k in Document.__dataclass_fields__ if k in row}
+    return Document(**fields)
+
+
 class Store:
     """A read-only, opened generation: the FAISS index, the SQLite metadata and the manifest."""
 
@@ -265,6 +274,31 @@ class Store:
 
     def document(self, doc_id: str) -> dict[str, Any] | None:
         return next((d for d in self.documents() if d["doc_id"] == doc_id), None)
+
+    def document_data(self, doc_id: str) -> tuple:
+        """One document's chunks, chunk vectors, window texts, window owners (chunk number
+        within the document), window vectors and keyword columns, for reuse by a build."""
+        from search.ingest.chunk import sentence_windows
+
+        rows = self.db.execute(
+            "SELECT * FROM chunks WHERE doc_id = ? ORDER BY id", (doc_id,)
+        ).fetchall()
+        ids = [r[0] for r in rows]
+        chunks = [row_to_chunk(r) for r in rows]
+        vectors = np.stack([self.vectors.reconstruct(i) for i in ids])
+        local = {rid: n for n, rid in enumerate(ids)}
+        wids = np.flatnonzero(np.isin(self.window_owners, ids))
+        owners = [local[int(self.window_owners[w])] for w in wids]
+        windows, _ = sentence_windows([c.text for c in chunks])
+        wvecs = np.stack([self.windows.reconstruct(int(w)) for w in wids])
+        marks = ",".join("?" * len(ids))
+        kw = dict(
+            (r[0], tuple(r[1:]))
+            for r in self.db.execute(
+                f"SELECT rowid, body, heading, ids FROM keywords WHERE rowid IN ({marks})", ids
+            )
+        )
+        return chunks, vectors, windows, owners, wvecs, [kw[i] for i in ids]
 
     def close(self) -> None:
         conn = getattr(self._local, "db", None)

@@ -20,6 +20,7 @@ class HashingEncoder:
         self.dim = dim
         self.name = f"hashing:{dim}"
         self.calls = 0  # number of encode calls, for tests that count re-embedding
+        self.texts = 0  # number of texts encoded
 
     def _vector(self, text: str) -> np.ndarray:
         v = np.zeros(self.dim, dtype=np.float32)
@@ -31,6 +32,7 @@ class HashingEncoder:
 
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
         self.calls += 1
+        self.texts += len(texts)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return normalize(np.stack([self._vector(t) for t in texts]))
