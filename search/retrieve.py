@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from search.config import DEFAULT_RANKING, RankingConfig
+
 Ranked = list[tuple[int, float]]  # (row id, score), best first
 
 
@@ -121,3 +123,56 @@ def balance(
                     rest.remove(item)
                     break
     return top + sorted(rest, key=lambda kv: (-kv[1], kv[0]))
+
+
+def fuse(
+    lists: dict[str, Ranked],
+    langs: np.ndarray,
+    query_lang: str,
+    front: np.ndarray | None = None,
+    config: RankingConfig = DEFAULT_RANKING,
+) -> Ranked:
+    """Combine the candidate lists of one query into one ranking.
+
+    Each keyword list's max-normalized BM25 is added, weighted, to the dense score; it may
+    lift only some passages: the query's own words those in the query's language,
+    dictionary translations those in the other language, identifiers any. Front matter
+    (cover, contents, masthead, adverts) is pushed below real articles.
+    """
+    ranked = _fuse(lists, langs, query_lang, config)
+    if front is None or not front.any():
+        return ranked
+    pen = config.front_penalty
+    adjusted = [(rid, s - pen if front[rid] else s) for rid, s in ranked]
+    return sorted(adjusted, key=lambda kv: (-kv[1], kv[0]))
+
+
+def _fuse(
+    lists: dict[str, Ranked], langs: np.ndarray, query_lang: str, config: RankingConfig
+) -> Ranked:
+    if "dense" not in lists:  # keyword-only ablation: the lists in order of trust
+        return combine(
+            {},
+            [
+                (lists[n], 1.0 / (i + 1), None)
+                for i, n in enumerate(("identifier", "keyword", "translated"))
+                if n in lists
+            ],
+        )
+    lexical = []
+    scopes = {
+        "keyword": (config.keyword_weight, "same"),
+        "translated": (config.translated_weight, "other"),
+        "identifier": (config.identifier_weight, "all"),
+    }
+    for name, (weight, scope) in scopes.items():
+        if name not in lists:
+            continue
+        if scope == "same":
+            allow = langs == query_lang
+        elif scope == "other":
+            allow = langs != query_lang
+        else:
+            allow = None
+        lexical.append((lists[name], weight, allow))
+    return combine(dict(lists["dense"]), lexical)

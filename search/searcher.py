@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from search.citation import citation_for
+from search.config import DEFAULT_RANKING, RankingConfig
 from search.dictionary import default_dictionary
 from search.embed import Embedder, get_embedder
-from search.errors import BadIndexError, QueryError
+from search.errors import BadIndexError
 from search.ingest.chunk import window_spans
 from search.ingest.lang import detect_lang
 from search.keyword import (
@@ -23,119 +22,31 @@ from search.keyword import (
     terms,
     vocabulary,
 )
-from search.retrieve import Ranked, balance, best_windows, combine, dense_scores
+from search.query import (  # noqa: F401  (re-exported for callers)
+    LANGS,
+    MAX_K,
+    MAX_QUERY_CHARS,
+    METHODS,
+    Response,
+    Result,
+    check_k,
+    check_lang,
+    check_method,
+    check_query,
+)
+from search.retrieve import Ranked, balance, best_windows, dense_scores, fuse
 from search.snippet import best_sentences, fingerprint, highlight_spans, near_duplicate
 from search.store import Store
 from search.types import Chunk
-
-MAX_QUERY_CHARS = 2000
-MAX_K = 50
-LANGS = ("zh", "en")
-METHODS = ("dense", "keyword", "hybrid")
-# Dense score = this share of the chunk vector's cosine + the rest from its best sentence window.
-DENSE_CHUNK_WEIGHT = 0.6
-# Weight of each keyword list's max-normalized BM25 added to the dense cosine, and which
-# passages it may lift: the query's own words count for passages in the query's language,
-# dictionary translations for passages in the other language, identifiers for all.
-FRONT_PENALTY = 0.1
-# Each language with candidates gets at least this many of the top k (when k >= 5, lang=any).
-BALANCE_MIN = 2
-LEXICAL = {"keyword": (0.05, "same"), "translated": (0.15, "other"), "identifier": (0.5, "all")}
-
-
-def fuse(
-    lists: dict[str, Ranked], langs: np.ndarray, query_lang: str, front: np.ndarray | None = None
-) -> Ranked:
-    """Combine the candidate lists of one query into one ranking; front matter (cover,
-    contents, masthead, adverts) is pushed below real articles by ``FRONT_PENALTY``."""
-    ranked = _fuse(lists, langs, query_lang)
-    if front is None or not front.any():
-        return ranked
-    adjusted = [(rid, s - FRONT_PENALTY if front[rid] else s) for rid, s in ranked]
-    return sorted(adjusted, key=lambda kv: (-kv[1], kv[0]))
-
-
-def _fuse(lists: dict[str, Ranked], langs: np.ndarray, query_lang: str) -> Ranked:
-    if "dense" not in lists:  # keyword-only ablation: the lists in order of trust
-        return combine(
-            {},
-            [
-                (lists[n], 1.0 / (i + 1), None)
-                for i, n in enumerate(("identifier", "keyword", "translated"))
-                if n in lists
-            ],
-        )
-    lexical = []
-    for name, (weight, scope) in LEXICAL.items():
-        if name not in lists:
-            continue
-        if scope == "same":
-            allow = langs == query_lang
-        elif scope == "other":
-            allow = langs != query_lang
-        else:
-            allow = None
-        lexical.append((lists[name], weight, allow))
-    return combine(dict(lists["dense"]), lexical)
-
-
-@dataclass
-class Result:
-    rank: int
-    score: float
-    text: str
-    lang: str
-    doc_id: str
-    chunk_id: str
-    citation: dict[str, Any]
-    heading: str = ""
-    snippet: str = ""  # the best one or two sentences of text
-    snippet_span: list[int] = field(default_factory=list)  # [start, end] of snippet in text
-    highlights: list[list[int]] = field(default_factory=list)  # [start, end] spans in text
-    duplicates: list[str] = field(default_factory=list)  # chunk ids of collapsed near-copies
-
-
-@dataclass
-class Response:
-    query: str
-    query_lang: str
-    took_ms: float
-    results: list[Result]
-    lang: str = "any"
-    counts: dict[str, int] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-def check_query(q: str, max_chars: int = MAX_QUERY_CHARS) -> str:
-    """Validate a query: non-empty after trimming, at most ``max_chars`` characters."""
-    q = (q or "").strip()
-    if not q:
-        raise QueryError("the query is empty: type some words to search for")
-    if len(q) > max_chars:
-        raise QueryError(f"the query has {len(q)} characters; the limit is {max_chars}")
-    return q
-
-
-def check_k(k: int) -> int:
-    if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_K:
-        raise QueryError(f"k must be a whole number from 1 to {MAX_K} (got {k!r})")
-    return k
-
-
-def check_lang(lang: str | None) -> str | None:
-    if lang in (None, "", "any"):
-        return None
-    if lang not in LANGS:
-        raise QueryError(f"lang must be one of zh, en, any (got {lang!r})")
-    return lang
 
 
 class Searcher:
     """Dense + keyword search over one opened index generation."""
 
-    def __init__(self, store: Store, embedder: Embedder) -> None:
+    def __init__(
+        self, store: Store, embedder: Embedder, config: RankingConfig = DEFAULT_RANKING
+    ) -> None:
+        self.config = config
         manifest = store.manifest
         if (embedder.name, embedder.dim) != (manifest["encoder"], manifest["dim"]):
             raise BadIndexError(
@@ -200,7 +111,7 @@ class Searcher:
         ids = sorted(candidates)
         vecs = np.stack([store.vectors.reconstruct(i) for i in ids]) if ids else qvec[:0]
         exact = dict(zip(ids, (vecs @ qvec[0]).tolist(), strict=True))
-        return dense_scores(exact, windows, DENSE_CHUNK_WEIGHT)[:n], best_windows(
+        return dense_scores(exact, windows, self.config.dense_chunk_weight)[:n], best_windows(
             w_ids[0][keep], windows
         )
 
@@ -242,13 +153,13 @@ class Searcher:
         q = check_query(q)
         k = check_k(k)
         lang = check_lang(lang)
-        if method not in METHODS:
-            raise QueryError(f"method must be one of {', '.join(METHODS)} (got {method!r})")
-        lists = self.candidates(q, max(50, k * 5), lang, method)
+        method = check_method(method)
+        cfg = self.config
+        lists = self.candidates(q, max(cfg.pool, k * 5), lang, method)
         windows = dict(lists.pop("windows", []))
-        ranked = fuse(lists, self.langs, detect_lang(q), self.front)
-        if lang is None and method != "keyword" and k >= 2 * BALANCE_MIN + 1:
-            ranked = balance(ranked, self.langs, k, BALANCE_MIN, ~self.front)
+        ranked = fuse(lists, self.langs, detect_lang(q), self.front, cfg)
+        if lang is None and method != "keyword" and k >= 2 * cfg.balance_min + 1:
+            ranked = balance(ranked, self.langs, k, cfg.balance_min, ~self.front)
         top = ranked[: k * 2]  # room for collapsed near-duplicates
         chunks = self.store.chunks([rid for rid, _ in top])
         extra = self.expansions(q) if method != "dense" else []

@@ -1,0 +1,50 @@
+"""Ranking settings: one frozen dataclass, each field with its default and what it does.
+
+The defaults were chosen by measurement on the development queries (docs/RETRIEVAL.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+from search.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class RankingConfig:
+    dense_chunk_weight: float = field(
+        default=0.6,
+        metadata={"help": "dense score = this x chunk cosine + the rest x best sentence window"},
+    )
+    keyword_weight: float = field(
+        default=0.05,
+        metadata={"help": "BM25 of the query's own words, for passages in the query's language"},
+    )
+    translated_weight: float = field(
+        default=0.15,
+        metadata={"help": "BM25 of dictionary translations, for passages in the other language"},
+    )
+    identifier_weight: float = field(
+        default=0.5, metadata={"help": "BM25 of identifiers (GB/T 12350-2022 ...), any language"}
+    )
+    front_penalty: float = field(
+        default=0.1, metadata={"help": "pushes cover, contents, masthead and adverts down"}
+    )
+    balance_min: int = field(
+        default=2, metadata={"help": "each language with candidates gets this many of the top k"}
+    )
+    pool: int = field(default=50, metadata={"help": "candidates taken from each list"})
+
+    @classmethod
+    def from_dict(cls, data: dict) -> RankingConfig:
+        """Build from a mapping; an unknown key is an error that names the known ones."""
+        known = {f.name for f in fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise ConfigError(
+                f"unknown ranking setting(s) {sorted(unknown)}; known: {sorted(known)}"
+            )
+        return cls(**data)
+
+
+DEFAULT_RANKING = RankingConfig()
