@@ -33,7 +33,7 @@ class RankingConfig:
     balance_min: int = field(
         default=2, metadata={"help": "each language with candidates gets this many of the top k"}
     )
-    pool: int = field(default=50, metadata={"help": "candidates taken from each list"})
+    pool: int = field(default=100, metadata={"help": "candidates taken from each list"})
 
     @classmethod
     def from_dict(cls, data: dict) -> RankingConfig:

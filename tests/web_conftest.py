@@ -21,7 +21,7 @@ from search.build import build
 from search.searcher import Searcher
 from web import create_app
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).absolute().parents[1]
 ENCODER = "hashing:64"
 
 ZH_DOC = """# 碳达峰标准
@@ -117,10 +117,16 @@ def doc_ids(web_searcher: Searcher) -> dict[str, str]:
     return {Path(d["path"]).stem: d["doc_id"] for d in web_searcher.store.documents()}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+@pytest.fixture
+def free_port() -> Callable[[], int]:
+    """``free_port()``: a TCP port on 127.0.0.1 that nothing listens on right now."""
+
+    def find() -> int:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+
+    return find
 
 
 @pytest.fixture(scope="session")
@@ -146,3 +152,31 @@ def server_process() -> Iterator[list[subprocess.Popen]]:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(timeout=5)
+
+
+class Rebuildable:
+    """An index folder a test can rebuild (each build publishes a new generation)."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self.root = base / "index"
+        self.builds = 0
+
+    def build(self, docs: dict[str, str]) -> Path:
+        self.builds += 1
+        corpus = write_corpus(self.base / f"corpus-{self.builds}", docs)
+        build_index(corpus, self.root)
+        return (self.root / "current").resolve()
+
+
+@pytest.fixture
+def rebuildable_index(tmp_path: Path) -> Rebuildable:
+    """A fresh index (Chinese + English documents) that the test may rebuild."""
+    index = Rebuildable(tmp_path)
+    index.build({"carbon.zh.md": ZH_DOC, "esg.en.md": EN_DOC})
+    return index
+
+
+@pytest.fixture
+def second_corpus() -> dict[str, str]:
+    return {"quantum.en.md": SECOND_GENERATION_DOC}

@@ -40,6 +40,7 @@ class SearchServer(BaseApplication):
             "accesslog": "-",
             "errorlog": "-",
             "proc_name": "bilingual-search",
+            "control_socket_disable": True,  # gunicorn >= 25 would open ~/.gunicorn/gunicorn.ctl
         }
         if s["trusted_proxies"]:
             options["forwarded_allow_ips"] = "*"
@@ -47,7 +48,8 @@ class SearchServer(BaseApplication):
 
     def load_config(self) -> None:
         for key, value in self.gunicorn_options().items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings:  # older gunicorn lacks some settings
+                self.cfg.set(key, value)
 
     def load(self) -> Any:
         return create_app(self.settings)

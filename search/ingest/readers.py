@@ -82,3 +82,7 @@ def read_source(path: Path) -> SourceText:
             f"{path.name}: unsupported file type '{path.suffix}' (supported: {known})"
         )
     return fn(path)
+
+
+# The other formats register themselves with @reader on import (core dependencies, no guard).
+from search.ingest import docx, html, pdf  # noqa: E402, F401
