@@ -1,0 +1,117 @@
+"""The ``.html``/``.htm`` reader: the page's main text, without navigation and boilerplate.
+
+Library: trafilatura (works offline on a string; no fetching). It drops ``<nav>``, headers,
+footers, sidebars, cookie banners, scripts and styles, and writes Markdown with ``#`` headings,
+which the plain-text cleaner turns into articles. Markdown tables become one line per row with
+cells joined by `` | `` (as the .docx reader writes them). The title and date come from the
+page's metadata (``<title>``, Open Graph, ``article:published_time`` ...), the language from
+``<html lang>``. Bytes are decoded with the declared charset (BOM, ``<meta charset>``), else as
+UTF-8 and then GB18030 (:func:`search.ingest.readers.decode`).
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import re
+from pathlib import Path
+
+import trafilatura
+
+from search.errors import SourceError
+from search.ingest.readers import SourceText, decode, read_bytes, reader
+
+_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_HTML_LANG = re.compile(r"""<html\b[^>]*?\blang\s*=\s*["']?\s*([A-Za-z]+)""", re.IGNORECASE)
+_TABLE_RULE = re.compile(r"^\|?(?:\s*:?-+:?\s*\|)+\s*:?-*:?\s*\|?\s*$")
+_CHINESE = frozenset({"gb2312", "gbk", "x-gbk", "gb18030", "euc-cn", "cp936", "hz-gb-2312"})
+
+logging.getLogger("trafilatura").setLevel(logging.ERROR)
+logging.getLogger("htmldate").setLevel(logging.ERROR)
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The encoding named by a BOM or a ``<meta charset>`` near the top, if Python knows it."""
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    m = _CHARSET.search(data[:4096])
+    if not m:
+        return None
+    name = m.group(1).decode("ascii").lower()
+    if name in _CHINESE:
+        return "gb18030"  # a superset of GB2312/GBK: pages that say gb2312 often use GBK
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode_html(data: bytes, name: str) -> str:
+    """Decode with the declared charset, falling back to UTF-8 then GB18030."""
+    charset = declared_charset(data)
+    if charset and (charset == "utf-16" or b"\x00" not in data[:8192]):
+        try:
+            return data.decode(charset).replace("\r\n", "\n").replace("\r", "\n")
+        except UnicodeDecodeError:
+            pass  # a wrong declaration is common: try the usual encodings
+    return decode(data, name)
+
+
+def page_lang(html: str) -> str:
+    """``zh``/``en`` from ``<html lang>`` ('zh-CN' -> 'zh'); '' for other or no language."""
+    m = _HTML_LANG.search(html[:4096])
+    code = m.group(1).lower()[:2] if m else ""
+    return code if code in ("zh", "en") else ""
+
+
+def tidy_markdown(text: str) -> str:
+    """Drop Markdown table rules; table rows lose their outer pipes (``a | b``)."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("|") and _TABLE_RULE.match(stripped):
+            continue
+        if stripped.startswith("|") and stripped.endswith("|"):
+            cells = [" ".join(c.split()) for c in stripped.strip("|").split("|")]
+            line = " | ".join(cells)
+        lines.append(line.rstrip())
+    return "\n".join(lines).strip()
+
+
+def main_text(html: str) -> str:
+    """The page's main text as Markdown ('' when nothing is left after boilerplate removal)."""
+    for recall in (False, True):
+        text = trafilatura.extract(
+            html,
+            output_format="markdown",
+            include_tables=True,
+            include_comments=False,
+            include_images=False,
+            include_links=False,
+            favor_recall=recall,
+        )
+        if text and text.strip():
+            return tidy_markdown(text)
+    return ""
+
+
+@reader(".html", ".htm")
+def read_html(path: Path) -> SourceText:
+    """Read a saved web page: main text for the plain-text cleaner, title/date/lang metadata."""
+    name = path.name
+    html = decode_html(read_bytes(path), name)
+    if not html.strip():
+        raise SourceError(f"{name}: the file is empty")
+    try:
+        text = main_text(html)
+        meta = trafilatura.extract_metadata(html)
+    except Exception as exc:  # lxml/trafilatura on malformed markup
+        reason = " ".join(str(exc).split())[:80] or type(exc).__name__
+        raise SourceError(f"{name}: not a readable HTML page ({reason})") from exc
+    if not text:
+        raise SourceError(f"{name}: no main text found (only navigation or boilerplate)")
+    title = " ".join((meta.title or "").split()) if meta else ""
+    date = (meta.date or "") if meta else ""
+    return SourceText(text, "text", title, date, page_lang(html))
