@@ -109,8 +109,13 @@ def read_document(path: Path, entry: Document | None) -> tuple[Document, str]:
 
 
 def new_part(doc: Document, text: str, sizes: ChunkSizes) -> Part:
-    """Clean and chunk a document (no encoding yet)."""
-    chunks = chunk_document(doc.doc_id, text, clean_source(text, doc), sizes)
+    """Clean and chunk a document (no encoding yet). A document titled only by its file name
+    takes its first heading as title."""
+    clean = clean_source(text, doc)
+    if doc.title == Path(doc.path).stem:
+        heading = next((a.heading for a in clean.articles if a.heading not in ("", doc.title)), "")
+        doc = replace(doc, title=heading.strip()[:200] or doc.title)
+    chunks = chunk_document(doc.doc_id, text, clean, sizes)
     windows, owners = sentence_windows([c.text for c in chunks])
     keywords = [keyword_columns(c.text, c.heading) for c in chunks]
     return Part(doc, chunks, windows=windows, window_owners=owners, keywords=keywords)

@@ -153,3 +153,13 @@ def test_two_concurrent_builds_do_not_corrupt_the_index(corpus: Path, tmp_path: 
 def _id(index: Path, name: str) -> str:
     store = Store.open(index)
     return next(d["doc_id"] for d in store.documents() if d["path"].endswith(name))
+
+
+def test_title_falls_back_to_the_first_heading(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "note-17.md").write_text("# Data spaces policy\n\nRules for sharing data.\n")
+    (src / "plain.txt").write_text("No heading in this one.\n")
+    build([src], tmp_path / "index", HashingEncoder(64))
+    titles = {Path(d["path"]).name: d["title"] for d in Store.open(tmp_path / "index").documents()}
+    assert titles == {"note-17.md": "Data spaces policy", "plain.txt": "plain"}
