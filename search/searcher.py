@@ -35,7 +35,7 @@ from search.query import (  # noqa: F401  (re-exported for callers)
     check_query,
 )
 from search.retrieve import Ranked, balance, best_windows, dense_scores, fuse
-from search.snippet import best_sentences, fingerprint, highlight_spans, near_duplicate
+from search.snippet import Highlighter, best_sentences, fingerprint, near_duplicate
 from search.store import Store
 from search.types import Chunk
 
@@ -131,16 +131,24 @@ class Searcher:
             return out + self.dictionary.to_english(zh, known)
         return out + self.dictionary.to_chinese(q, known)
 
-    def candidates(self, q: str, n: int, lang: str | None, method: str) -> dict[str, Ranked]:
+    def candidates(
+        self,
+        q: str,
+        n: int,
+        lang: str | None,
+        method: str,
+        expansions: list[str] | None = None,
+    ) -> dict[str, Ranked]:
         """The candidate lists fusion combines: dense, keyword, translated keyword, identifiers."""
         lists: dict[str, Ranked] = {}
         allowed = self._allowed(lang)
         if method in ("keyword", "hybrid"):
             db = self.store.db
+            if expansions is None:
+                expansions = self.expansions(q)
             lists["keyword"] = bm25_search(db, terms(q, with_ids=False), n, allowed=allowed)
             lists["identifier"] = bm25_search(db, identifier_terms(q), n, "ids", allowed)
-            lists["heading"] = bm25_search(db, terms(q, with_ids=False), n, "heading", allowed)
-            lists["translated"] = bm25_search(db, self.expansions(q), n, allowed=allowed)
+            lists["translated"] = bm25_search(db, expansions, n, allowed=allowed)
         if method in ("dense", "hybrid"):
             lists["dense"], windows = self.dense(self.embedder.encode_query([q]), n, lang)
             lists["windows"] = list(windows.items())  # chunk id -> its best window number
@@ -155,14 +163,15 @@ class Searcher:
         lang = check_lang(lang)
         method = check_method(method)
         cfg = self.config
-        lists = self.candidates(q, max(cfg.pool, k * 5), lang, method)
+        extra = self.expansions(q) if method != "dense" else []
+        lists = self.candidates(q, max(cfg.pool, k * 5), lang, method, extra)
         windows = dict(lists.pop("windows", []))
         ranked = fuse(lists, self.langs, detect_lang(q), self.front, cfg)
         if lang is None and method != "keyword" and k >= 2 * cfg.balance_min + 1:
             ranked = balance(ranked, self.langs, k, cfg.balance_min, ~self.front)
         top = ranked[: k * 2]  # room for collapsed near-duplicates
         chunks = self.store.chunks([rid for rid, _ in top])
-        extra = self.expansions(q) if method != "dense" else []
+        highlighter = Highlighter(q, extra)
         results: list[Result] = []
         kept: list[frozenset[str]] = []
         for rid, score in top:
@@ -178,7 +187,7 @@ class Searcher:
                 break
             kept.append(shingles)
             window = windows.get(rid)
-            results.append(self._result(len(results) + 1, score, rid, chunk, q, extra, window))
+            results.append(self._result(len(results) + 1, score, rid, chunk, highlighter, window))
         counts = {code: sum(r.lang == code for r in results) for code in LANGS}
         took = (time.perf_counter() - started) * 1000
         return Response(q, detect_lang(q), round(took, 2), results, lang or "any", counts)
@@ -189,12 +198,11 @@ class Searcher:
         score: float,
         rid: int,
         chunk: Chunk,
-        q: str,
-        extra: list[str],
+        highlighter: Highlighter,
         window: int | None,
     ) -> Result:
         doc = self.documents.get(chunk.doc_id, {})
-        spans = highlight_spans(chunk.text, q, extra)
+        spans = highlighter.spans(chunk.text)
         if window is not None:
             spans_w = window_spans(chunk.text)
             a, b = spans_w[min(max(0, window - int(self.window_start[rid])), len(spans_w) - 1)]

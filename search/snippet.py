@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from search.ingest.chunk import sentence_spans
 from search.keyword import IDENTIFIER, stem
@@ -31,24 +32,41 @@ def _identifier_pattern(ident: str) -> re.Pattern[str]:
     return re.compile(r"[\s\-–/:.]?".join(chars), re.IGNORECASE)
 
 
-def highlight_spans(text: str, query: str, extra_terms: list[str] = ()) -> list[Span]:
-    """Spans of ``text`` that match the query: identifiers (however spaced), English words by
-    stem, Chinese words (and any ``extra_terms``, e.g. dictionary translations) literally."""
-    from search.keyword import STOP_EN, STOP_ZH, chinese_phrases
+class Highlighter:
+    """Finds the spans of a text that match one query: identifiers (however spaced), English
+    words by stem, Chinese words (and ``extra_terms``, e.g. dictionary translations) literally.
+    Built once per query; :meth:`spans` runs once per result."""
 
-    spans: list[Span] = []
-    for m in IDENTIFIER.finditer(query):
-        spans += [x.span() for x in _identifier_pattern(m.group(0)).finditer(text)]
-    stems = {stem(w) for w in _LATIN.findall(query) if w.lower() not in STOP_EN}
-    stems |= {stem(t) for t in extra_terms if t.isascii()}
-    for m in _LATIN.finditer(text):
-        if m.group(0).lower() not in STOP_EN and stem(m.group(0)) in stems:
-            spans.append(m.span())
-    words = {w for w in chinese_phrases(query) if len(w) >= 2 and w not in STOP_ZH}
-    words |= {t for t in extra_terms if not t.isascii() and len(t) >= 2}
-    for w in words:
-        spans += [(m.start(), m.end()) for m in re.finditer(re.escape(w), text)]
-    return merge_spans(spans)
+    def __init__(self, query: str, extra_terms: Iterable[str] = ()) -> None:
+        from search.keyword import STOP_EN, STOP_ZH, chinese_phrases
+
+        extra = list(extra_terms)
+        self.stop = STOP_EN
+        self.identifiers = [_identifier_pattern(m.group(0)) for m in IDENTIFIER.finditer(query)]
+        self.stems = {stem(w) for w in _LATIN.findall(query) if w.lower() not in STOP_EN}
+        self.stems |= {stem(t) for t in extra if t.isascii()}
+        words = {w for w in chinese_phrases(query) if len(w) >= 2 and w not in STOP_ZH}
+        words |= {t for t in extra if not t.isascii() and len(t) >= 2}
+        longest_first = sorted(words, key=lambda w: (-len(w), w))
+        self.words = re.compile("|".join(map(re.escape, longest_first))) if words else None
+
+    def spans(self, text: str) -> list[Span]:
+        found: list[Span] = []
+        for pattern in self.identifiers:
+            found += [m.span() for m in pattern.finditer(text)]
+        if self.stems:
+            for m in _LATIN.finditer(text):
+                word = m.group(0)
+                if word.lower() not in self.stop and stem(word) in self.stems:
+                    found.append(m.span())
+        if self.words is not None:
+            found += [m.span() for m in self.words.finditer(text)]
+        return merge_spans(found)
+
+
+def highlight_spans(text: str, query: str, extra_terms: Iterable[str] = ()) -> list[Span]:
+    """Spans of ``text`` matching ``query`` (see :class:`Highlighter`)."""
+    return Highlighter(query, extra_terms).spans(text)
 
 
 def best_sentences(text: str, spans: list[Span], max_sentences: int = 2) -> Span:
