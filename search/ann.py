@@ -5,20 +5,24 @@ Every index scores by inner product over L2-normalized float32 vectors and is wr
 the stored vector back (the searcher re-scores its candidates exactly with it). The parameters
 go into the manifest as JSON (``choose_index``) and are applied again at load (``tune``).
 
-The choice comes from ``python -m bench --size full`` (see docs/PERFORMANCE.md): synthetic
-clustered 512-dim corpora, 200 single-thread single queries, recall@10 against exact search.
+The choice comes from ``python -m bench --size full`` (figures in docs/PERFORMANCE.md): synthetic
+clustered 512-dim corpora of 100 000 and 1 000 000 vectors, 200 single queries on one thread,
+recall@10 against exact search, 2-core AMD EPYC.
 
-* ``flat`` up to ``FLAT_MAX`` vectors: exact; one query scans every vector (about 0.1 ms per
-  1 000 vectors at 512 dim), so at 100 000 vectors it already costs ~10 ms, and the searcher
-  scans the sentence-window index (about twice as many vectors) as well.
-* ``hnsw`` (HNSW-flat, M=32, efConstruction=40, efSearch=128) up to ``HNSW_MAX``: recall@10
-  above 0.99 at ~1-2 ms per query; memory is the raw vectors plus ~0.3 kB of graph per vector; the
-  build is the slow part (~1 000 vectors/s on 2 cores), which is why it stops at ``HNSW_MAX``.
-* ``ivf`` (IVF-flat, nlist = 4*sqrt(n) rounded to a power of two, nprobe = nlist/64 with a floor
-  of 16) above: recall@10 >= 0.95 at a few ms per query, builds in minutes rather than hours
-  and keeps the raw vectors, so re-scoring stays exact.
-* ``ivfpq`` is never chosen automatically: it cuts memory ~16x (64-byte codes) but loses recall
-  and makes ``reconstruct`` approximate; ask for it explicitly when RAM is the limit.
+* ``flat`` up to ``FLAT_MAX`` (10 000) vectors: exact, and one query scans every vector (17.5 ms
+  at 100 000, 145 ms at 1 000 000), so it stops where it would cost ~2 ms; the searcher scans the
+  sentence-window index (about twice as many vectors) as well, which gets its own choice.
+* ``hnsw`` (HNSW-flat, M=32, efConstruction=40, efSearch=256) up to ``HNSW_MAX`` (1 000 000):
+  recall@10 0.998 at 100 000 and 0.970 at 1 000 000, p50 ~2 ms at both; efSearch=128 gave only
+  0.943 at 1 000 000. Memory is the raw vectors plus the graph (~1.15x raw). The build is the
+  slow part: 318 s per million vectors on 2 cores (24 s per 100 000).
+* ``ivf`` (IVF-flat, nlist = 2*sqrt(n) rounded to a power of two, nprobe = max(64, nlist/32))
+  above: recall@10 0.980 at 100 000 (nlist 512) and 0.968 at 1 000 000 (nlist 2048) at 3.5 and
+  5.5 ms; it builds ~6x faster than HNSW (54 s per million) and keeps the raw vectors, so exact
+  re-scoring still works. Beyond 1 000 000 it is extrapolated, not measured.
+* ``ivfpq`` (64-byte codes) is never chosen by size: ~30x less memory, but recall@10 stays near
+  0.56-0.63 whatever nprobe, and ``reconstruct`` returns approximations, so the searcher's exact
+  re-scoring would not be exact any more. Ask for it explicitly only when RAM is the limit.
 """
 
 from __future__ import annotations
@@ -29,9 +33,9 @@ from typing import Any
 import faiss
 import numpy as np
 
-FLAT_MAX = 50_000
+FLAT_MAX = 10_000
 HNSW_MAX = 1_000_000
-HNSW = {"M": 32, "efConstruction": 40, "efSearch": 128}
+HNSW = {"M": 32, "efConstruction": 40, "efSearch": 256}
 TRAIN_PER_LIST = 50  # training sample for IVF: this many vectors per list (FAISS wants >= 39)
 SEED = 1234
 
@@ -48,7 +52,7 @@ def choose_index(n: int, dim: int) -> dict[str, Any]:
 def ivf_params(n: int, pq: bool = False, dim: int = 512) -> dict[str, Any]:
     """IVF parameters for ``n`` vectors: ~2*sqrt(n) lists; with ``pq``, dim/8-byte codes."""
     nlist = 2 ** max(4, round(math.log2(2 * math.sqrt(max(n, 1)))))
-    params: dict[str, Any] = {"type": "ivf", "nlist": nlist, "nprobe": max(16, nlist // 64)}
+    params: dict[str, Any] = {"type": "ivf", "nlist": nlist, "nprobe": max(64, nlist // 32)}
     if pq:
         nbits = 8 if n >= 2**8 * TRAIN_PER_LIST else 4  # k-means of 2**nbits codes needs data
         params.update(type="ivfpq", m=dim // 8, nbits=nbits, nprobe=max(32, nlist // 32))

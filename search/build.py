@@ -284,7 +284,6 @@ def write_parts(
         "document_hashes": {d.doc_id: d.content_hash for d in documents},
         "corpus_hash": corpus.hexdigest(),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "vector_index": "flat-ip",
         **settings,
     }
     tmp = new_generation(out)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from search import ann
 from search.citation import citation_for
 from search.config import DEFAULT_RANKING, RankingConfig
 from search.dictionary import default_dictionary
@@ -60,10 +61,12 @@ class Searcher:
         self.vocab = vocabulary(store.db)
         self.dictionary = default_dictionary()
         self.documents = {d["doc_id"]: d for d in store.documents()}
+        self._fingerprints: dict[int, frozenset[str]] = {}
         self.window_start = np.searchsorted(store.window_owners, np.arange(len(self.langs)))
 
     @classmethod
     def open(cls, path: str | Path = "index", encoder: str | Embedder | None = None) -> Searcher:
+        ann.single_query_threads()  # see search/ann.py: idle OpenMP threads fight the encoder
         store = Store.open(path)
         if encoder is None:
             encoder = store.manifest["encoder"]
@@ -109,7 +112,7 @@ class Searcher:
         if lang is not None:
             candidates = {i for i in candidates if self.langs[i] == lang}
         ids = sorted(candidates)
-        vecs = np.stack([store.vectors.reconstruct(i) for i in ids]) if ids else qvec[:0]
+        vecs = store.vectors.reconstruct_batch(np.asarray(ids, dtype=np.int64)) if ids else qvec[:0]
         exact = dict(zip(ids, (vecs @ qvec[0]).tolist(), strict=True))
         return dense_scores(exact, windows, self.config.dense_chunk_weight)[:n], best_windows(
             w_ids[0][keep], windows
@@ -178,7 +181,7 @@ class Searcher:
             chunk = chunks.get(rid)
             if chunk is None:
                 continue
-            shingles = fingerprint(chunk.text)
+            shingles = self._fingerprint(rid, chunk.text)
             dup = next((i for i, f in enumerate(kept) if near_duplicate(shingles, f)), None)
             if dup is not None:
                 results[dup].duplicates.append(chunk.chunk_id)
@@ -191,6 +194,15 @@ class Searcher:
         counts = {code: sum(r.lang == code for r in results) for code in LANGS}
         took = (time.perf_counter() - started) * 1000
         return Response(q, detect_lang(q), round(took, 2), results, lang or "any", counts)
+
+    def _fingerprint(self, rid: int, text: str) -> frozenset[str]:
+        """Near-duplicate shingles of a chunk, cached by row id (bounded)."""
+        cached = self._fingerprints.get(rid)
+        if cached is None:
+            if len(self._fingerprints) > 20_000:
+                self._fingerprints.clear()
+            cached = self._fingerprints[rid] = fingerprint(text)
+        return cached
 
     def _result(
         self,

@@ -4,7 +4,8 @@ Layout under the index root (``index/`` by default)::
 
     index/current -> gen-20261122T031500-1a2b   (symlink, swapped atomically)
     index/gen-.../manifest.json                  format version, encoder, counts, corpus hash
-    index/gen-.../vectors.faiss                  IndexIDMap2 over inner product; id = chunk row id
+    index/gen-.../vectors.faiss                  inner product, id = chunk row id; exact below
+                                                 10 000 vectors, HNSW/IVF above (search/ann.py)
     index/gen-.../windows.faiss                  one vector per two-sentence window of a chunk
     index/gen-.../window_owners.npy              window number -> chunk row id
     index/gen-.../meta.sqlite                    documents, chunks, keyword index (FTS5)
@@ -34,6 +35,7 @@ from typing import Any
 import faiss
 import numpy as np
 
+from search import ann
 from search.errors import BadIndexError
 from search.types import Chunk, Document, Footnote
 
@@ -175,15 +177,14 @@ def write_generation(
             [(i, *cols) for i, cols in enumerate(keyword_terms)],
         )
     db.close()
-    dim = int(manifest["dim"])
-    index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
-    if len(chunks):
-        index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), np.arange(len(chunks)))
-    faiss.write_index(index, str(path / "vectors.faiss"))
     window_vectors, owners = windows
-    windex = faiss.IndexFlatIP(dim)
-    if len(window_vectors):
-        windex.add(np.ascontiguousarray(window_vectors, dtype=np.float32))
+    dim = int(manifest["dim"])
+    chunk_params = ann.choose_index(len(chunks), dim)
+    window_params = ann.choose_index(len(window_vectors), dim)
+    manifest["vector_index"] = {"chunks": chunk_params, "windows": window_params}
+    index = ann.build_index(vectors.reshape(-1, dim), chunk_params, np.arange(len(chunks)))
+    faiss.write_index(index, str(path / "vectors.faiss"))
+    windex = ann.build_index(window_vectors.reshape(-1, dim), window_params)
     faiss.write_index(windex, str(path / "windows.faiss"))
     np.save(path / "window_owners.npy", np.asarray(owners, dtype=np.int64))
     (path / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2))
@@ -230,6 +231,10 @@ class Store:
             self.vectors = faiss.read_index(str(path / "vectors.faiss"))
             self.windows = faiss.read_index(str(path / "windows.faiss"))
             self.window_owners = np.load(path / "window_owners.npy")
+            kinds = self.manifest.get("vector_index")
+            if isinstance(kinds, dict):  # older indexes say "flat-ip": nothing to tune
+                ann.tune(self.vectors, kinds["chunks"])
+                ann.tune(self.windows, kinds["windows"])
         except (RuntimeError, OSError, ValueError) as exc:
             raise BadIndexError(f"index at '{path}': cannot read its vector files ({exc})") from exc
         self._db_path = path / "meta.sqlite"

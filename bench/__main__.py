@@ -1,0 +1,114 @@
+"""``python -m bench [--size tiny|full] [--runs N] [--out FILE] [--json FILE] [--skip NAME ...]``.
+
+Builds the seed index in a temporary folder, then runs each benchmark (build, query, http, scale)
+and prints Markdown; ``--out`` writes it into a file between ``<!-- bench:start -->`` and
+``<!-- bench:end -->`` (the rest of the file is kept). ``--size tiny`` cuts the seeds and the
+synthetic corpus down so the whole suite runs in seconds (for tests).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import build, query, report, scale, serve
+from bench.common import corpus, machine, median_of, query_mix
+
+NAMES = ("build", "query", "http", "scale")
+HTTP_REQUESTS = {"tiny": 24, "full": 1000}
+QUERY_PASSES = {"tiny": 1, "full": 2}
+FIXED_ENV = {"OMP_NUM_THREADS": "1"}  # the one-thread fix, applied without code changes
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    p.add_argument("--size", choices=("tiny", "full"), default="full")
+    p.add_argument("--runs", type=int, help="repeats of build/query/http (default 3, tiny 1)")
+    p.add_argument("--out", type=Path, help="Markdown file to write the results into")
+    p.add_argument("--json", type=Path, help="also write the raw results here")
+    p.add_argument("--skip", nargs="*", default=[], choices=NAMES, help="benchmarks to leave out")
+    p.add_argument("--profile", action="store_true", help="add cProfile summaries (build, query)")
+    p.add_argument(
+        "--render", type=Path, metavar="JSON", help="only re-render saved results (from --json)"
+    )
+    return p.parse_args(argv)
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def one_run(args: argparse.Namespace, work: Path, i: int, profile: bool) -> dict[str, Any]:
+    """Build, query and HTTP once; returns their results and the index they used."""
+    out: dict[str, Any] = {}
+    sources = corpus(args.size, work)
+    b = build.run(sources, work / f"index-{i}", profile=profile)
+    log(f"run {i}: build {b['build_s']:.1f}s, bare encode {b['encode_s']:.1f}s")
+    if "build" not in args.skip:
+        out["build"] = b
+    index = Path(b["index"])
+    mix = query_mix(args.size)
+    if "query" not in args.skip:
+        out["query"] = query.run(index, mix, QUERY_PASSES[args.size], profile=profile)
+        log(f"run {i}: query p50 {out['query']['shipped']['total']['p50']:.1f} ms (shipped)")
+    if "http" not in args.skip:
+        n = HTTP_REQUESTS[args.size]
+        server_log = work / "server.log"
+        out["http"] = {
+            "as shipped": serve.run(index, mix, n, server_log),
+            "with OMP_NUM_THREADS=1": serve.run(index, mix, n, server_log, FIXED_ENV),
+        }
+        log(f"run {i}: http done")
+    out["index"] = str(index)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.render:
+        result = json.loads(args.render.read_text("utf-8"))
+        if "scale" in result:  # the chosen index follows search.ann as it is now
+            scale.mark_chosen(result["scale"]["rows"])
+        return write(args, result)
+    runs = args.runs or (1 if args.size == "tiny" else 3)
+    command = "python -m bench " + " ".join(argv if argv is not None else sys.argv[1:])
+    result: dict[str, Any] = {"size": args.size, "runs": runs, "command": command.strip()}
+    result["machine"] = machine()
+    result["machine"]["load average at start"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        work = Path(tmp)
+        done = [one_run(args, work, i, args.profile and i == runs - 1) for i in range(runs)]
+        for name in ("build", "query", "http"):
+            if name in done[0]:
+                result[name] = median_of([d[name] for d in done])
+                for key in ("profile", "files", "index"):
+                    if key in done[-1][name]:
+                        result[name][key] = done[-1][name][key]
+        if args.json:  # keep what is done should the long scale run fail
+            args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1))
+        if "scale" not in args.skip:
+            result["scale"] = scale.run(args.size, Path(done[-1]["index"]), log=log)
+    result["machine"]["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return write(args, result)
+
+
+def write(args: argparse.Namespace, result: dict[str, Any]) -> int:
+    text = report.render(result)
+    if args.json and not args.render:
+        args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1))
+    if args.out:
+        old = args.out.read_text("utf-8") if args.out.exists() else ""
+        args.out.write_text(report.merge(old, text), "utf-8")
+    else:
+        print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

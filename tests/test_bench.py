@@ -1,0 +1,67 @@
+"""The benchmark suite runs end to end at its tiny size and reports every section with numbers."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from bench import report
+from bench.__main__ import main
+from bench.common import median_of, percentiles
+
+SECTIONS = (
+    "## Machine",
+    "## Build",
+    "## Memory",
+    "## Query in process",
+    "## HTTP",
+    "## Scale",
+    "## Targets",
+)
+NUMBER_ROW = re.compile(r"^\|[^|\n]*\|.*\d", re.MULTILINE)
+
+
+def sections(text: str) -> dict[str, str]:
+    parts = re.split(r"^(## .+)$", text, flags=re.MULTILINE)
+    return {head: body for head, body in zip(parts[1::2], parts[2::2], strict=True)}
+
+
+def test_percentiles_and_median_of_runs() -> None:
+    p = percentiles([float(i) for i in range(1, 101)])
+    assert p["p50"] == pytest.approx(50.5) and p["p99"] == pytest.approx(99.01)
+    runs = [{"a": 1.0, "b": [{"x": 3}], "s": "k"}, {"a": 5.0, "b": [{"x": 1}], "s": "k"}]
+    runs.append({"a": 2.0, "b": [{"x": 2}], "s": "k"})
+    assert median_of(runs) == {"a": 2.0, "b": [{"x": 2}], "s": "k"}
+
+
+def test_merge_keeps_the_prose_around_the_markers() -> None:
+    doc = f"# Title\n\nprose\n\n{report.START}\nold\n{report.END}\n\nafter\n"
+    merged = report.merge(doc, "new")
+    assert "prose" in merged and "after" in merged and "new" in merged and "old" not in merged
+    assert report.merge("", "x").count(report.START) == 1
+
+
+@pytest.mark.slow
+def test_tiny_suite_reports_every_section(tmp_path: Path) -> None:
+    out = tmp_path / "PERFORMANCE.md"
+    out.write_text(f"# Performance\n\nhand-written notes\n\n{report.START}\n{report.END}\n")
+    raw = tmp_path / "results.json"
+    assert main(["--size", "tiny", "--out", str(out), "--json", str(raw)]) == 0
+    text = out.read_text()
+    assert "hand-written notes" in text
+    found = sections(text)
+    for head in SECTIONS:
+        body = next((b for h, b in found.items() if h.startswith(head)), None)
+        assert body is not None, f"missing section {head}"
+        assert NUMBER_ROW.search(body), f"section {head} has no figures"
+    results = json.loads(raw.read_text())
+    levels = results["http"]["as shipped"]["levels"]
+    assert [lv["clients"] for lv in levels] == [1, 8, 32]
+    assert all(lv["errors"] == 0 and lv["requests"] > 0 for lv in levels)
+    assert results["build"]["passages"] > 0 and results["build"]["index_bytes_per_passage"] > 0
+    kinds = {row["index"] for row in results["scale"]["rows"]}
+    assert kinds == {"flat", "hnsw", "ivf", "ivfpq"}
+    assert any(row["chosen"] for row in results["scale"]["rows"])
