@@ -81,7 +81,9 @@ def test_search_cli_text_output_has_citations(tiny_index: Path) -> None:
     assert proc.returncode == 0
     lines = proc.stdout.splitlines()
     assert lines[2].startswith("1. [en] GB 23350-2021 restricts excessive packaging")
-    assert lines[3].startswith("   — Circular economy committee, “National standard for packaging”, ¶")
+    assert lines[3].startswith(
+        "   — Circular economy committee, “National standard for packaging”, ¶"
+    )
 
 
 def test_search_cli_batch(tiny_index: Path, tmp_path: Path) -> None:

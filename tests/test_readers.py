@@ -42,6 +42,7 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     f.write_text("text")
     f.chmod(0)
     if os.access(f, os.R_OK):  # running as root: permissions are not enforced, so simulate
+
         def deny(self: Path) -> bytes:
             raise PermissionError(13, "Permission denied", str(self))
 

@@ -89,10 +89,9 @@ def test_killed_build_leaves_previous_index_serving(tiny_corpus: Path, tmp_path:
 
 def test_second_build_waits_for_or_refuses_the_lock(tmp_path: Path) -> None:
     out = tmp_path / "index"
-    with build_lock(out):
-        with pytest.raises(BadIndexError, match="another build is writing"):
-            with build_lock(out, wait=False):
-                pass
+    busy = pytest.raises(BadIndexError, match="another build is writing")
+    with build_lock(out), busy, build_lock(out, wait=False):
+        pass
     with build_lock(out, wait=False):  # free again
         pass
 

@@ -67,7 +67,8 @@ def write_corpus(folder: Path, docs: dict[str, str]) -> Path:
 
 
 def build_index(sources: Path, out: Path) -> Path:
-    build([sources], out, encoder=ENCODER, progress=None)
+    """A full rebuild of ``out`` from ``sources`` only (no documents carried over)."""
+    build([sources], out, encoder=ENCODER, progress=None, incremental=False)
     return out
 
 

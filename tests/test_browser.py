@@ -1,0 +1,175 @@
+"""Headless Chromium against a real gunicorn server over the seed index (real encoder).
+
+(a) search from ``/``, see cited results, open one in context; (b) the intranet example page,
+served from another origin, searching through the widget (CORS + Shadow DOM) and the iframe.
+Screenshots go to ``test-output/``.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ("tests.web_conftest",)
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).absolute().parents[1]
+OUT = ROOT / "test-output"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TIMEOUT_MS = 30_000
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture(scope="module")
+def host_origin() -> Iterator[str]:
+    """A second, unrelated origin serving ``examples/`` (like an intranet portal)."""
+    handler = functools.partial(QuietHandler, directory=str(ROOT / "examples"))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def server(web_seed_index: Path, host_origin: str, tmp_path_factory) -> Iterator[str]:
+    """``python -m web`` on the seed index, allowing the intranet origin."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "SEARCH_CORS_ORIGINS": host_origin}
+    log = tmp_path_factory.mktemp("server") / "server.log"
+    cmd = [sys.executable, "-m", "web", "--index", str(web_seed_index), "--port", str(port)]
+    with log.open("w") as out:
+        proc = subprocess.Popen(cmd + ["--workers", "2"], cwd=ROOT, env=env, stdout=out,
+                                stderr=subprocess.STDOUT)  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            assert proc.poll() is None, log.read_text()[-2000:]
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=5) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            pytest.fail("server did not start: " + log.read_text()[-2000:])
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's 'chromium' package")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+    with sync_api.sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.js_errors = errors
+    yield page
+    context.close()
+
+
+def test_search_then_open_in_context(page, server: str) -> None:
+    OUT.mkdir(exist_ok=True)
+    page.goto(server + "/")
+    page.fill("#q", "ESG standards in China")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("li.result")
+    results = page.locator("li.result")
+    assert results.count() >= 5
+    first = results.first
+    assert first.locator(".badge").inner_text() in ("EN", "中文")
+    assert "ESG" in first.locator(".snippet").inner_text()
+    assert first.locator(".citation .doc").inner_text()
+    assert first.locator("button.copy").is_visible()  # JS revealed the copy button
+    page.screenshot(path=str(OUT / "search-esg.png"), full_page=True)
+
+    href = first.locator("a.context").get_attribute("href")
+    chunk_id = href.split("#", 1)[1]
+    first.locator("a.context").click()
+    page.wait_for_url(f"**/doc/**#{chunk_id}")
+    target = page.locator(":target")
+    assert target.get_attribute("id") == chunk_id
+    assert "ESG" in target.inner_text()
+    box = target.bounding_box()
+    assert box is not None and 0 <= box["y"] < 900, "the cited passage is scrolled into view"
+    background = target.evaluate("el => getComputedStyle(el).backgroundColor")
+    assert background not in ("rgba(0, 0, 0, 0)", "transparent"), "passage is highlighted"
+    page.screenshot(path=str(OUT / "doc-in-context.png"))
+    assert not page.js_errors, page.js_errors
+
+
+def test_intranet_page_uses_widget_and_iframe(page, server: str, host_origin: str) -> None:
+    OUT.mkdir(exist_ok=True)
+    page.goto(f"{host_origin}/intranet.html?server={server}")
+    box_input = page.locator("#box input[type=search]")  # Playwright pierces the shadow root
+    box_input.fill("ESG standards in China")
+    box_input.press("Enter")
+    page.locator("#box li").first.wait_for()
+    widget_results = page.locator("#box li")
+    assert widget_results.count() == 5
+    assert "ESG" in widget_results.first.inner_text()
+    link = widget_results.first.locator("a.context")
+    assert link.get_attribute("target") == "_top"
+    assert link.get_attribute("href").startswith(server + "/doc/")
+    style = widget_results.first.evaluate(
+        "el => [getComputedStyle(el).color, getComputedStyle(el).fontSize]"
+    )
+    assert style != ["rgb(128, 0, 128)", "22px"] and style[1] != "22px", "host CSS leaked in"
+    host_li = page.locator("#widget-way > ul > li")
+    assert host_li.evaluate("el => getComputedStyle(el).fontSize") == "22px"  # host unharmed
+
+    frame = page.frame_locator("#search-frame")
+    frame.locator("li.result").first.wait_for()
+    assert frame.locator("li.result").count() >= 1
+    assert frame.locator("a.context").first.get_attribute("target") == "_top"
+    page.wait_for_timeout(300)  # let fonts settle before the picture
+    page.screenshot(path=str(OUT / "widget-intranet.png"), full_page=True)
+    assert not page.js_errors, page.js_errors
