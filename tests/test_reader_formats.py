@@ -312,3 +312,19 @@ def test_file_metadata_describes_documents_without_a_catalog(index: Path) -> Non
         "en",
     )
     assert (word["title"], word["date"], word["lang"]) == ("Battery memo", "2024-05-02", "en")
+
+
+@pytest.mark.slow
+def test_document_page_links_to_the_cited_page_of_the_pdf(searcher: Searcher) -> None:
+    from web import create_app
+
+    client = create_app({"rate_limit": 0}, searcher=searcher).test_client()
+    q = "By 2027, what recovery rate must nickel, cobalt and manganese from EV batteries reach?"
+    hit = next(r for r in searcher.search(q, k=5).results if SENT3 in squash(r.text))
+    from urllib.parse import quote
+
+    page = client.get(f"/doc/{hit.doc_id}").get_data(as_text=True)
+    assert f'href="/doc/{quote(hit.doc_id)}/original#page=3"' in page
+    original = client.get(f"/doc/{hit.doc_id}/original")
+    assert original.status_code == 200 and original.mimetype == "application/pdf"
+    assert original.data.startswith(b"%PDF")

@@ -230,3 +230,12 @@ def test_intranet_example_shows_both_ways() -> None:
     assert "<iframe" in page and "/embed?q=" in page
     assert "/static/widget.js" in page and "data-target" in page and 'id="box"' in page
     assert 'get("server")' in page  # the host URL is configurable with ?server=
+
+
+def test_original_file_is_served_only_for_pdf_word_html(web_client, doc_ids) -> None:
+    # the web corpus is Markdown: its text is the document page itself, no original link
+    esg = doc_ids["esg.en"]
+    assert "Original file" not in web_client.get(f"/doc/{esg}").get_data(as_text=True)
+    assert web_client.get(f"/doc/{esg}/original").status_code == 404
+    assert web_client.get("/doc/no-such-doc/original").status_code == 404
+    assert web_client.get("/doc/..%2F..%2Fetc%2Fpasswd/original").status_code == 404

@@ -98,6 +98,7 @@ def openapi_spec(settings: dict[str, Any]) -> dict[str, Any]:
         "/": _page("search page (全部 / 中文 / English)", [{**q, "required": False}, k, lang]),
         "/embed": _page("results page for an iframe", [{**q, "required": False}, k, lang]),
         "/doc/{doc_id}": _page("a document in reading order, cited passage targeted", [doc_id]),
+        "/doc/{doc_id}/original": _page("the indexed PDF/Word/HTML file (#page=N)", [doc_id]),
         "/static/{filename}": _page("static files: style.css, app.js, widget.js", [filename]),
     }
     return {

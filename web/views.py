@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request, send_file
 from flask.typing import ResponseReturnValue
 
 from search.errors import QueryError
@@ -13,6 +14,14 @@ from web.query import LANG_CHOICES, parse_lang, parse_query
 from web.records import find_document, footnotes
 
 bp = Blueprint("views", __name__)
+
+# Originals served for checking citations (plain-text sources are shown in full already).
+ORIGINAL_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".html": "text/plain",  # shown as source, never rendered on our origin
+    ".htm": "text/plain",
+}
 
 
 def run_search() -> tuple[dict[str, Any], int]:
@@ -48,4 +57,19 @@ def document(doc_id: str) -> ResponseReturnValue:
     s = searcher()
     doc = find_document(s, doc_id)
     chunks = s.store.document_chunks(doc_id)
-    return render_template("doc.html", doc=doc, chunks=chunks, notes=footnotes(chunks))
+    original = Path(doc["path"]).suffix.lower() in ORIGINAL_TYPES and Path(doc["path"]).is_file()
+    return render_template(
+        "doc.html", doc=doc, chunks=chunks, notes=footnotes(chunks), original=original
+    )
+
+
+@bp.get("/doc/<doc_id>/original")
+def original_file(doc_id: str) -> ResponseReturnValue:
+    """The indexed file itself (PDF, Word, HTML), so a page citation can be checked; only files
+    the index names are served, looked up by id, never by a path from the request."""
+    doc = find_document(searcher(), doc_id)
+    path = Path(doc["path"])
+    mimetype = ORIGINAL_TYPES.get(path.suffix.lower())
+    if mimetype is None or not path.is_file():
+        abort(404, "the original file of this document is not available")
+    return send_file(path, mimetype=mimetype, download_name=path.name, max_age=300)
