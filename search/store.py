@@ -278,7 +278,9 @@ class Store:
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
     def document(self, doc_id: str) -> dict[str, Any] | None:
-        return next((d for d in self.documents() if d["doc_id"] == doc_id), None)
+        cur = self.db.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,))
+        row = cur.fetchone()
+        return dict(zip([d[0] for d in cur.description], row, strict=True)) if row else None
 
     def document_data(self, doc_id: str) -> tuple:
         """One document's chunks, chunk vectors, window texts, window owners (chunk number
@@ -306,6 +308,9 @@ class Store:
         return chunks, vectors, windows, owners, wvecs, [kw[i] for i in ids]
 
     def close(self) -> None:
+        """Close this thread's SQLite connection. Other threads' connections close when the
+        store is garbage-collected, so a request still running on an old generation during a
+        hot reload is never cut off."""
         conn = getattr(self._local, "db", None)
         if conn is not None:
             conn.close()
