@@ -23,26 +23,6 @@ def rrf(lists: Sequence[tuple[Ranked, float]], k: int = 60) -> Ranked:
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-def zscores(ranked: Ranked) -> Ranked:
-    """Standardize the scores of one candidate pool (mean 0, unit spread)."""
-    if not ranked:
-        return []
-    s = np.array([x for _, x in ranked], dtype=np.float64)
-    sd = float(s.std()) or 1.0
-    mean = float(s.mean())
-    return [(rid, (x - mean) / sd) for rid, x in ranked]
-
-
-def merge_by_score(pools: Sequence[Ranked]) -> Ranked:
-    """Merge several pools whose scores are on one scale, keeping each id's best score."""
-    best: dict[int, float] = {}
-    for pool in pools:
-        for rid, score in pool:
-            if rid not in best or score > best[rid]:
-                best[rid] = score
-    return sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
-
-
 def dense_scores(
     chunk_cos: dict[int, float], windows: list[tuple[int, float]], chunk_weight: float
 ) -> Ranked:
