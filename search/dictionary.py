@@ -21,7 +21,7 @@ _SKIP = re.compile(
     r"^(CL:|variant of|old variant|surname|abbr\.|see |used in|Taiwan pr|also written|"
     r"\w+ variant|erhua variant|pr\. |[A-Z][a-z]+ \(name\))"
 )
-_WORDS = re.compile(r"[a-z][a-z'-]*")
+_WORDS = re.compile(r"[a-z][a-z']*")
 MAX_PHRASE = 3
 MAX_GLOSSES = 4
 

@@ -197,19 +197,29 @@ def chinese_words(text: str) -> list[str]:
     return words
 
 
-def identifier_terms(text: str) -> list[str]:
-    """Compact forms of identifiers in ``text``: full (with year/part) and stem."""
-    out: list[str] = []
+def identifiers(text: str) -> list[tuple[str, str]]:
+    """Identifiers in ``text`` as (stem, full) compact forms: ``GB/T 12350-2022`` gives
+    ("gbt12350", "gbt123502022"); without a year or part both are the same.
+
+    A capitalised word glued to one digit (CO2, H2) is a formula, not an identifier.
+    """
+    out: list[tuple[str, str]] = []
     for m in IDENTIFIER.finditer(text):
         prefix, number, tail = m.group(1), m.group(2), m.group(3)
         if not (any(c.isupper() for c in prefix[1:]) or "/" in prefix or prefix.isupper()):
             continue  # "Chapter 4" is not an identifier; "GB 18613" and "CEN/TC 473" are
+        glued = not text[m.start(2) - 1].isspace()
+        if glued and not tail and "/" not in prefix and len(number) == 1:
+            continue
         base = re.sub(r"[^a-z0-9]", "", (prefix + number).lower())
-        out.append(base)
         full = re.sub(r"[^a-z0-9]", "", (prefix + number + tail).lower())
-        if full != base:
-            out.append(full)
-    return out
+        out.append((base, full))
+    return list(dict.fromkeys(out))
+
+
+def identifier_terms(text: str) -> list[str]:
+    """Compact forms of identifiers in ``text``: stem, then the full form when it differs."""
+    return list(dict.fromkeys(t for pair in identifiers(text) for t in pair))
 
 
 def terms(text: str, drop_stop: bool = True, with_ids: bool = True) -> list[str]:
@@ -280,6 +290,30 @@ def bm25_search(
     ).fetchall()
     hits = [(int(r), float(s)) for r, s in rows if allowed is None or r in allowed]
     return hits[:k]
+
+
+PARTIAL_IDENTIFIER = 0.5  # credit for a stem-only match (GB/T 12350-2017 for GB/T 12350-2022)
+
+
+def identifier_search(
+    db: sqlite3.Connection, text: str, k: int, allowed: set[int] | None = None
+) -> list[tuple[int, float]]:
+    """Passages holding the identifiers of ``text``, scored by coverage: the share of the
+    query's identifiers a passage contains (a stem-only match counts ``PARTIAL_IDENTIFIER``).
+
+    How often a passage repeats an identifier does not matter: once every passage of an
+    article names ``ISO/TC 202``, the dense and translated scores decide among them.
+    """
+    pairs = identifiers(text)
+    score: dict[int, float] = {}
+    for base, full in pairs:
+        found = {rid: 1.0 for rid, _ in bm25_search(db, [full], k, "ids", allowed)}
+        if base != full:
+            for rid, _ in bm25_search(db, [base], k, "ids", allowed):
+                found.setdefault(rid, PARTIAL_IDENTIFIER)
+        for rid, credit in found.items():
+            score[rid] = score.get(rid, 0.0) + credit / len(pairs)
+    return sorted(score.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
 
 
 def vocabulary(db: sqlite3.Connection) -> frozenset[str]:

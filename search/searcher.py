@@ -18,7 +18,7 @@ from search.ingest.lang import detect_lang
 from search.keyword import (
     bm25_search,
     chinese_phrases,
-    identifier_terms,
+    identifier_search,
     neutral_terms,
     terms,
     vocabulary,
@@ -150,7 +150,7 @@ class Searcher:
             if expansions is None:
                 expansions = self.expansions(q)
             lists["keyword"] = bm25_search(db, terms(q, with_ids=False), n, allowed=allowed)
-            lists["identifier"] = bm25_search(db, identifier_terms(q), n, "ids", allowed)
+            lists["identifier"] = identifier_search(db, q, n, allowed)
             lists["translated"] = bm25_search(db, expansions, n, allowed=allowed)
         if method in ("dense", "hybrid"):
             lists["dense"], windows = self.dense(self.embedder.encode_query([q]), n, lang)

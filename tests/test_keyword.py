@@ -1,0 +1,77 @@
+"""Keyword-side steps: identifier recognition, identifier coverage scoring, dictionary lookups."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from search.dictionary import BilingualDictionary
+from search.keyword import identifier_search, identifiers
+from search.store import Store
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("GB/T 12350-2022", [("gbt12350", "gbt123502022")]),
+        ("CEN/TC 473", [("centc473", "centc473")]),
+        ("CEN/TC473", [("centc473", "centc473")]),
+        ("IEEE 802.3cz-2023", [("ieee8023cz", "ieee8023cz2023")]),
+        ("ISO/IEC JTC 1/SC 42", [("isoiecjtc1", "isoiecjtc1"), ("sc42", "sc42")]),
+        ("JTC 1", [("jtc1", "jtc1")]),
+        ("IEC 63303 and IEC 63303", [("iec63303", "iec63303")]),
+        ("CO2 storage capacity", []),  # a formula glued to one digit
+        ("H2 pipelines", []),
+        ("Chapter 4", []),
+        ("no identifiers here", []),
+    ],
+)
+def test_identifiers(text: str, expected: list[tuple[str, str]]) -> None:
+    assert identifiers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("GB 23350-2021", {"GB 23350-2021": 1.0}),  # full form
+        ("GB 23350-2020", {"GB 23350-2021": 0.5}),  # same standard, another year
+        ("GB 23350", {"GB 23350-2021": 1.0}),  # typed without a year
+        ("CEN/TC 473 or CEN/TC 474", {"CEN/TC 473": 0.5, "CEN/TC 474": 0.5}),
+        ("CEN/TC 999", {}),
+    ],
+)
+def test_identifier_search_scores_coverage(
+    tiny_index: Path, query: str, expected: dict[str, float]
+) -> None:
+    store = Store.open(tiny_index)
+    try:
+        hits = identifier_search(store.db, query, 10)
+        chunks = store.chunks([rid for rid, _ in hits])
+        got = {}
+        for rid, score in hits:
+            holder = next(ident for ident in expected if ident in chunks[rid].text)
+            got[holder] = score
+        assert got == expected
+    finally:
+        store.close()
+
+
+CEDICT = """\
+中國 中国 [Zhong1 guo2] /China/
+德國 德国 [De2 guo2] /Germany/German/
+合作 合作 [he2 zuo4] /to cooperate/cooperation/
+"""
+
+
+@pytest.mark.parametrize(
+    ("english", "chinese"),
+    [
+        ("China-Germany cooperation", ["中国", "德国", "合作"]),
+        ("cooperation with Germany", ["合作", "德国"]),
+        ("nothing known", []),
+    ],
+)
+def test_to_chinese_splits_hyphenated_words(english: str, chinese: list[str]) -> None:
+    dictionary = BilingualDictionary(CEDICT.splitlines())
+    assert dictionary.to_chinese(english, lambda term: True) == chinese
