@@ -27,6 +27,16 @@ class RankingConfig:
     identifier_weight: float = field(
         default=0.5, metadata={"help": "BM25 of identifiers (GB/T 12350-2022 ...), any language"}
     )
+    count_weight: float = field(
+        default=0.1,
+        metadata={
+            "help": "for counting questions (how many, 多少), added to passages that state a "
+            "number of the thing counted"
+        },
+    )
+    count_depth: int = field(
+        default=30, metadata={"help": "how many of the best passages the count check reads"}
+    )
     front_penalty: float = field(
         default=0.1, metadata={"help": "pushes cover, contents, masthead and adverts down"}
     )

@@ -108,11 +108,13 @@ class BilingualDictionary:
                 i += 1
         return list(dict.fromkeys(out))
 
-    def to_english(self, words: Iterable[str], known: Callable[[str], bool]) -> list[str]:
-        """English (stemmed) terms glossing the Chinese ``words``."""
+    def to_english(
+        self, words: Iterable[str], known: Callable[[str], bool], per_word: int = 2
+    ) -> list[str]:
+        """English (stemmed) terms of the first ``per_word`` glosses of the Chinese ``words``."""
         out: list[str] = []
         for w in words:
-            for gloss in self.zh_en.get(w, [])[:2]:
+            for gloss in self.zh_en.get(w, [])[:per_word]:
                 key = phrase_key(gloss)
                 if key and key.count(" ") < MAX_PHRASE:
                     out.extend(t for t in key.split() if known(t))

@@ -150,17 +150,22 @@ STOP_ZH = frozenset(
 )
 
 
+@lru_cache(maxsize=1)
+def _stemmer():
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A light English stemmer: plural and common verb endings only (standards -> standard)."""
+    """English Snowball (Porter 2) stem, so a question, a passage and a dictionary gloss meet
+    on one form (divided, divide -> divid; standards -> standard). Words with digits or other
+    scripts pass through unchanged."""
     w = word.lower()
-    if len(w) <= 3 or not w.isalpha():
+    if len(w) <= 3 or not w.isascii() or not w.isalpha():
         return w
-    for suffix, repl in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", "e")):
-        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
-            return w[: -len(suffix)] + repl
-    if w.endswith("s") and not w.endswith(("ss", "us", "is")):
-        return w[:-1]
-    return w
+    return _stemmer().stemWord(w)
 
 
 @lru_cache(maxsize=1)
@@ -186,6 +191,14 @@ def chinese_phrases(text: str) -> list[str]:
     for run in _CJK_RUN.findall(text):
         out.extend(w for w in jb.cut(run) if w.strip() and w not in STOP_ZH)
     return out
+
+
+def tagged_words(text: str) -> list[tuple[str, str]]:
+    """jieba words of ``text`` with their part-of-speech flags (n noun, v verb, m numeral ...)."""
+    from jieba import posseg
+
+    _jieba()  # initialised quietly
+    return [(p.word, p.flag) for p in posseg.cut(text) if p.word.strip()]
 
 
 def chinese_words(text: str) -> list[str]:

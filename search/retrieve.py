@@ -156,3 +156,11 @@ def _fuse(
             allow = None
         lexical.append((lists[name], weight, allow))
     return combine(dict(lists["dense"]), lexical)
+
+
+def boost(ranked: Ranked, lifted: set[int], weight: float) -> Ranked:
+    """Add ``weight`` to the ``lifted`` passages and re-sort (ties break on the row id)."""
+    if not lifted or not weight:
+        return ranked
+    out = [(rid, s + weight if rid in lifted else s) for rid, s in ranked]
+    return sorted(out, key=lambda kv: (-kv[1], kv[0]))

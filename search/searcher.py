@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from search import ann
+from search.answer import count_targets, states_count
 from search.citation import citation_for
 from search.config import DEFAULT_RANKING, RankingConfig
 from search.dictionary import default_dictionary
@@ -35,7 +36,7 @@ from search.query import (  # noqa: F401  (re-exported for callers)
     check_method,
     check_query,
 )
-from search.retrieve import Ranked, balance, best_windows, dense_scores, fuse
+from search.retrieve import Ranked, balance, best_windows, boost, dense_scores, fuse
 from search.snippet import Highlighter, best_sentences, fingerprint, near_duplicate
 from search.store import Store
 from search.types import Chunk
@@ -170,6 +171,8 @@ class Searcher:
         lists = self.candidates(q, max(cfg.pool, k * 5), lang, method, extra)
         windows = dict(lists.pop("windows", []))
         ranked = fuse(lists, self.langs, detect_lang(q), self.front, cfg)
+        if method == "hybrid":
+            ranked = self.answer_type(q, ranked)
         if lang is None and method != "keyword" and k >= 2 * cfg.balance_min + 1:
             ranked = balance(ranked, self.langs, k, cfg.balance_min, ~self.front)
         top = ranked[: k * 2]  # room for collapsed near-duplicates
@@ -194,6 +197,21 @@ class Searcher:
         counts = {code: sum(r.lang == code for r in results) for code in LANGS}
         took = (time.perf_counter() - started) * 1000
         return Response(q, detect_lang(q), round(took, 2), results, lang or "any", counts)
+
+    def answer_type(self, q: str, ranked: Ranked) -> Ranked:
+        """Lift, among the best passages, those stating a number of what a counting question
+        counts (see search/answer.py)."""
+        targets = count_targets(q, self.dictionary, self.vocab.__contains__)
+        if targets is None or not self.config.count_weight:
+            return ranked
+        top = [rid for rid, _ in ranked[: self.config.count_depth]]
+        chunks = self.store.chunks(top)
+        lifted = {
+            rid
+            for rid in top
+            if rid in chunks and states_count(chunks[rid].text, chunks[rid].lang, *targets)
+        }
+        return boost(ranked, lifted, self.config.count_weight)
 
     def _fingerprint(self, rid: int, text: str) -> frozenset[str]:
         """Near-duplicate shingles of a chunk, cached by row id (bounded)."""

@@ -39,7 +39,7 @@ from search import ann
 from search.errors import BadIndexError
 from search.types import Chunk, Document, Footnote
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CURRENT = "current"
 KEEP_GENERATIONS = 2
 

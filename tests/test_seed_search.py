@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from search.config import RankingConfig
 from search.eval import evaluate, load_queries
 from search.searcher import Searcher
 
@@ -82,5 +83,18 @@ def test_pdf_bulletin_citations_carry_pages_and_sources(seed_searcher: Searcher)
 def test_dev_queries_meet_the_quality_bar(seed_searcher: Searcher) -> None:
     report = evaluate(seed_searcher, load_queries(ROOT / "eval" / "dev_queries.jsonl"))
     # figures quoted in the README; a regression below these fails the suite
-    assert report.recall(5) >= 0.94
-    assert report.mrr >= 0.75
+    assert report.recall(5) >= 0.95
+    assert report.mrr >= 0.85
+
+
+def test_counting_question_lifts_the_passage_that_states_the_count(seed_searcher: Searcher) -> None:
+    # English question, answer in the Chinese bulletin: "50 余名专家 ... 参加了会议"
+    top = seed_searcher.search("how many experts attended the ISO/TC 202 plenary meeting", k=3)
+    assert "50 余名专家" in top.results[0].text
+
+
+def test_count_weight_leaves_other_questions_alone(seed_searcher: Searcher) -> None:
+    plain = Searcher(seed_searcher.store, seed_searcher.embedder, RankingConfig(count_weight=0))
+    for q in ("ESG standards in China", "国际标准化组织微束分析技术委员会的秘书处在哪里"):
+        with_count = [r.chunk_id for r in seed_searcher.search(q).results]
+        assert with_count == [r.chunk_id for r in plain.search(q).results]

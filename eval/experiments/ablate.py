@@ -75,7 +75,10 @@ def main(index: str) -> None:
         def f(qi: int) -> list[int]:
             d = dense(qi, cfg.dense_chunk_weight)
             lists = dict(lex[qi], dense=ranked(zcal(d) if cal else d))
-            return [r for r, _ in fuse(lists, langs, qls[qi], s.front, cfg)]
+            s.config = cfg
+            return [
+                r for r, _ in s.answer_type(qs[qi]["q"], fuse(lists, langs, qls[qi], s.front, cfg))
+            ]
 
         return f
 
@@ -99,6 +102,7 @@ def main(index: str) -> None:
     report("hybrid, score fusion (shipped)", hybrid(base))
     report("hybrid without dictionary translation", hybrid(RankingConfig(translated_weight=0)))
     report("hybrid without identifier list", hybrid(RankingConfig(identifier_weight=0)))
+    report("hybrid without the counting-question check", hybrid(RankingConfig(count_weight=0)))
     report("hybrid, own-language keywords at 0.2", hybrid(RankingConfig(keyword_weight=0.2)))
     report("hybrid with per-language z-score calibration", hybrid(base, cal=True))
     report("hybrid, reciprocal rank fusion (k=60; 1/1/0.5/2)", rrf_hybrid(True))

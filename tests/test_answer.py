@@ -1,0 +1,86 @@
+"""Answer type for counting questions: what a question counts, and which passages state it."""
+
+from __future__ import annotations
+
+import pytest
+
+from search.answer import count_targets, counted_words, states_count
+from search.dictionary import BilingualDictionary
+from search.retrieve import boost
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("how many technical standards did ASTM publish", ["technical", "standards"]),
+        ("How many participants joined the meeting online", ["participants"]),
+        ("how much funding did the fund receive", ["funding"]),
+        ("number of ESG standards in China", ["ESG", "standards"]),
+        ("韩国参加了多少个IEC技术委员会和分委员会", ["IEC", "技术", "委员会"]),
+        ("韩国技术标准局由几个局组成", ["局"]),  # stops at the verb 组成
+        ("我国团体标准的发展分为几个阶段", ["阶段"]),
+        ("全球仍有多少人用不上电", ["人"]),  # the measure word is what is counted
+        ("IEC全球影响力基金有哪几类合作伙伴", ["类", "合作伙伴"]),
+        ("ESG standards in China", None),
+        ("几乎所有标准", None),  # 几乎 "almost" is not a question word
+        ("how many", None),
+    ],
+)
+def test_counted_words(query: str, expected: list[str] | None) -> None:
+    got = counted_words(query)
+    assert (got or None) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "english", "chinese", "expected"),
+    [
+        ("IEC has approximately 160 technical committees.", "en", ["committe"], [], True),
+        ("It can be divided into five phases.", "en", ["phase"], [], True),
+        ("217 IEC Technical Committees and Subcommittees", "en", ["committe"], [], True),
+        ("the committee met in 2023 committees", "en", ["committe"], [], False),  # a year
+        ("Figure 1 committees of Korea", "en", ["committe"], [], False),  # a label
+        ("160 people attended; the technical committees met", "en", ["committe"], [], False),
+        ("下设的四个分技术委员会", "zh", [], ["委员会"], True),
+        ("代表 80 余人线上参会", "zh", [], ["人"], True),
+        ("1）开展标准化人才培训基地建设", "zh", [], ["人才"], False),  # a list number
+        ("2023 年委员会会议", "zh", [], ["委员会"], False),
+        ("委员会统一了标准", "zh", [], ["委员会"], False),  # 一 inside a word, no count
+    ],
+)
+def test_states_count(
+    text: str, lang: str, english: list[str], chinese: list[str], expected: bool
+) -> None:
+    assert states_count(text, lang, english, chinese) is expected
+
+
+CEDICT = """\
+委員會 委员会 [wei3 yuan2 hui4] /committee/commission/
+階段 阶段 [jie1 duan4] /stage/section/phase/period/CL:個|个[ge4]/
+人 人 [ren2] /man/person/people/CL:個|个[ge4],位[wei4]/
+專家 专家 [zhuan1 jia1] /expert/specialist/CL:個|个[ge4]/
+"""
+
+
+@pytest.mark.parametrize(
+    ("query", "english", "chinese"),
+    [
+        ("IEC大约有多少个委员会", ["committe", "commiss"], ["委员会"]),
+        ("分为几个阶段", ["stage", "section", "phase", "period"], ["阶段"]),
+        ("有多少人", ["man", "person", "peopl"], ["人"]),
+        ("how many experts attended", ["expert"], ["专家"]),
+        ("what is a committee", None, None),
+    ],
+)
+def test_count_targets_translate_both_ways(
+    query: str, english: list[str] | None, chinese: list[str] | None
+) -> None:
+    dictionary = BilingualDictionary(CEDICT.splitlines())
+    got = count_targets(query, dictionary, lambda term: True)
+    assert got == (None if english is None else (english, chinese))
+
+
+def test_boost_lifts_and_resorts() -> None:
+    ranked = [(1, 0.50), (2, 0.45), (3, 0.30)]
+    assert boost(ranked, {2}, 0.1) == [(2, 0.55), (1, 0.50), (3, 0.30)]
+    assert boost(ranked, set(), 0.1) == ranked
+    assert boost(ranked, {3}, 0.0) == ranked
