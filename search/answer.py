@@ -93,6 +93,8 @@ def counted_words(query: str) -> list[str] | None:
             if tok.lower().endswith("s") and not tok.lower().endswith("ss"):
                 break  # the plural noun heads the phrase: "technical standards", "participants"
         return out
+    if not any(w in query for w in _ZH_QUESTION):
+        return None
     words = tagged_words(query)
     for i, (w, _) in enumerate(words):
         if w.startswith(_ZH_NOT_QUESTION) or not w.startswith(_ZH_QUESTION) and w != "哪几":

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from search import ann
-from search.answer import count_targets, states_count
+from search.answer import count_targets, counted_words, states_count
 from search.citation import citation_for
 from search.config import DEFAULT_RANKING, RankingConfig
 from search.dictionary import default_dictionary
@@ -90,6 +90,7 @@ class Searcher:
         """Load the encoder and the segmenter now rather than on the first query."""
         self.embedder.encode_query(["warm up 预热"])
         chinese_phrases("预热")
+        counted_words("预热多少个")  # loads jieba's part-of-speech tables
 
     def dense(self, qvec: np.ndarray, n: int, lang: str | None) -> tuple[Ranked, dict[int, int]]:
         """Chunk vectors and sentence-window vectors, combined per chunk (see retrieve)."""
