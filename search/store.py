@@ -106,6 +106,14 @@ def build_lock(root: Path, wait: bool = True) -> Iterator[None]:
                 raise BadIndexError(msg) from exc
             sys.stderr.write(f"waiting for another build of '{root}' to finish ...\n")
             fcntl.flock(fh, fcntl.LOCK_EX)
+        current = root / CURRENT
+        if current.exists() and not current.is_symlink():
+            fcntl.flock(fh, fcntl.LOCK_UN)
+            raise BadIndexError(
+                f"'{current}' is a folder, not a link to a generation (was the index copied "
+                "with links followed?); it still serves searches, but builds cannot swap it: "
+                "build into a new folder, or move it away and rebuild"
+            )
         try:
             yield
         finally:

@@ -123,6 +123,33 @@ def test_index_of_another_format_version_is_refused(tiny_corpus: Path, tmp_path:
         Searcher.open(out)
 
 
+def test_index_of_an_older_format_is_rebuilt_by_the_next_build(
+    tiny_corpus: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "index"
+    build([tiny_corpus], out, encoder="hashing:64")
+    manifest = resolve(out) / "manifest.json"
+    data = json.loads(manifest.read_text())
+    data["format_version"] = 1
+    manifest.write_text(json.dumps(data))
+    summary = build([tiny_corpus], out, encoder="hashing:64")
+    assert summary.unchanged == []  # nothing reused from the old format
+    assert Searcher.open(out).search("packaging").results
+
+
+def test_build_into_an_index_copied_with_links_followed_is_refused(
+    tiny_index: Path, tmp_path: Path
+) -> None:
+    copy = tmp_path / "copy"
+    subprocess.run(["cp", "-rL", str(tiny_index), str(copy)], check=True)
+    assert (copy / "current").is_dir() and not (copy / "current").is_symlink()
+    before = sorted(p.name for p in copy.iterdir())
+    with pytest.raises(BadIndexError, match="is a folder, not a link"):
+        build([ROOT / "seeds"], copy, encoder="hashing:64")
+    assert sorted(p.name for p in copy.iterdir()) == before
+    assert Searcher.open(copy).search("packaging").results  # the copy still serves
+
+
 def test_missing_index_says_how_to_build(tmp_path: Path) -> None:
     with pytest.raises(BadIndexError, match="build one with"):
         Searcher.open(tmp_path / "nothing")
