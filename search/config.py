@@ -27,6 +27,10 @@ class RankingConfig:
     identifier_weight: float = field(
         default=0.5, metadata={"help": "BM25 of identifiers (GB/T 12350-2022 ...), any language"}
     )
+    neighbour_weight: float = field(
+        default=0.1,
+        metadata={"help": "adds this x the better fused score of a passage's two neighbours"},
+    )
     count_weight: float = field(
         default=0.1,
         metadata={

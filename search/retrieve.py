@@ -164,3 +164,22 @@ def boost(ranked: Ranked, lifted: set[int], weight: float) -> Ranked:
         return ranked
     out = [(rid, s + weight if rid in lifted else s) for rid, s in ranked]
     return sorted(out, key=lambda kv: (-kv[1], kv[0]))
+
+
+def smooth(ranked: Ranked, neighbours: np.ndarray, weight: float) -> Ranked:
+    """Add ``weight`` x the better score of each passage's two neighbours in its article.
+
+    ``neighbours[rid]`` holds the row ids of the passages just before and after ``rid`` in the
+    same article (-1 where there is none). A passage that continues an answer ("It is the
+    work of 39 experts ...") gains from the neighbour that names the subject. A neighbour
+    outside ``ranked``, or a missing one, counts as the lowest score in ``ranked``.
+    """
+    if not ranked or not weight:
+        return ranked
+    scores = dict(ranked)
+    floor = min(scores.values())
+    out = []
+    for rid, score in ranked:
+        near = [scores.get(int(j), floor) for j in neighbours[rid] if j >= 0]
+        out.append((rid, score + weight * max(near, default=floor)))
+    return sorted(out, key=lambda kv: (-kv[1], kv[0]))

@@ -36,7 +36,7 @@ from search.query import (  # noqa: F401  (re-exported for callers)
     check_method,
     check_query,
 )
-from search.retrieve import Ranked, balance, best_windows, boost, dense_scores, fuse
+from search.retrieve import Ranked, balance, best_windows, boost, dense_scores, fuse, smooth
 from search.snippet import Highlighter, best_sentences, fingerprint, near_duplicate
 from search.store import Store
 from search.types import Chunk
@@ -58,7 +58,7 @@ class Searcher:
             )
         self.store = store
         self.embedder = embedder
-        self.langs, self.front = self._chunk_columns()
+        self.langs, self.front, self.neighbours = self._chunk_columns()
         self.vocab = vocabulary(store.db)
         self.dictionary = default_dictionary()
         self.documents = {d["doc_id"]: d for d in store.documents()}
@@ -76,15 +76,24 @@ class Searcher:
         searcher.warm()
         return searcher
 
-    def _chunk_columns(self) -> tuple[np.ndarray, np.ndarray]:
-        """Per-chunk language codes and a mask of front-matter chunks, indexed by row id."""
-        rows = self.store.db.execute("SELECT id, lang, kind FROM chunks ORDER BY id").fetchall()
+    def _chunk_columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per-chunk language codes, a mask of front-matter chunks, and the row ids of each
+        chunk's neighbours in its article (-1 for none), indexed by row id."""
+        rows = self.store.db.execute(
+            "SELECT id, lang, kind, doc_id, heading FROM chunks ORDER BY doc_id, ordinal, id"
+        ).fetchall()
         langs = np.empty(len(rows), dtype="<U2")
         front = np.zeros(len(rows), dtype=bool)
-        for rid, lang, kind in rows:
+        neighbours = np.full((len(rows), 2), -1, dtype=np.int64)
+        previous = None
+        for rid, lang, kind, doc_id, heading in rows:
             langs[rid] = lang
             front[rid] = kind == "front"
-        return langs, front
+            if previous is not None and previous[1:] == (doc_id, heading):
+                neighbours[rid, 0] = previous[0]
+                neighbours[previous[0], 1] = rid
+            previous = (rid, doc_id, heading)
+        return langs, front, neighbours
 
     def warm(self) -> None:
         """Load the encoder and the segmenter now rather than on the first query."""
@@ -173,6 +182,7 @@ class Searcher:
         windows = dict(lists.pop("windows", []))
         ranked = fuse(lists, self.langs, detect_lang(q), self.front, cfg)
         if method == "hybrid":
+            ranked = smooth(ranked, self.neighbours, cfg.neighbour_weight)
             ranked = self.answer_type(q, ranked)
         if lang is None and method != "keyword" and k >= 2 * cfg.balance_min + 1:
             ranked = balance(ranked, self.langs, k, cfg.balance_min, ~self.front)

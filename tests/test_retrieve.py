@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from search.retrieve import balance, best_windows, combine, dense_scores, rrf
+from search.retrieve import balance, best_windows, combine, dense_scores, rrf, smooth
 from search.snippet import (
     best_sentences,
     fingerprint,
@@ -106,3 +106,18 @@ def test_near_duplicates() -> None:
     c = fingerprint("KATS consists of 4 Bureaus and 1 Agency.")
     assert near_duplicate(a, b)
     assert not near_duplicate(a, c)
+
+
+def test_smooth_adds_the_better_neighbour_score() -> None:
+    neighbours = np.array([[-1, 1], [0, 2], [1, -1], [-1, -1], [-1, -1], [4, -1]])
+    ranked = [(0, 0.5), (1, 0.45), (2, 0.2), (5, 0.1)]
+    got = dict(smooth(ranked, neighbours, 0.1))
+    # row 5's neighbour (row 4) is not a candidate: it counts as the lowest score, 0.1
+    assert got == pytest.approx({0: 0.545, 1: 0.5, 2: 0.245, 5: 0.11})
+
+
+def test_smooth_lifts_a_passage_whose_neighbour_matches() -> None:
+    neighbours = np.array([[-1, -1], [-1, -1], [-1, 3], [2, -1], [-1, -1], [-1, -1], [-1, -1]])
+    ranked = [(0, 0.50), (3, 0.49), (2, 0.48), (6, 0.0)]
+    assert [rid for rid, _ in smooth(ranked, neighbours, 0.1)] == [3, 2, 0, 6]
+    assert smooth(ranked, neighbours, 0.0) == ranked

@@ -98,3 +98,18 @@ def test_count_weight_leaves_other_questions_alone(seed_searcher: Searcher) -> N
     for q in ("ESG standards in China", "国际标准化组织微束分析技术委员会的秘书处在哪里"):
         with_count = [r.chunk_id for r in seed_searcher.search(q).results]
         assert with_count == [r.chunk_id for r in plain.search(q).results]
+
+
+def test_neighbours_are_the_adjacent_passages_of_one_article(seed_searcher: Searcher) -> None:
+    store = seed_searcher.store
+    rows = store.db.execute("SELECT id, doc_id, heading, ordinal FROM chunks").fetchall()
+    info = {rid: (doc, heading, ordinal) for rid, doc, heading, ordinal in rows}
+    linked = 0
+    for rid, (before, after) in enumerate(seed_searcher.neighbours.tolist()):
+        doc, heading, ordinal = info[rid]
+        for other, step in ((before, -1), (after, 1)):
+            if other >= 0:
+                linked += 1
+                assert info[other][:2] == (doc, heading)
+                assert info[other][2] - ordinal == step
+    assert linked > len(rows)  # most passages have a neighbour on each side

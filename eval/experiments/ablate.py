@@ -15,7 +15,7 @@ import numpy as np
 from search.config import RankingConfig
 from search.eval import first_hit, load_queries
 from search.ingest.lang import detect_lang
-from search.retrieve import Ranked, fuse, rrf
+from search.retrieve import Ranked, fuse, rrf, smooth
 from search.searcher import Searcher
 
 LANGS = ("zh", "en")
@@ -76,9 +76,10 @@ def main(index: str) -> None:
             d = dense(qi, cfg.dense_chunk_weight)
             lists = dict(lex[qi], dense=ranked(zcal(d) if cal else d))
             s.config = cfg
-            return [
-                r for r, _ in s.answer_type(qs[qi]["q"], fuse(lists, langs, qls[qi], s.front, cfg))
-            ]
+            fused = smooth(
+                fuse(lists, langs, qls[qi], s.front, cfg), s.neighbours, cfg.neighbour_weight
+            )
+            return [r for r, _ in s.answer_type(qs[qi]["q"], fused)]
 
         return f
 
@@ -103,6 +104,7 @@ def main(index: str) -> None:
     report("hybrid without dictionary translation", hybrid(RankingConfig(translated_weight=0)))
     report("hybrid without identifier list", hybrid(RankingConfig(identifier_weight=0)))
     report("hybrid without the counting-question check", hybrid(RankingConfig(count_weight=0)))
+    report("hybrid without neighbour smoothing", hybrid(RankingConfig(neighbour_weight=0)))
     report("hybrid, own-language keywords at 0.2", hybrid(RankingConfig(keyword_weight=0.2)))
     report("hybrid with per-language z-score calibration", hybrid(base, cal=True))
     report("hybrid, reciprocal rank fusion (k=60; 1/1/0.5/2)", rrf_hybrid(True))
