@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from search.dictionary import BilingualDictionary
-from search.keyword import identifier_search, identifiers
+from search.keyword import identifier_search, identifiers, stem
 from search.store import Store
 
 
@@ -75,3 +77,32 @@ CEDICT = """\
 def test_to_chinese_splits_hyphenated_words(english: str, chinese: list[str]) -> None:
     dictionary = BilingualDictionary(CEDICT.splitlines())
     assert dictionary.to_chinese(english, lambda term: True) == chinese
+
+
+@pytest.mark.parametrize(
+    ("words", "stems"),
+    [
+        (["divided", "divide"], ["divid", "divid"]),
+        (["standards", "standardization"], ["standard", "standard"]),
+        (["committees", "meetings"], ["committe", "meet"]),
+        (["GB18613", "IEC", "数据"], ["gb18613", "iec", "数据"]),  # no digits or CJK stemmed
+    ],
+)
+def test_stem(words: list[str], stems: list[str]) -> None:
+    assert [stem(w) for w in words] == stems
+
+
+def test_stem_is_safe_across_threads() -> None:
+    words = ["international", "standardization", "committees", "participants", "divided"] * 400
+    expected = [stem.__wrapped__(w) for w in words]  # bypass the cache: the stemmer itself
+
+    def run(_: int) -> list[str]:
+        return [stem.__wrapped__(w) for w in words]
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads often, inside stemWord too
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            assert all(got == expected for got in pool.map(run, range(8)))
+    finally:
+        sys.setswitchinterval(interval)
