@@ -176,10 +176,15 @@ def smooth(ranked: Ranked, neighbours: np.ndarray, weight: float) -> Ranked:
     """
     if not ranked or not weight:
         return ranked
-    scores = dict(ranked)
-    floor = min(scores.values())
-    out = []
-    for rid, score in ranked:
-        near = [scores.get(int(j), floor) for j in neighbours[rid] if j >= 0]
-        out.append((rid, score + weight * max(near, default=floor)))
-    return sorted(out, key=lambda kv: (-kv[1], kv[0]))
+    ids = np.fromiter((rid for rid, _ in ranked), dtype=np.int64, count=len(ranked))
+    scores = np.fromiter((sc for _, sc in ranked), dtype=np.float64, count=len(ranked))
+    order = np.argsort(ids)
+    sorted_ids, sorted_scores = ids[order], scores[order]
+    near = neighbours[ids]  # (m, 2) row ids, -1 for none
+    pos = np.clip(np.searchsorted(sorted_ids, near), 0, len(ids) - 1)
+    found = (sorted_ids[pos] == near) & (near >= 0)
+    floor = scores.min()
+    best = np.where(found, sorted_scores[pos], floor).max(axis=1)
+    new = scores + weight * best
+    out = sorted(zip(ids.tolist(), new.tolist(), strict=True), key=lambda kv: (-kv[1], kv[0]))
+    return out
