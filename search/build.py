@@ -178,7 +178,8 @@ def build(
         "chunking": {"max_units": sizes.max_units, "min_units": sizes.min_units},
         "encoder_input": "heading+text" if with_heading else "text",
     }
-    found = discover(sources)
+    found, unreadable = discover(sources)
+    summary.skipped.extend(unreadable)
     with build_lock(out):
         prev = previous_store(out) if incremental else None
         if prev is not None and not compatible(prev.manifest, embedder, settings):

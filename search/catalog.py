@@ -57,9 +57,18 @@ def load_catalog(folder: Path) -> dict[str, Document]:
     return out
 
 
-def discover(sources: list[Path]) -> list[tuple[Path, Document | None]]:
-    """Expand files and folders into (file, catalog entry or None), in a stable order."""
-    found: list[tuple[Path, Document | None]] = []
+Found = list[tuple[Path, Document | None]]
+Skipped = list[tuple[str, str]]  # (name, one-line reason)
+
+
+def discover(sources: list[Path]) -> tuple[Found, Skipped]:
+    """Expand files and folders into (file, catalog entry or None), in a stable order.
+
+    Linked folders are walked too; a link that loops back to a folder already walked, or a
+    broken or looping file link, is reported in the second list instead of being followed.
+    """
+    found: Found = []
+    skipped: Skipped = []
     for src in sources:
         if not src.exists():
             raise SourceError(f"source path does not exist: {src}")
@@ -67,7 +76,39 @@ def discover(sources: list[Path]) -> list[tuple[Path, Document | None]]:
             found.append((src, load_catalog(src.parent).get(src.name)))
             continue
         catalog = load_catalog(src)
-        for path in sorted(src.rglob("*")):
-            if path.is_file() and path.suffix.lower() in READERS and path.name != CATALOG_NAME:
+        for path in walk(src, skipped):
+            if path.suffix.lower() in READERS and path.name != CATALOG_NAME:
                 found.append((path, catalog.get(str(path.relative_to(src)))))
-    return found
+    return found, skipped
+
+
+def walk(folder: Path, skipped: Skipped) -> list[Path]:
+    """Every file under ``folder``, following links to folders once each, sorted."""
+    seen: set[tuple[int, int]] = set()
+    files: list[Path] = []
+
+    def visit(directory: Path) -> None:
+        st = directory.stat()
+        if (st.st_dev, st.st_ino) in seen:
+            skipped.append((directory.name, "link to a folder already walked (a loop)"))
+            return
+        seen.add((st.st_dev, st.st_ino))
+        try:
+            entries = sorted(directory.iterdir())
+        except OSError as exc:
+            skipped.append((directory.name, f"cannot list the folder ({exc.strerror})"))
+            return
+        for entry in entries:
+            try:
+                is_dir, is_file = entry.is_dir(), entry.is_file()
+            except OSError:  # ELOOP on a link that points at itself
+                is_dir = is_file = False
+            if is_dir:
+                visit(entry)
+            elif is_file:
+                files.append(entry)
+            elif entry.is_symlink():
+                skipped.append((entry.name, "broken or looping link"))
+
+    visit(folder)
+    return sorted(files)

@@ -59,6 +59,24 @@ def test_missing_source_path(tmp_path: Path) -> None:
         discover([tmp_path / "nope"])
 
 
+def test_linked_folders_are_walked_once_and_loops_reported(tmp_path: Path) -> None:
+    real = tmp_path / "shared-drive"
+    real.mkdir()
+    (real / "report.md").write_text("# Report\n\nText.\n", encoding="utf-8")
+    src = tmp_path / "docs"
+    (src / "sub").mkdir(parents=True)
+    (src / "own.txt").write_text("own text", encoding="utf-8")
+    os.symlink(real, src / "linked")  # a folder of documents linked in
+    os.symlink("..", src / "sub" / "up")  # a cycle back to docs/
+    os.symlink("missing.txt", src / "dangling.txt")
+    found, skipped = discover([src])
+    assert [p.relative_to(src).as_posix() for p, _ in found] == ["linked/report.md", "own.txt"]
+    assert dict(skipped) == {
+        "up": "link to a folder already walked (a loop)",
+        "dangling.txt": "broken or looping link",
+    }
+
+
 def test_catalog_unknown_key_fails_loudly(tmp_path: Path) -> None:
     (tmp_path / "catalog.toml").write_text(
         '[[document]]\nid="a"\nfile="a.txt"\ntitle="A"\nlang="en"\nkind="text"\ncolour="red"\n'
