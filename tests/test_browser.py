@@ -8,11 +8,13 @@ Screenshots go to ``test-output/``.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -163,6 +165,16 @@ def test_intranet_page_uses_widget_and_iframe(page, server: str, host_origin: st
         "el => [getComputedStyle(el).color, getComputedStyle(el).fontSize]"
     )
     assert style != ["rgb(128, 0, 128)", "22px"] and style[1] != "22px", "host CSS leaked in"
+    query = urllib.parse.urlencode({"q": "ESG standards in China", "k": 5})
+    with urllib.request.urlopen(f"{server}/api/search?{query}", timeout=30) as resp:
+        texts = [r["text"] for r in json.load(resp)["results"]]
+    for text, item in zip(texts, widget_results.all(), strict=True):
+        shown = item.locator(".snippet").inner_text().strip("…")
+        at = text.find(shown)
+        assert at >= 0, shown
+        end = at + len(shown)
+        assert at == 0 or not (text[at - 1] + shown[0]).isalnum(), "starts inside a word"
+        assert end == len(text) or not (shown[-1] + text[end]).isalnum(), "ends inside a word"
     host_li = page.locator("#widget-way > ul > li")
     assert host_li.evaluate("el => getComputedStyle(el).fontSize") == "22px"  # host unharmed
 

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from search.searcher import Response, Result
 from search.types import Chunk, Footnote
 from web.filters import safe_url
-from web.highlight import marked
+from web.highlight import marked, window
 
 pytest_plugins = ("tests.web_conftest",)
 
@@ -125,6 +125,25 @@ def test_marked_shows_a_window_around_the_first_highlight() -> None:
     out = str(marked(text, [[1000, 1006]], width=100))
     assert out.startswith("…") and out.endswith("…")
     assert "<mark>needle</mark>" in out and len(out) < 130
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        (" ".join(["standardization"] * 40) + " needle " + " ".join(["committees"] * 40), "needle"),
+        ("标准化" * 60 + "碳中和" + "委员会" * 60, "碳中和"),  # CJK: any character is a boundary
+    ],
+)
+def test_window_does_not_cut_latin_words(text: str, needle: str) -> None:
+    at = text.index(needle)
+    lo, hi = window(text, [(at, at + len(needle))], width=100)
+    assert lo <= at and hi >= at + len(needle)
+    assert hi - lo > 100 - 2 * 20
+    if text.isascii():
+        assert text[lo - 1] == " " and text[lo] != " "  # starts on a word
+        assert text[hi] == " "  # ends after a whole word
+    else:
+        assert hi - lo == 100
 
 
 @pytest.mark.parametrize(

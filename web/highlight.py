@@ -24,13 +24,29 @@ def clean_spans(spans: Sequence[Sequence[int]], length: int) -> list[tuple[int, 
     return out
 
 
+SNAP = 20  # at most this many characters dropped to start or end a window on a word boundary
+
+
+def _inside_word(text: str, i: int) -> bool:
+    """Whether position ``i`` falls between two letters/digits of one Latin word."""
+    return 0 < i < len(text) and (text[i - 1] + text[i]).isascii() and text[i - 1 : i + 1].isalnum()
+
+
 def window(text: str, spans: list[tuple[int, int]], width: int = WINDOW) -> tuple[int, int]:
-    """The part of ``text`` to show: ``width`` characters around the first span."""
+    """The part of ``text`` to show: ``width`` characters around the first span, its edges
+    moved (a little) so they do not cut a word in two."""
     if len(text) <= width:
         return 0, len(text)
     start = max(0, spans[0][0] - width // 4) if spans else 0
     start = min(start, len(text) - width)
-    return start, start + width
+    end = start + width
+    limit = min(spans[0][0], start + SNAP) if spans else start + SNAP
+    while start < limit and (_inside_word(text, start) or text[start].isspace()):
+        start += 1
+    floor = max(end - SNAP, start + 1)
+    while end > floor and (_inside_word(text, end) or text[end - 1].isspace()):
+        end -= 1
+    return start, end
 
 
 def marked(text: str, spans: Sequence[Sequence[int]] = (), width: int = WINDOW) -> Markup:

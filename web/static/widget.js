@@ -16,6 +16,7 @@
   var base = new URL("../", script.src); // widget.js lives at BASE/static/widget.js
   var opts = script.dataset;
   var WINDOW = 320;
+  var SNAP = 20;
   var TIMEOUT_MS = 15000;
 
   var CSS = [
@@ -64,6 +65,11 @@
     root.appendChild(el("style", null, CSS));
   }
 
+  function insideWord(text, i) {
+    return i > 0 && i < text.length &&
+      /[A-Za-z0-9]/.test(text.charAt(i - 1)) && /[A-Za-z0-9]/.test(text.charAt(i));
+  }
+
   // The passage with its highlight spans wrapped in <mark>, all as text nodes.
   function snippet(result) {
     var text = String(result.text || "");
@@ -76,6 +82,11 @@
     if (text.length > WINDOW) {
       lo = spans.length ? Math.max(0, Math.min(spans[0][0] - WINDOW / 4, text.length - WINDOW)) : 0;
       hi = lo + WINDOW;
+      // move the edges a little so they do not cut a word in two (as web/highlight.py does)
+      var limit = spans.length ? Math.min(spans[0][0], lo + SNAP) : lo + SNAP;
+      while (lo < limit && (insideWord(text, lo) || /\s/.test(text.charAt(lo)))) { lo++; }
+      var floor = Math.max(hi - SNAP, lo + 1);
+      while (hi > floor && (insideWord(text, hi) || /\s/.test(text.charAt(hi - 1)))) { hi--; }
     }
     var p = el("p", "snippet");
     if (lo > 0) { p.appendChild(document.createTextNode("…")); }
