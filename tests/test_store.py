@@ -112,13 +112,18 @@ def test_index_built_by_another_encoder_is_refused(tiny_index: Path) -> None:
         Searcher.open(tiny_index, encoder="hashing:32")
 
 
-def test_index_of_another_format_version_is_refused(tiny_corpus: Path, tmp_path: Path) -> None:
-    out = tmp_path / "index"
-    build([tiny_corpus], out, encoder="hashing:64")
+def _index_of_format(corpus: Path, out: Path, version: int) -> Path:
+    """A tiny index whose manifest claims ``version``."""
+    build([corpus], out, encoder="hashing:64")
     manifest = resolve(out) / "manifest.json"
     data = json.loads(manifest.read_text())
-    data["format_version"] = 999
+    data["format_version"] = version
     manifest.write_text(json.dumps(data))
+    return out
+
+
+def test_index_of_another_format_version_is_refused(tiny_corpus: Path, tmp_path: Path) -> None:
+    out = _index_of_format(tiny_corpus, tmp_path / "index", 999)
     with pytest.raises(BadIndexError, match="format version 999"):
         Searcher.open(out)
 
@@ -126,12 +131,7 @@ def test_index_of_another_format_version_is_refused(tiny_corpus: Path, tmp_path:
 def test_index_of_an_older_format_is_rebuilt_by_the_next_build(
     tiny_corpus: Path, tmp_path: Path
 ) -> None:
-    out = tmp_path / "index"
-    build([tiny_corpus], out, encoder="hashing:64")
-    manifest = resolve(out) / "manifest.json"
-    data = json.loads(manifest.read_text())
-    data["format_version"] = 1
-    manifest.write_text(json.dumps(data))
+    out = _index_of_format(tiny_corpus, tmp_path / "index", 1)
     summary = build([tiny_corpus], out, encoder="hashing:64")
     assert summary.unchanged == []  # nothing reused from the old format
     assert Searcher.open(out).search("packaging").results
