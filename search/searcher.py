@@ -181,18 +181,19 @@ class Searcher:
         lists = self.candidates(q, max(cfg.pool, k * 5), lang, method, extra)
         windows = dict(lists.pop("windows", []))
         ranked = fuse(lists, self.langs, detect_lang(q), self.front, cfg)
+        rows: dict[int, Chunk] = {}  # chunks read from the store for this query, by row id
         if method == "hybrid":
             ranked = smooth(ranked, self.neighbours, cfg.neighbour_weight)
-            ranked = self.answer_type(q, ranked)
+            ranked = self.answer_type(q, ranked, rows)
         if lang is None and method != "keyword" and k >= 2 * cfg.balance_min + 1:
             ranked = balance(ranked, self.langs, k, cfg.balance_min, ~self.front)
         top = ranked[: k * 2]  # room for collapsed near-duplicates
-        chunks = self.store.chunks([rid for rid, _ in top])
+        rows.update(self.store.chunks([rid for rid, _ in top if rid not in rows]))
         highlighter = Highlighter(q, extra)
         results: list[Result] = []
         kept: list[frozenset[str]] = []
         for rid, score in top:
-            chunk = chunks.get(rid)
+            chunk = rows.get(rid)
             if chunk is None:
                 continue
             shingles = self._fingerprint(rid, chunk.text)
@@ -209,14 +210,16 @@ class Searcher:
         took = (time.perf_counter() - started) * 1000
         return Response(q, detect_lang(q), round(took, 2), results, lang or "any", counts)
 
-    def answer_type(self, q: str, ranked: Ranked) -> Ranked:
+    def answer_type(self, q: str, ranked: Ranked, rows: dict[int, Chunk] | None = None) -> Ranked:
         """Lift, among the best passages, those stating a number of what a counting question
-        counts (see search/answer.py)."""
+        counts (see search/answer.py). The chunks it reads are added to ``rows``."""
         targets = count_targets(q, self.dictionary, self.vocab.__contains__)
         if targets is None or not self.config.count_weight:
             return ranked
         top = [rid for rid, _ in ranked[: self.config.count_depth]]
         chunks = self.store.chunks(top)
+        if rows is not None:
+            rows.update(chunks)
         lifted = {
             rid
             for rid in top
