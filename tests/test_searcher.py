@@ -28,6 +28,11 @@ def searcher(tiny_index: Path) -> Searcher:
         "🌍♻️ 循环经济 🚀",
         "碳捕集 carbon capture 标准",
         "x" * 1999,
+        "how many?",  # counting questions with nothing to count
+        "多少",
+        "几个几个几个",
+        "number of 🙂 1 2 3",
+        "how many 2023 " + "GB 1 " * 300,
     ],
 )
 def test_odd_queries_answer_without_error(searcher: Searcher, query: str) -> None:
