@@ -85,16 +85,26 @@ def counted_words(query: str) -> list[str] | None:
     """
     m = _EN_QUESTION.search(query)
     if m:
-        out: list[str] = []
-        for tok in _EN_WORD.findall(m.group(1)):
-            if not tok[0].isalpha() or tok.lower() in STOP_EN or len(out) == MAX_COUNTED:
-                break
-            out.append(tok)
-            if tok.lower().endswith("s") and not tok.lower().endswith("ss"):
-                break  # the plural noun heads the phrase: "technical standards", "participants"
-        return out
+        return _english_counted(m.group(1))
     if not any(w in query for w in _ZH_QUESTION):
         return None
+    return _chinese_counted(query)
+
+
+def _english_counted(rest: str) -> list[str]:
+    """The words after "how many": up to a stop word, and ending at the first plural noun."""
+    out: list[str] = []
+    for tok in _EN_WORD.findall(rest):
+        if not tok[0].isalpha() or tok.lower() in STOP_EN or len(out) == MAX_COUNTED:
+            break
+        out.append(tok)
+        if tok.lower().endswith("s") and not tok.lower().endswith("ss"):
+            break  # the plural noun heads the phrase: "technical standards", "participants"
+    return out
+
+
+def _chinese_counted(query: str) -> list[str] | None:
+    """The measure word and nouns after 多少/几, by jieba's part-of-speech tags."""
     words = tagged_words(query)
     for i, (w, _) in enumerate(words):
         if w.startswith(_ZH_NOT_QUESTION) or not w.startswith(_ZH_QUESTION) and w != "哪几":
