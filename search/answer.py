@@ -149,25 +149,38 @@ def count_targets(
     return list(dict.fromkeys(english)), list(dict.fromkeys(chinese))
 
 
-def states_count(text: str, lang: str, english: Iterable[str], chinese: Iterable[str]) -> bool:
-    """Whether ``text`` gives a number of the counted thing: a numeral (not a year) followed
-    within a few words by one of the ``english`` stems (English text) or the ``chinese`` words
-    (Chinese text)."""
+def count_span(
+    text: str, lang: str, english: Iterable[str], chinese: Iterable[str]
+) -> tuple[int, int] | None:
+    """Where ``text`` gives a number of the counted thing: the first numeral (not a year, list
+    number or figure label) followed within a few words by one of the ``english`` stems
+    (English text) or the ``chinese`` words (Chinese text), as a character span from the
+    numeral to the end of that word ("160 technical committees"); None when there is none."""
     if lang == "zh":
         targets = [w for w in chinese if w]
         for m in _ZH_NUMERAL.finditer(text):
             if _YEAR.fullmatch(m.group(0)):
                 continue
             after = text[m.end() : m.end() + ZH_REACH]
-            if any(t in after for t in targets):
-                return True
-        return False
+            hits = [(after.find(t), t) for t in targets if t in after]
+            if hits:
+                at, word = min(hits)
+                return m.start(), m.end() + at + len(word)
+        return None
     stems = set(english)
-    tokens = _EN_TOKEN.findall(text)
-    for i, tok in enumerate(tokens):
+    tokens = list(_EN_TOKEN.finditer(text))
+    for i, m in enumerate(tokens):
+        tok = m.group(0)
         is_number = tok[0].isdigit() or tok.lower() in _EN_NUMBERS
-        if not is_number or _YEAR.fullmatch(tok) or (i and tokens[i - 1].lower() in _EN_LABEL):
+        label = i and tokens[i - 1].group(0).lower() in _EN_LABEL
+        if not is_number or _YEAR.fullmatch(tok) or label:
             continue
-        if any(stem(t.lower()) in stems for t in tokens[i + 1 : i + 1 + EN_REACH]):
-            return True
-    return False
+        for nxt in tokens[i + 1 : i + 1 + EN_REACH]:
+            if stem(nxt.group(0).lower()) in stems:
+                return m.start(), nxt.end()
+    return None
+
+
+def states_count(text: str, lang: str, english: Iterable[str], chinese: Iterable[str]) -> bool:
+    """Whether ``text`` gives a number of the counted thing (see ``count_span``)."""
+    return count_span(text, lang, english, chinese) is not None

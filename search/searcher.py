@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from search import ann
-from search.answer import count_targets, counted_words, states_count
+from search.answer import count_span, count_targets, counted_words, states_count
 from search.citation import citation_for
 from search.config import DEFAULT_RANKING, RankingConfig
 from search.dictionary import default_dictionary
@@ -37,7 +37,13 @@ from search.query import (  # noqa: F401  (re-exported for callers)
     check_query,
 )
 from search.retrieve import Ranked, balance, best_windows, boost, dense_scores, fuse, smooth
-from search.snippet import Highlighter, best_sentences, fingerprint, near_duplicate
+from search.snippet import (
+    Highlighter,
+    best_sentences,
+    fingerprint,
+    merge_spans,
+    near_duplicate,
+)
 from search.store import Store
 from search.types import Chunk
 
@@ -182,9 +188,11 @@ class Searcher:
         windows = dict(lists.pop("windows", []))
         ranked = fuse(lists, self.langs, detect_lang(q), self.front, cfg)
         rows: dict[int, Chunk] = {}  # chunks read from the store for this query, by row id
+        counted = None  # what a counting question counts, in both languages
         if method == "hybrid":
             ranked = smooth(ranked, self.neighbours, cfg.neighbour_weight)
-            ranked = self.answer_type(q, ranked, rows)
+            counted = count_targets(q, self.dictionary, self.vocab.__contains__)
+            ranked = self.answer_type(q, ranked, rows, counted)
         if lang is None and method != "keyword" and k >= 2 * cfg.balance_min + 1:
             ranked = balance(ranked, self.langs, k, cfg.balance_min, ~self.front)
         top = ranked[: k * 2]  # room for collapsed near-duplicates
@@ -205,15 +213,25 @@ class Searcher:
                 break
             kept.append(shingles)
             window = windows.get(rid)
-            results.append(self._result(len(results) + 1, score, rid, chunk, highlighter, window))
+            results.append(
+                self._result(len(results) + 1, score, rid, chunk, highlighter, window, counted)
+            )
         counts = {code: sum(r.lang == code for r in results) for code in LANGS}
         took = (time.perf_counter() - started) * 1000
         return Response(q, detect_lang(q), round(took, 2), results, lang or "any", counts)
 
-    def answer_type(self, q: str, ranked: Ranked, rows: dict[int, Chunk] | None = None) -> Ranked:
+    def answer_type(
+        self,
+        q: str,
+        ranked: Ranked,
+        rows: dict[int, Chunk] | None = None,
+        targets: tuple[list[str], list[str]] | None = None,
+    ) -> Ranked:
         """Lift, among the best passages, those stating a number of what a counting question
-        counts (see search/answer.py). The chunks it reads are added to ``rows``."""
-        targets = count_targets(q, self.dictionary, self.vocab.__contains__)
+        counts (see search/answer.py). ``targets`` are the query's ``count_targets`` (worked
+        out here when not given); the chunks read are added to ``rows``."""
+        if targets is None:
+            targets = count_targets(q, self.dictionary, self.vocab.__contains__)
         if targets is None or not self.config.count_weight:
             return ranked
         top = [rid for rid, _ in ranked[: self.config.count_depth]]
@@ -244,10 +262,15 @@ class Searcher:
         chunk: Chunk,
         highlighter: Highlighter,
         window: int | None,
+        counted: tuple[list[str], list[str]] | None = None,
     ) -> Result:
         doc = self.documents.get(chunk.doc_id, {})
         spans = highlighter.spans(chunk.text)
-        if window is not None:
+        count = count_span(chunk.text, chunk.lang, *counted) if counted else None
+        if count is not None:  # a counting question: mark the count and show its sentence
+            spans = merge_spans([*spans, count])
+            a, b = best_sentences(chunk.text, [count])
+        elif window is not None:
             spans_w = window_spans(chunk.text)
             a, b = spans_w[min(max(0, window - int(self.window_start[rid])), len(spans_w) - 1)]
         else:

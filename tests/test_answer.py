@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from search.answer import count_targets, counted_words, states_count
+from search.answer import count_span, count_targets, counted_words, states_count
 from search.dictionary import BilingualDictionary
 from search.retrieve import boost
 
@@ -84,3 +84,20 @@ def test_boost_lifts_and_resorts() -> None:
     assert boost(ranked, {2}, 0.1) == [(2, 0.55), (1, 0.50), (3, 0.30)]
     assert boost(ranked, set(), 0.1) == ranked
     assert boost(ranked, {3}, 0.0) == ranked
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "english", "chinese", "marked"),
+    [
+        ("IEC has 160 technical committees.", "en", ["committe"], [], "160 technical committees"),
+        ("Figure 1 offices. The 12 offices of KATS", "en", ["offic"], [], "12 offices"),
+        ("下设的四个分技术委员会（术语）", "zh", [], ["委员会", "技术"], "四个分技术"),
+        ("代表 80 余人线上参会", "zh", [], ["人"], "80 余人"),
+        ("no count here", "en", ["committe"], [], None),
+    ],
+)  # fmt: skip
+def test_count_span_marks_numeral_to_counted_word(
+    text: str, lang: str, english: list[str], chinese: list[str], marked: str | None
+) -> None:
+    span = count_span(text, lang, english, chinese)
+    assert (text[span[0] : span[1]] if span else None) == marked

@@ -168,8 +168,9 @@ def test_intranet_page_uses_widget_and_iframe(page, server: str, host_origin: st
     query = urllib.parse.urlencode({"q": "ESG standards in China", "k": 5})
     with urllib.request.urlopen(f"{server}/api/search?{query}", timeout=30) as resp:
         texts = [r["text"] for r in json.load(resp)["results"]]
-    for text, item in zip(texts, widget_results.all(), strict=True):
-        shown = item.locator(".snippet").inner_text().strip("…")
+    for raw, item in zip(texts, widget_results.all(), strict=True):
+        text = " ".join(raw.split())  # the page collapses white space, line breaks included
+        shown = " ".join(item.locator(".snippet").inner_text().strip("…").split())
         at = text.find(shown)
         assert at >= 0, shown
         end = at + len(shown)

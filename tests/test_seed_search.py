@@ -90,7 +90,10 @@ def test_dev_queries_meet_the_quality_bar(seed_searcher: Searcher) -> None:
 def test_counting_question_lifts_the_passage_that_states_the_count(seed_searcher: Searcher) -> None:
     # English question, answer in the Chinese bulletin: "50 余名专家 ... 参加了会议"
     top = seed_searcher.search("how many experts attended the ISO/TC 202 plenary meeting", k=3)
-    assert "50 余名专家" in top.results[0].text
+    first = top.results[0]
+    assert "50 余名专家" in first.text
+    assert "50 余名专家" in [first.text[a:b] for a, b in first.highlights]  # the count is marked
+    assert "50 余名专家" in first.snippet  # and shown
 
 
 def test_count_weight_leaves_other_questions_alone(seed_searcher: Searcher) -> None:

@@ -127,6 +127,14 @@ def test_marked_shows_a_window_around_the_first_highlight() -> None:
     assert "<mark>needle</mark>" in out and len(out) < 130
 
 
+def test_marked_window_starts_at_the_snippet() -> None:
+    text = "IEC " + "x " * 500 + "It has 160 technical committees. " + "y " * 500
+    focus = text.index("It has")
+    out = str(marked(text, [[0, 3], [focus + 7, focus + 31]], width=100, focus=focus))
+    assert out.startswith("…It has <mark>160 technical committees</mark>.")
+    assert "<mark>IEC</mark>" not in out  # the first highlight is far before the snippet
+
+
 @pytest.mark.parametrize(
     ("text", "needle"),
     [

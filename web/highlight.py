@@ -32,15 +32,23 @@ def _inside_word(text: str, i: int) -> bool:
     return 0 < i < len(text) and (text[i - 1] + text[i]).isascii() and text[i - 1 : i + 1].isalnum()
 
 
-def window(text: str, spans: list[tuple[int, int]], width: int = WINDOW) -> tuple[int, int]:
-    """The part of ``text`` to show: ``width`` characters around the first span, its edges
-    moved (a little) so they do not cut a word in two."""
+def window(
+    text: str, spans: list[tuple[int, int]], width: int = WINDOW, focus: int | None = None
+) -> tuple[int, int]:
+    """The part of ``text`` to show: ``width`` characters from ``focus`` (the start of the
+    result's snippet) or else around the first span, its edges moved (a little) so they do
+    not cut a word in two."""
     if len(text) <= width:
         return 0, len(text)
-    start = max(0, spans[0][0] - width // 4) if spans else 0
+    if focus is not None and 0 <= focus < len(text):
+        anchor, start = focus, focus
+    elif spans:
+        anchor, start = spans[0][0], max(0, spans[0][0] - width // 4)
+    else:
+        anchor, start = len(text), 0
     start = min(start, len(text) - width)
     end = start + width
-    limit = min(spans[0][0], start + SNAP) if spans else start + SNAP
+    limit = min(anchor, start + SNAP)
     while start < limit and (_inside_word(text, start) or text[start].isspace()):
         start += 1
     floor = max(end - SNAP, start + 1)
@@ -49,10 +57,12 @@ def window(text: str, spans: list[tuple[int, int]], width: int = WINDOW) -> tupl
     return start, end
 
 
-def marked(text: str, spans: Sequence[Sequence[int]] = (), width: int = WINDOW) -> Markup:
-    """``text`` (or a window of it) as HTML with each span wrapped in ``<mark>``."""
+def marked(
+    text: str, spans: Sequence[Sequence[int]] = (), width: int = WINDOW, focus: int | None = None
+) -> Markup:
+    """``text`` (or a window of it, see ``window``) as HTML with each span in ``<mark>``."""
     good = clean_spans(spans, len(text))
-    lo, hi = window(text, good, width)
+    lo, hi = window(text, good, width, focus)
     pieces = [Markup("…")] if lo > 0 else []
     at = lo
     for start, end in good:
@@ -70,5 +80,7 @@ def marked(text: str, spans: Sequence[Sequence[int]] = (), width: int = WINDOW) 
 def result_snippet(result: dict) -> Markup:
     """A search result's snippet: its highlighted text, else its snippet, else its text."""
     if result.get("highlights"):
-        return marked(result["text"], result["highlights"])
+        span = result.get("snippet_span") or [None]
+        focus = span[0] if isinstance(span[0], int) else None
+        return marked(result["text"], result["highlights"], focus=focus)
     return marked(result.get("snippet") or result.get("text") or "")

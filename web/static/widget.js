@@ -80,10 +80,15 @@
     var lo = 0;
     var hi = text.length;
     if (text.length > WINDOW) {
-      lo = spans.length ? Math.max(0, Math.min(spans[0][0] - WINDOW / 4, text.length - WINDOW)) : 0;
+      // from the start of the result's snippet, else around the first highlight
+      var focus = spans.length && result.snippet_span ? result.snippet_span[0] : null;
+      var anchor = focus !== null && focus >= 0 && focus < text.length ? focus
+        : (spans.length ? spans[0][0] : text.length);
+      lo = anchor === focus ? focus : (spans.length ? Math.max(0, spans[0][0] - WINDOW / 4) : 0);
+      lo = Math.min(lo, text.length - WINDOW);
       hi = lo + WINDOW;
       // move the edges a little so they do not cut a word in two (as web/highlight.py does)
-      var limit = spans.length ? Math.min(spans[0][0], lo + SNAP) : lo + SNAP;
+      var limit = Math.min(anchor, lo + SNAP);
       while (lo < limit && (insideWord(text, lo) || /\s/.test(text.charAt(lo)))) { lo++; }
       var floor = Math.max(hi - SNAP, lo + 1);
       while (hi > floor && (insideWord(text, hi) || /\s/.test(text.charAt(hi - 1)))) { hi--; }
