@@ -11,7 +11,7 @@ from pathlib import Path
 from search.build import build, progress_bar
 from search.cli import Parser
 from search.errors import SearchError
-from search.ingest.readers import READERS
+from search.ingest.formats import READERS
 
 
 def main(argv: list[str] | None = None) -> int:

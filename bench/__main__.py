@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.render:
         result = json.loads(args.render.read_text("utf-8"))
-        if "scale" in result:  # the chosen index follows search.ann as it is now
+        if "scale" in result:  # the chosen index follows search.store.ann as it is now
             scale.mark_chosen(result["scale"]["rows"])
         return write(args, result)
     runs = args.runs or (1 if args.size == "tiny" else 3)

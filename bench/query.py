@@ -9,7 +9,7 @@ near-duplicate collapse, snippets, highlights, citations). The bare figure encod
 queries with nothing else running.
 
 Each is measured twice: as the searcher ships (FAISS on all cores) and with FAISS on one thread
-(``search.ann.single_query_threads``), since the two differ by an order of magnitude here.
+(``search.store.ann.single_query_threads``), since the two differ by an order of magnitude here.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ import faiss
 
 import search.searcher as searcher_module
 from bench.common import percentiles, profile_top
-from search import ann
 from search.searcher import Searcher
+from search.store import ann
 
 STAGES = ("encode", "dense", "keyword", "fusion", "formatting")
 

@@ -22,8 +22,7 @@ import faiss
 import numpy as np
 
 from bench.common import percentiles
-from search import ann
-from search.store import Store
+from search.store import Store, ann
 
 SIZES = {"tiny": [5_000], "full": [100_000, 1_000_000]}
 QUERIES = {"tiny": 50, "full": 200}

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from search.dictionary import MAX_GLOSSES, BilingualDictionary
-from search.keyword import STOP_EN, STOP_ZH, chinese_phrases, stem, tagged_words
+from search.text.dictionary import MAX_GLOSSES, BilingualDictionary
+from search.text.terms import STOP_EN, STOP_ZH, chinese_phrases, stem, tagged_words
 
 _EN_QUESTION = re.compile(r"\b(?:how\s+(?:many|much)|number\s+of)\s+(.*)", re.IGNORECASE)
 _EN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*|[^\sA-Za-z]")

@@ -17,10 +17,8 @@ from search.catalog import discover, doc_id_for
 from search.embed import Embedder, get_embedder
 from search.errors import SearchError, SourceError
 from search.ingest.chunk import ChunkSizes, chunk_document, sentence_windows
-from search.ingest.clean import clean_source
-from search.ingest.lang import detect_lang
-from search.ingest.readers import read_source
-from search.keyword import keyword_columns
+from search.ingest.cleaners import clean_source
+from search.ingest.formats import read_source
 from search.store import (
     FORMAT_VERSION,
     Store,
@@ -30,6 +28,8 @@ from search.store import (
     publish,
     write_generation,
 )
+from search.text.lang import detect_lang
+from search.text.terms import keyword_columns
 from search.types import Chunk, Document
 
 BATCH = 64

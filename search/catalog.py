@@ -8,7 +8,7 @@ import tomllib
 from pathlib import Path
 
 from search.errors import ConfigError, SourceError
-from search.ingest.readers import READERS
+from search.ingest.formats import READERS
 from search.types import Document
 
 CATALOG_NAME = "catalog.toml"

@@ -7,23 +7,12 @@ from pathlib import Path
 
 import numpy as np
 
-from search import ann
 from search.answer import count_span, count_targets, counted_words, states_count
 from search.citation import citation_for
 from search.config import DEFAULT_RANKING, RankingConfig
-from search.dictionary import default_dictionary
 from search.embed import Embedder, get_embedder
 from search.errors import BadIndexError
 from search.ingest.chunk import window_spans
-from search.ingest.lang import detect_lang
-from search.keyword import (
-    bm25_search,
-    chinese_phrases,
-    identifier_search,
-    neutral_terms,
-    terms,
-    vocabulary,
-)
 from search.query import (  # noqa: F401  (re-exported for callers)
     LANGS,
     MAX_K,
@@ -44,7 +33,17 @@ from search.snippet import (
     merge_spans,
     near_duplicate,
 )
-from search.store import Store
+from search.store import Store, ann
+from search.text.dictionary import default_dictionary
+from search.text.lang import detect_lang
+from search.text.terms import (
+    bm25_search,
+    chinese_phrases,
+    identifier_search,
+    neutral_terms,
+    terms,
+    vocabulary,
+)
 from search.types import Chunk
 
 

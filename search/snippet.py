@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from search.ingest.chunk import sentence_spans
-from search.keyword import IDENTIFIER, stem
+from search.text.terms import IDENTIFIER, stem
 
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*|\d+(?:\.\d+)?")
 _SPACE = re.compile(r"\s+")
@@ -38,7 +38,7 @@ class Highlighter:
     Built once per query; :meth:`spans` runs once per result."""
 
     def __init__(self, query: str, extra_terms: Iterable[str] = ()) -> None:
-        from search.keyword import STOP_EN, STOP_ZH, chinese_phrases
+        from search.text.terms import STOP_EN, STOP_ZH, chinese_phrases
 
         extra = list(extra_terms)
         self.stop = STOP_EN

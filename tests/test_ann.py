@@ -1,4 +1,4 @@
-"""One contract suite run against every index type of ``search.ann``."""
+"""One contract suite run against every index type of ``search.store.ann``."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import faiss
 import numpy as np
 import pytest
 
-from search import ann
+from search.store import ann
 
 DIM = 64
 N = 20_000

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from search.answer import count_span, count_targets, counted_words, states_count
-from search.dictionary import BilingualDictionary
 from search.retrieve import boost
+from search.text.dictionary import BilingualDictionary
 
 
 @pytest.mark.parametrize(

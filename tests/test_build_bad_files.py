@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from search.errors import SourceError
-from search.ingest.readers import read_source
+from search.ingest.formats import read_source
 from search.searcher import Searcher
 from search.store import resolve
 from tests.docmaker import make_pdf, make_scanned_pdf, make_zip_bomb, truncate
@@ -157,7 +157,7 @@ def test_more_bad_inputs(tmp_path: Path, name: str, data: bytes, words: str) -> 
 def test_pdf_limits(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limit: str, value: int, words: str
 ) -> None:
-    from search.ingest import pdf
+    from search.ingest.formats import pdf
 
     path = make_pdf(tmp_path / "long.pdf", PAGE * 3)
     monkeypatch.setattr(pdf, limit, value)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from search.dictionary import BilingualDictionary
-from search.keyword import identifier_search, identifiers, stem
 from search.store import Store
+from search.text.dictionary import BilingualDictionary
+from search.text.terms import identifier_search, identifiers, stem
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 import pytest
 
-from search.ingest.lang import detect_lang
+from search.text.lang import detect_lang
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from search.ingest.pdf_text import clean_pdf_text
-from search.ingest.pdf_text_join import join_wrapped
+from search.ingest.cleaners.pdf_text import clean_pdf_text
+from search.ingest.cleaners.pdf_text_join import join_wrapped
 from search.types import CleanDocument
 
 SEED = Path(__file__).parents[1] / "seeds" / "cas-standardization-bulletin-2023-12.zh.txt"

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from search.errors import SourceError
-from search.ingest.html import decode_html, page_lang
-from search.ingest.pdf import pdf_date
-from search.ingest.pdf_text import clean_pdf_text
-from search.ingest.readers import read_source
+from search.ingest.cleaners.pdf_text import clean_pdf_text
+from search.ingest.formats import read_source
+from search.ingest.formats.html import decode_html, page_lang
+from search.ingest.formats.pdf import pdf_date
 from search.searcher import Searcher
 from search.store import Store
 from tests.docmaker import make_docx, make_pdf, make_zip_bomb

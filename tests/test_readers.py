@@ -5,7 +5,7 @@ import pytest
 
 from search.catalog import discover, load_catalog
 from search.errors import ConfigError, SourceError
-from search.ingest.readers import decode, read_source
+from search.ingest.formats import decode, read_source
 
 
 def test_utf8_with_bom_and_crlf() -> None:

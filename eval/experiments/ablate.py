@@ -14,9 +14,9 @@ import numpy as np
 
 from search.config import RankingConfig
 from search.eval import first_hit, load_queries
-from search.ingest.lang import detect_lang
 from search.retrieve import Ranked, fuse, rrf, smooth
 from search.searcher import Searcher
+from search.text.lang import detect_lang
 
 LANGS = ("zh", "en")
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from search.ingest.align import Aligner
-from search.ingest.lang import detect_lang
+from search.text.lang import detect_lang
 from search.types import Chunk, CleanDocument, Paragraph
 
 _UNIT = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[A-Za-z0-9](?:[A-Za-z0-9'’./:_-]*[A-Za-z0-9])?")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from search.ingest.magazine import clean_magazine
-from search.ingest.pdf_text import clean_pdf_text
-from search.ingest.plain import clean_plain
+from search.ingest.cleaners.magazine import clean_magazine
+from search.ingest.cleaners.pdf_text import clean_pdf_text
+from search.ingest.cleaners.plain import clean_plain
 from search.types import CleanDocument, Document
 
 Cleaner = Callable[[str], CleanDocument]

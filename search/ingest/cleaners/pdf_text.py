@@ -22,8 +22,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from search.ingest.pdf_text_join import display_width, ends_sentence, join_wrapped, url_tail
-from search.ingest.pdf_text_lines import (
+from search.ingest.cleaners.pdf_text_join import (
+    display_width,
+    ends_sentence,
+    join_wrapped,
+    url_tail,
+)
+from search.ingest.cleaners.pdf_text_lines import (
     Line,
     find_furniture,
     is_band_text,
@@ -34,7 +39,7 @@ from search.ingest.pdf_text_lines import (
     typical_width,
     uses_trailing_space,
 )
-from search.ingest.pdf_text_notes import (
+from search.ingest.cleaners.pdf_text_notes import (
     find_marker,
     note_start,
     note_url,

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 
-from search.keyword import STOP_EN, frequency, stem
+from search.text.terms import STOP_EN, frequency, stem
 
 _PAREN = re.compile(r"\([^)]*\)")
 _SKIP = re.compile(

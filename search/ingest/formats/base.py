@@ -1,4 +1,4 @@
-"""Readers: a file on disk -> text for a cleaner, one reader per format in a dict registry.
+"""What every format reader shares: the text it returns, byte reading with limits, decoding.
 
 A reader returns a :class:`SourceText`: the text, which cleaner reads it (``kind``: PDF
 text goes through the same hard-wrap/header/footnote cleaning as the Chinese seed, with a
@@ -19,23 +19,13 @@ MAX_BYTES = 200 * 1024 * 1024
 @dataclass(frozen=True)
 class SourceText:
     text: str
-    kind: str = "text"  # the cleaner: pdf_text | magazine | text (see search.ingest.clean)
+    kind: str = "text"  # the cleaner: pdf_text | magazine | text (see search.ingest.cleaners)
     title: str = ""
     date: str = ""
     lang: str = ""
 
 
 Reader = Callable[[Path], SourceText]
-READERS: dict[str, Reader] = {}
-
-
-def reader(*suffixes: str) -> Callable[[Reader], Reader]:
-    def deco(fn: Reader) -> Reader:
-        for s in suffixes:
-            READERS[s] = fn
-        return fn
-
-    return deco
 
 
 def decode(data: bytes, name: str) -> str:
@@ -56,7 +46,6 @@ def decode(data: bytes, name: str) -> str:
     raise SourceError(f"{name}: not UTF-8 or GB18030 text; convert it to UTF-8")
 
 
-@reader(".txt", ".md", ".markdown")
 def read_text(path: Path) -> SourceText:
     return SourceText(decode(read_bytes(path), path.name))
 
@@ -71,18 +60,3 @@ def read_bytes(path: Path) -> bytes:
         raise SourceError(f"{path.name}: permission denied") from exc
     except OSError as exc:
         raise SourceError(f"{path.name}: cannot read ({exc.strerror or exc})") from exc
-
-
-def read_source(path: Path) -> SourceText:
-    """Read ``path`` with the reader for its suffix."""
-    fn = READERS.get(path.suffix.lower())
-    if fn is None:
-        known = " ".join(sorted(READERS))
-        raise SourceError(
-            f"{path.name}: unsupported file type '{path.suffix}' (supported: {known})"
-        )
-    return fn(path)
-
-
-# The other formats register themselves with @reader on import (core dependencies, no guard).
-from search.ingest import docx, html, pdf  # noqa: E402, F401

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from search.ingest.pdf_text_join import ends_sentence, is_han
+from search.ingest.cleaners.pdf_text_join import ends_sentence, is_han
 
 _NOTE_START = re.compile(r"(\d{1,3})\s+(\S.*)")
 _CITATION_CUE = re.compile(r"\[(?:EB/OL|[JRMCDSNPAZ])\]|https?://|www\.|retrieved|accessed", re.I)

@@ -46,8 +46,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from search.ingest.magazine_blocks import Block, cjk_split, classify, split_blocks
-from search.ingest.magazine_text import (
+from search.ingest.cleaners.magazine_blocks import Block, cjk_split, classify, split_blocks
+from search.ingest.cleaners.magazine_text import (
     banner_text,
     clean_inline,
     ends_sentence,

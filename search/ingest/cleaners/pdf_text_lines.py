@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from search.ingest.pdf_text_join import (
+from search.ingest.cleaners.pdf_text_join import (
     SENTENCE_FINAL,
     collapse_spaces,
     display_width,

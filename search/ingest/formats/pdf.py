@@ -35,7 +35,7 @@ from pdfminer.psexceptions import PSEOF
 from pdfminer.utils import decode_text
 
 from search.errors import SourceError
-from search.ingest.readers import SourceText, read_bytes, reader
+from search.ingest.formats.base import SourceText, read_bytes
 
 MAX_PAGES = 5000
 MAX_CHARS = 10_000_000  # about 5 000 dense pages; more is a book collection, not a document
@@ -132,7 +132,6 @@ def metadata(doc: PDFDocument) -> tuple[str, str]:
     return title, date
 
 
-@reader(".pdf")
 def read_pdf(path: Path) -> SourceText:
     """Read a PDF's text layer: pages joined by form feeds, for the ``pdf_text`` cleaner."""
     name = path.name

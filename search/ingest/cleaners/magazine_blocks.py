@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from search.ingest.magazine_text import (
+from search.ingest.cleaners.magazine_text import (
     banner_line,
     cjk_ratio,
     clean_inline,

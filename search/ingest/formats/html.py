@@ -6,7 +6,7 @@ which the plain-text cleaner turns into articles. Markdown tables become one lin
 cells joined by `` | `` (as the .docx reader writes them). The title and date come from the
 page's metadata (``<title>``, Open Graph, ``article:published_time`` ...), the language from
 ``<html lang>``. Bytes are decoded with the declared charset (BOM, ``<meta charset>``), else as
-UTF-8 and then GB18030 (:func:`search.ingest.readers.decode`).
+UTF-8 and then GB18030 (:func:`search.ingest.formats.decode`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 import trafilatura
 
 from search.errors import SourceError
-from search.ingest.readers import SourceText, decode, read_bytes, reader
+from search.ingest.formats.base import SourceText, decode, read_bytes
 
 _CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _HTML_LANG = re.compile(r"""<html\b[^>]*?\blang\s*=\s*["']?\s*([A-Za-z]+)""", re.IGNORECASE)
@@ -97,7 +97,6 @@ def main_text(html: str) -> str:
     return ""
 
 
-@reader(".html", ".htm")
 def read_html(path: Path) -> SourceText:
     """Read a saved web page: main text for the plain-text cleaner, title/date/lang metadata."""
     name = path.name

@@ -22,7 +22,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from search.errors import SourceError
-from search.ingest.readers import MAX_BYTES, SourceText, read_bytes, reader
+from search.ingest.formats.base import MAX_BYTES, SourceText, read_bytes
 
 MAX_MEMBERS = 10_000
 MAX_RATIO = 100
@@ -120,7 +120,6 @@ def core_metadata(document: docx.document.Document) -> tuple[str, str]:
     return title, date
 
 
-@reader(".docx")
 def read_docx(path: Path) -> SourceText:
     """Read a Word .docx into Markdown-ish text for the plain-text cleaner."""
     name = path.name
