@@ -15,10 +15,13 @@ score = sum over the query's phrases, in query order, of
 ``idf * (freq * (k1 + 1)) / (freq + k1 * (1 - b + b * n_tokens / avgdl))`` with
 ``idf = log((N - df + 0.5) / (df + 0.5))`` (1e-6 when not positive), k1 = 1.2, b = 0.75.
 
-FTS5 quotes each query word as a phrase; a word the tokenizer splits (``3.5``, ``don't``) is a
-phrase of adjacent tokens. Such phrases are indexed as their own posting key (tokens joined by
-a space) for every indexed term that splits the same way; adjacent tokens that came from two
-separate terms (``3`` then ``5``) are not counted as that phrase, where FTS5 would count them.
+FTS5 quotes each query word as a phrase; a word the tokenizer splits is a phrase of adjacent
+tokens. The query terms split in two ways only (:data:`search.text.terms._WORD`): decimal
+numbers and versions (``2.5``, ``1.1.2``: all-digit tokens) and words with an apostrophe
+(``China's``, ``don't``). So every run of 2-6 adjacent all-digit tokens, and every word
+followed by a token of one or two letters, is indexed as its own posting key (the tokens
+joined by a space), wherever the adjacency comes from, as FTS5 would find it. A longer
+apostrophe suffix (``o'clock``) is not indexed as a phrase and matches nothing.
 """
 
 from __future__ import annotations
@@ -49,13 +52,10 @@ def postings(columns: tuple[str, str, str]) -> tuple[dict[str, tuple[float, int]
     counts: list[Counter] = []
     n_tokens = 0
     for col in columns:
-        found = Counter()
-        for term in col.split():
-            toks = tokens(term)
-            found.update(toks)
-            if len(toks) > 1:
-                found[" ".join(toks)] += 1
-            n_tokens += len(toks)
+        toks = tokens(col)
+        found = Counter(toks)
+        found.update(phrases(toks))
+        n_tokens += len(toks)
         counts.append(found)
     out: dict[str, tuple[float, int]] = {}
     for key in set().union(*counts):
@@ -65,6 +65,24 @@ def postings(columns: tuple[str, str, str]) -> tuple[dict[str, tuple[float, int]
                 freq += weight  # FTS5 adds one weight per hit, in column order
         out[key] = (freq, counts[2].get(key, 0))
     return out, n_tokens
+
+
+MAX_NUMBER_RUN = 6
+_SUFFIX = re.compile(r"[a-z]{1,2}")
+
+
+def phrases(toks: list[str]) -> list[str]:
+    """The multi-token posting keys of one column's tokens (see the module notes)."""
+    out = []
+    for i, tok in enumerate(toks):
+        if tok.isdigit():
+            j = i + 1
+            while j < len(toks) and j - i < MAX_NUMBER_RUN and toks[j].isdigit():
+                j += 1
+                out.append(" ".join(toks[i:j]))
+        elif i + 1 < len(toks) and tok[0].isalpha() and _SUFFIX.fullmatch(toks[i + 1]):
+            out.append(f"{tok} {toks[i + 1]}")
+    return out
 
 
 def idf(rows: int, hits: int) -> float:
@@ -89,7 +107,7 @@ def query_phrases(words: Iterable[str]) -> list[tuple[str, int]]:
 
 
 def bm25_sql(parts: list[str], ids_only: bool) -> str:
-    """A fan-out query: per partition, the top ``%(n)s`` rows by BM25, then merged.
+    """A fan-out query: per partition, the top ``%(n)s`` rows by BM25 (the caller merges).
 
     Parameters: keys (text[]), weights (float8[], idf x multiplicity), k1p1, k1, omb, b,
     avgdl, n. Each partition's subquery is pushed whole to its shard by postgres_fdw."""
@@ -104,8 +122,9 @@ def bm25_sql(parts: list[str], ids_only: bool) -> str:
         f"(SELECT id, sum({term} ORDER BY array_position(%(keys)s::text[], term)) AS score "
         f"FROM {{part}} WHERE {where} GROUP BY id ORDER BY score DESC, id LIMIT %(n)s)"
     )
-    union = " UNION ALL ".join(one.format(part=p) for p in parts)
-    return f"SELECT id, score FROM ({union}) AS hits ORDER BY score DESC, id LIMIT %(n)s"
+    # no ORDER BY over the union: a plain Append runs the shards' subqueries concurrently
+    # (async), where a merge of their sorted outputs would run them one after the other
+    return " UNION ALL ".join(one.format(part=p) for p in parts)
 
 
 def bm25_params(

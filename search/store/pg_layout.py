@@ -99,11 +99,11 @@ def create_tables(conn, schema: str, dim: int, layout: str) -> None:
         return
     servers = shards(conn)
     n = len(servers)
-    for i, (name, info) in enumerate(servers):
+    for i, (_, info) in enumerate(servers):
         with psycopg.connect(info, autocommit=True) as shard:
             shard.execute(f"CREATE SCHEMA {schema}")
             for table in pg_schema.SHARDED:
-                shard.execute(pg_schema.table_sql(schema, f"{table}_p{i}", dim))
+                shard.execute(pg_schema.table_sql(schema, f"{table}_p{i}", dim, base=table))
     for table in pg_schema.SHARDED:
         conn.execute(pg_schema.table_sql(schema, table, dim, "PARTITION BY HASH (doc_id)"))
         for i, (name, _) in enumerate(servers):
@@ -114,18 +114,16 @@ def create_tables(conn, schema: str, dim: int, layout: str) -> None:
             )
 
 
-def index_tables(conn, schema: str, layout: str, hnsw_min_rows: int) -> None:
-    """After loading: b-tree indexes everywhere, HNSW on vector tables holding more than
-    ``hnsw_min_rows`` rows (below it an exact scan is as fast and exact), then ANALYZE."""
+def index_tables(conn, schema: str, layout: str, hnsw: set[str]) -> None:
+    """After loading: b-tree indexes everywhere, HNSW on the vector tables named in ``hnsw``
+    (the others are scanned exactly), then ANALYZE."""
     import psycopg
 
     def index(c, table: str, base: str) -> None:
         for sql in pg_schema.index_sql(schema, table, base):
             c.execute(sql)
-        if base != "postings":
-            rows = c.execute(f"SELECT count(*) FROM {schema}.{table}").fetchone()[0]
-            if rows > hnsw_min_rows:
-                c.execute(pg_schema.hnsw_sql(schema, table))
+        if base in hnsw:
+            c.execute(pg_schema.hnsw_sql(schema, table))
         c.execute(f"ANALYZE {schema}.{table}")
 
     if layout in ("single", "citus"):

@@ -90,9 +90,11 @@ DOCUMENT_COLUMNS = [
 ]
 
 
-def table_sql(schema: str, table: str, dim: int, suffix: str = "") -> str:
-    """``CREATE TABLE`` for a sharded table (``suffix`` adds e.g. a PARTITION BY clause)."""
-    return f"CREATE TABLE {schema}.{table} ({COLUMNS[table].format(dim=dim)}) {suffix}"
+def table_sql(schema: str, table: str, dim: int, suffix: str = "", base: str = "") -> str:
+    """``CREATE TABLE`` for sharded table ``base`` named ``table`` (``suffix`` adds e.g. a
+    PARTITION BY clause)."""
+    columns = COLUMNS[base or table].format(dim=dim)
+    return f"CREATE TABLE {schema}.{table} ({columns}) {suffix}"
 
 
 def index_sql(schema: str, table: str, base: str) -> list[str]:
