@@ -51,7 +51,9 @@ def reference(rows, words, ids_only=False) -> list[tuple[int, float]]:
                 continue
             f = float(found[key][1] * 2) if ids_only else found[key][0]
             k1, b = params["k1"], params["b"]
-            score += weight[key] * ((f * params["k1p1"]) / (f + k1 * (params["omb"] + b * tokens / avgdl)))
+            score += weight[key] * (
+                (f * params["k1p1"]) / (f + k1 * (params["omb"] + b * tokens / avgdl))
+            )
             hit = True
         if hit:
             out.append((rid, score))
@@ -120,4 +122,3 @@ def test_query_phrases_keep_order_and_count_duplicates() -> None:
 
 def test_weights_match_the_embedded_store() -> None:
     assert K.WEIGHTS == WEIGHTS
-

@@ -44,6 +44,7 @@ def import_index(root: str | Path, location: str, hnsw_min_rows: int = ann.FLAT_
                 [tuple(r) for r in kw],
                 manifest,
                 hnsw_min_rows,
+                store.dictionary_data(),
             )
     finally:
         store.close()

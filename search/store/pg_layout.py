@@ -94,7 +94,7 @@ def create_tables(conn, schema: str, dim: int, layout: str) -> None:
         for table in pg_schema.SHARDED:
             conn.execute(pg_schema.table_sql(schema, table, dim))
             conn.execute("SELECT create_distributed_table(%s, 'doc_id')", (f"{schema}.{table}",))
-        for table in ("documents", "vocab"):
+        for table in ("documents", "vocab", "derived"):
             conn.execute("SELECT create_reference_table(%s)", (f"{schema}.{table}",))
         return
     servers = shards(conn)

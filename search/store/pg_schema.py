@@ -4,7 +4,9 @@ A generation lives in its own schema (``g_<stamp>_<hex>``). Tables sharded by do
 (``doc_id``): ``chunks`` (passage, citation fields, keyword columns, token count, chunk vector),
 ``windows`` (sentence-window vectors and their chunk) and ``postings`` (one row per term and
 chunk: the FTS5-equivalent weighted frequency, see :mod:`search.store.pg_keywords`). Small
-tables every node may read whole: ``documents`` and ``vocab`` (term, document frequency).
+tables every node may read whole: ``documents``, ``vocab`` (term, document frequency) and
+``derived`` (what a searcher loads at start: the per-chunk table of :mod:`search.store.base`
+as ``.npy`` bytes, and the bilingual dictionary restricted to the index's terms as JSON).
 
 Row ids (``chunks.id``, ``windows.id``) are numbered exactly as the embedded store numbers them,
 so rankings, tie-breaks and per-row arrays agree between the two backends.
@@ -46,6 +48,7 @@ CREATE TABLE {s}.documents (
 );
 CREATE TABLE {s}.vocab (term text PRIMARY KEY, df int NOT NULL, df_ids int NOT NULL,
                         phrase boolean NOT NULL);
+CREATE TABLE {s}.derived (name text PRIMARY KEY, data bytea NOT NULL);
 """
 
 CATALOG = """

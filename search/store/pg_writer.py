@@ -11,6 +11,8 @@ generation is never touched.
 from __future__ import annotations
 
 import contextlib
+import io
+import json
 import time
 import uuid
 from collections import Counter
@@ -21,7 +23,10 @@ import numpy as np
 
 from search.errors import BadIndexError
 from search.store import ann, pg_keywords, pg_layout
+from search.store.base import chunk_table
 from search.store.pg_connect import connect, parse_location
+from search.store.write import TABLE_FILES, _chunk_row
+from search.text.dictionary import default_dictionary
 from search.types import Chunk, Document
 
 LOCK_KEY = 0x5EA4C4  # pg_advisory_lock key held by a build
@@ -54,8 +59,12 @@ def write_generation(
     keyword_terms: list[tuple[str, str, str]],
     manifest: dict[str, Any],
     hnsw_min_rows: int = ann.FLAT_MAX,
+    dictionary: dict[str, Any] | None | bool = True,
 ) -> str:
-    """Write one complete generation and make it the serving one; returns its name."""
+    """Write one complete generation and make it the serving one; returns its name.
+
+    The arguments are those of the embedded store's ``write_generation`` (row ids are the
+    positions in ``chunks``); ``dictionary`` as in :func:`write_derived`."""
     if len(chunks) != len(vectors) or len(chunks) != len(keyword_terms):
         raise ValueError("chunks, vectors and keyword terms must line up")
     url, wanted = parse_location(location)
@@ -67,7 +76,7 @@ def write_generation(
         layout = pg_layout.layout_of(conn, wanted)
         try:
             pg_layout.create_tables(conn, name, dim, layout)
-            stats = load(conn, name, documents, chunks, vectors, windows, keyword_terms)
+            stats = load(conn, name, documents, chunks, vectors, windows, keyword_terms, dictionary)
             sizes = {"chunks": len(chunks), "windows": len(windows[0])}
             hnsw = {t for t, n in sizes.items() if n > hnsw_min_rows}
             pg_layout.index_tables(conn, name, layout, hnsw)
@@ -95,10 +104,9 @@ def load(
     vectors: np.ndarray,
     windows: tuple[np.ndarray, np.ndarray],
     keyword_terms: list[tuple[str, str, str]],
+    dictionary: dict[str, Any] | None | bool = True,
 ) -> dict[str, int]:
     """COPY every row in; returns the keyword statistics BM25 needs (rows, tokens)."""
-    from search.store.local import _chunk_row  # the embedded store's column order
-
     counts = Counter(c.doc_id for c in chunks)
     docs = [
         (d.doc_id, d.path, d.title, d.lang, d.kind, d.publisher, d.issue, d.date)
@@ -129,7 +137,36 @@ def load(
     _copy(conn, f"{schema}.windows", rows, vector_at=3)
     _copy(conn, f"{schema}.postings", posting_rows)
     _copy(conn, f"{schema}.vocab", [(t, n, df_ids[t], t in phrases) for t, n in df.items()])
+    vocab = frozenset(t for t in df if t not in phrases)
+    write_derived(conn, schema, chunks, owners, vocab, dictionary)
     return {"keyword_rows": len(chunks), "keyword_tokens": total}
+
+
+def write_derived(
+    conn,
+    schema: str,
+    chunks: list[Chunk],
+    owners: np.ndarray,
+    vocab: frozenset[str],
+    dictionary: dict[str, Any] | None | bool = True,
+) -> None:
+    """Store what a searcher would otherwise work out at every start (as the embedded store's
+    ``write_derived``): the per-chunk table and the dictionary restricted to ``vocab``
+    (``dictionary=True``: restrict the default one now; a dict or None: store that)."""
+    order = sorted(range(len(chunks)), key=lambda i: (chunks[i].doc_id, chunks[i].ordinal, i))
+    rows = [(i, chunks[i].lang, chunks[i].kind, chunks[i].doc_id, chunks[i].heading) for i in order]
+    table = chunk_table(rows, np.asarray(owners, dtype=np.int64))
+    blobs = []
+    for name in TABLE_FILES:
+        buf = io.BytesIO()
+        np.save(buf, getattr(table, name), allow_pickle=False)
+        blobs.append((f"table_{name}", buf.getvalue()))
+    if dictionary is True:
+        full = default_dictionary()
+        dictionary = full.restrict(vocab.__contains__).to_data() if full is not None else None
+    blobs.append(("dictionary", json.dumps(dictionary, ensure_ascii=False).encode()))
+    with conn.cursor() as cur:
+        cur.executemany(f"INSERT INTO {schema}.derived (name, data) VALUES (%s, %s)", blobs)
 
 
 def _copy(conn, table: str, rows: list[tuple], vector_at: int | None = None) -> None:

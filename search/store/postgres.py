@@ -9,6 +9,7 @@ Tables, layouts and the generation switch: :mod:`pg_schema`, :mod:`pg_layout`, :
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
@@ -16,12 +17,12 @@ import numpy as np
 
 from search.errors import BadIndexError
 from search.store import pg_keywords, pg_layout
+from search.store.base import ChunkTable, Ranked
+from search.store.local import FORMAT_VERSION  # one manifest format, two backends
 from search.store.pg_connect import Connections, connect, parse_location, safe_location
 from search.store.pg_schema import CHUNK_COLUMNS, DOCUMENT_COLUMNS
-from search.text.terms import PARTIAL_IDENTIFIER, identifiers
+from search.store.write import TABLE_FILES
 from search.types import Chunk, Footnote
-
-FORMAT_VERSION = 2  # as search.store.local.FORMAT_VERSION: one manifest, two backends
 
 
 def current_generation(location: str) -> str | None:
@@ -40,8 +41,7 @@ class PostgresStore:
 
     def __init__(self, location: str) -> None:
         url, _ = parse_location(location)
-        self.location = location
-        self.path = safe_location(location)  # what messages name
+        self.location = safe_location(location)  # what messages name
         self.db = Connections(url)
         try:
             rows = self.db.query(
@@ -52,8 +52,8 @@ class PostgresStore:
             rows = []
         if not rows:
             raise BadIndexError(
-                f"no index at '{self.path}': build one with "
-                f"'python build_index.py --out {self.path}'"
+                f"no index at '{self.location}': build one with "
+                f"'python build_index.py --out {self.location}'"
             )
         self.generation, manifest = rows[0]
         self.manifest: dict[str, Any] = (
@@ -62,18 +62,19 @@ class PostgresStore:
         version = self.manifest.get("format_version")
         if version != FORMAT_VERSION:
             raise BadIndexError(
-                f"index at '{self.path}' has format version {version}, this program reads "
+                f"index at '{self.location}' has format version {version}, this program reads "
                 f"{FORMAT_VERSION}: rebuild it with 'python build_index.py'"
             )
         g = self.generation
         conn = self.db.get()
         self.parts = {t: pg_layout.parts(conn, g, t) for t in ("chunks", "windows", "postings")}
-        owners = self.db.query(f"SELECT id, owner FROM {g}.windows ORDER BY id")
-        self.window_owners = np.array([o for _, o in owners], dtype=np.int64)
-        self.n_chunks = int(self.manifest["chunks"])
-        self.n_windows = len(self.window_owners)
+        self._derived = {
+            name: bytes(data) for name, data in self.db.query(f"SELECT name, data FROM {g}.derived")
+        }
         rows_kw = int(self.manifest["keyword_rows"])
         self._bm25 = (rows_kw, self.manifest["keyword_tokens"] / max(rows_kw, 1))
+        self._table: ChunkTable | None = None
+        self._vocab: frozenset[str] | None = None
 
     @classmethod
     def open(cls, location: str) -> PostgresStore:
@@ -101,13 +102,25 @@ class PostgresStore:
         rows = self.db.query(_union(one, self.parts[table]), params)
         return [(int(i), -float(d)) for d, i in sorted((d, i) for i, d in rows)][:n]
 
-    def search_chunks(self, qvec: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-        """(scores, row ids) of the ``n`` chunk vectors nearest ``qvec`` by inner product."""
-        return _split(self._nearest("chunks", qvec, n))
+    def search_chunks(self, qvec: np.ndarray, n: int) -> Ranked:
+        """The ``n`` chunk vectors nearest ``qvec`` by inner product."""
+        return self._nearest("chunks", qvec, n) if n > 0 else []
 
-    def search_windows(self, qvec: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-        """(scores, window numbers) of the ``n`` sentence-window vectors nearest ``qvec``."""
-        return _split(self._nearest("windows", qvec, n))
+    def search_windows(self, qvec: np.ndarray, n: int) -> list[tuple[int, int, float]]:
+        """The ``n`` nearest sentence windows as (owner row id, number within it, score)."""
+        if n <= 0:
+            return []
+        hits = self._nearest("windows", qvec, n)
+        if not hits:
+            return []
+        found = dict(
+            self.db.query(
+                f"SELECT id, owner FROM {self.generation}.windows WHERE id = ANY(%s)",
+                ([w for w, _ in hits],),
+            )
+        )
+        start = self.table().window_start
+        return [(found[w], w - int(start[found[w]]), s) for w, s in hits]
 
     def chunk_vectors(self, ids: list[int]) -> np.ndarray:
         """The stored vectors of chunk rows ``ids``, in that order."""
@@ -120,22 +133,18 @@ class PostgresStore:
         dim = int(self.manifest["dim"])
         if not ids:
             return np.zeros((0, dim), dtype=np.float32)
-        return np.stack([np.asarray(got[int(i)], dtype=np.float32) for i in ids])
+        return np.stack([_array(got[int(i)]) for i in ids])
 
     # -- keywords ------------------------------------------------------------------------
 
-    def bm25_search(
-        self,
-        words: list[str],
-        k: int,
-        column: str | None = None,
-        allowed: set[int] | None = None,
-    ) -> list[tuple[int, float]]:
-        """BM25 over the keyword tables, as :func:`search.text.terms.bm25_search` over FTS5."""
+    def keyword_search(
+        self, words: list[str], n: int, column: str | None = None, lang: str | None = None
+    ) -> Ranked:
+        """BM25 over the keyword tables, scored and ordered as the embedded store's FTS5."""
         if column not in (None, "ids"):
             raise ValueError(f"column filter {column!r} is not kept: None or 'ids'")
         phrases = pg_keywords.query_phrases(words)
-        if not phrases:
+        if not phrases or n <= 0:
             return []
         stats = {
             t: (df, df_ids)
@@ -145,44 +154,37 @@ class PostgresStore:
             )
         }
         rows, avgdl = self._bm25
-        n = k if allowed is None else k * 20
-        params = pg_keywords.bm25_params(phrases, stats, rows, avgdl, n, column == "ids")
+        limit = n if lang is None else n * 20  # as the embedded store: filter the top n * 20
+        params = pg_keywords.bm25_params(phrases, stats, rows, avgdl, limit, column == "ids")
         if params is None:
             return []
         sql = pg_keywords.bm25_sql(self.parts["postings"], column == "ids")
-        rows = self.db.query(sql, params)
-        hits = sorted(((int(r), float(s)) for r, s in rows), key=lambda h: (-h[1], h[0]))[:n]
-        return [h for h in hits if allowed is None or h[0] in allowed][:k]
-
-    def identifier_search(
-        self, text: str, k: int, allowed: set[int] | None = None
-    ) -> list[tuple[int, float]]:
-        """Passages holding the identifiers of ``text``, scored by coverage (as
-        :func:`search.text.terms.identifier_search`)."""
-        pairs = identifiers(text)
-        score: dict[int, float] = {}
-        for base, full in pairs:
-            found = {rid: 1.0 for rid, _ in self.bm25_search([full], k, "ids", allowed)}
-            if base != full:
-                for rid, _ in self.bm25_search([base], k, "ids", allowed):
-                    found.setdefault(rid, PARTIAL_IDENTIFIER)
-            for rid, credit in found.items():
-                score[rid] = score.get(rid, 0.0) + credit / len(pairs)
-        return sorted(score.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
+        found = self.db.query(sql, params)
+        hits = sorted(((int(r), float(s)) for r, s in found), key=lambda h: (-h[1], h[0]))
+        langs = self.table().lang
+        return [h for h in hits[:limit] if lang is None or langs[h[0]] == lang][:n]
 
     def vocabulary(self) -> frozenset[str]:
         """Every single-token term of the keyword index."""
-        rows = self.db.query(f"SELECT term FROM {self.generation}.vocab WHERE NOT phrase")
-        return frozenset(t for (t,) in rows)
+        if self._vocab is None:
+            rows = self.db.query(f"SELECT term FROM {self.generation}.vocab WHERE NOT phrase")
+            self._vocab = frozenset(t for (t,) in rows)
+        return self._vocab
 
-    # -- rows ----------------------------------------------------------------------------
+    def table(self) -> ChunkTable:
+        if self._table is None:
+            arrays = []
+            for name in TABLE_FILES:
+                blob = self._derived.get(f"table_{name}")
+                if blob is None:
+                    raise BadIndexError(f"index at '{self.location}': {name} table is missing")
+                arrays.append(np.load(io.BytesIO(blob), allow_pickle=False))
+            self._table = ChunkTable(*arrays)
+        return self._table
 
-    def chunk_columns(self) -> list[tuple]:
-        """(id, lang, kind, doc_id, heading) of every chunk, by document order."""
-        return self.db.query(
-            f"SELECT id, lang, kind, doc_id, heading FROM {self.generation}.chunks "
-            "ORDER BY doc_id, ordinal, id"
-        )
+    def dictionary_data(self) -> dict[str, Any] | None:
+        blob = self._derived.get("dictionary")
+        return json.loads(blob) if blob else None
 
     def _chunk_rows(self, where: str, params: Any, order: str = "id") -> list[tuple]:
         cols = ", ".join(CHUNK_COLUMNS)
@@ -230,14 +232,14 @@ class PostgresStore:
         )
         n = len(CHUNK_COLUMNS)
         chunks = [row_to_chunk(r[:n]) for r in rows]
-        vectors = np.stack([np.asarray(r[n], dtype=np.float32) for r in rows])
+        vectors = np.stack([_array(r[n]) for r in rows])
         local = {r[0]: i for i, r in enumerate(rows)}
         wrows = self.db.query(
             f"SELECT owner, embedding FROM {g}.windows WHERE doc_id = %s ORDER BY id", (doc_id,)
         )
         windows, _ = sentence_windows([c.text for c in chunks])
         owners = [local[int(o)] for o, _ in wrows]
-        wvecs = np.stack([np.asarray(v, dtype=np.float32) for _, v in wrows])
+        wvecs = np.stack([_array(v) for _, v in wrows])
         keywords = [tuple(r[n + 1 : n + 4]) for r in rows]
         return chunks, vectors, windows, owners, wvecs, keywords
 
@@ -259,3 +261,10 @@ def _union(one: str, parts: list[str]) -> str:
 def _split(hits: list[tuple[int, float]]) -> tuple[np.ndarray, np.ndarray]:
     scores = np.array([s for _, s in hits], dtype=np.float32)
     return scores, np.array([i for i, _ in hits], dtype=np.int64)
+
+
+def _array(vector: Any) -> np.ndarray:
+    """A float32 array from what pgvector's loader returns (an array or a ``Vector``)."""
+    if hasattr(vector, "to_numpy"):
+        vector = vector.to_numpy()
+    return np.asarray(vector, dtype=np.float32)
