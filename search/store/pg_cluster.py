@@ -216,13 +216,14 @@ class LocalCluster:
                     + ["-o", f"-p {port}", "start"],
                     self.user,
                 )
-            except RuntimeError:
+            except RuntimeError as exc:
                 text = log.read_text(errors="replace") if log.exists() else ""
                 if "could not bind" in text or "already in use" in text:
                     n.port = 0
                     log.write_text("")
                     continue
-                raise RuntimeError(f"{n.name} did not start; its log says:\n{text[-2000:]}")
+                msg = f"{n.name} did not start; its log says:\n{text[-2000:]}"
+                raise RuntimeError(msg) from exc
             n.port = port
             self._save()
             return

@@ -9,6 +9,7 @@ fdw when shard servers are attached, else single); it is not passed to libpq.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -66,10 +67,8 @@ def connect(url: str, write: bool = False) -> Any:
     except psycopg.OperationalError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise BadIndexError(f"cannot reach the index at '{safe_location(url)}': {first}") from exc
-    try:
+    with contextlib.suppress(psycopg.ProgrammingError):  # no extension in this database yet
         register_vector(conn)
-    except psycopg.ProgrammingError:  # the extension is not installed in this database yet
-        pass
     return conn
 
 

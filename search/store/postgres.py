@@ -221,7 +221,7 @@ class PostgresStore:
     def document_data(self, doc_id: str) -> tuple:
         """One document's chunks, chunk vectors, window texts, window owners (chunk number
         within the document), window vectors and keyword columns, for reuse by a build."""
-        from search.ingest.chunk import sentence_windows
+        from search.text.sentences import sentence_windows
 
         g = self.generation
         cols = ", ".join(CHUNK_COLUMNS)
