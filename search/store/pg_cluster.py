@@ -106,6 +106,13 @@ def _quote(arg: str) -> str:
     return "'" + arg.replace("'", "'\\''") + "'"
 
 
+def _enterable(path: Path, user: str) -> bool:
+    return (
+        subprocess.run(["su", user, "-s", "/bin/sh", "-c", f"cd {_quote(str(path))}"]).returncode
+        == 0
+    )
+
+
 def _own(path: Path, user: str | None) -> None:
     if user:
         pw = pwd.getpwnam(user)
@@ -138,6 +145,11 @@ class LocalCluster:
         a streaming replica of the coordinator; returns the searcher URL."""
         self.root.mkdir(parents=True, exist_ok=True)
         os.chmod(self.root, 0o755)
+        if self.user and not _enterable(self.root, self.user):
+            raise RuntimeError(
+                f"the '{self.user}' user cannot enter '{self.root}' (a parent folder is private): "
+                "put the cluster directory elsewhere, e.g. under /tmp or /var/tmp"
+            )
         if not self.nodes:
             self.nodes = [self._init("coordinator", "coordinator", durable)]
             self.nodes += [self._init(f"shard{i}", "shard", durable) for i in range(shards)]
