@@ -53,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
             incremental=not args.rebuild,
             prune=args.prune,
         )
+        if isinstance(encoder, RayEmbedder):
+            encoder.shutdown()
     except SearchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -173,6 +173,10 @@ class LocalCluster:
                 mode = "immediate" if fast and name else "fast"
                 _run([str(self.bin / "pg_ctl"), "-D", n.data, "-m", mode, "-w", "stop"], self.user)
 
+    def start_node(self, name: str) -> None:
+        """Start one stopped node again (on its old port)."""
+        self._start(next(n for n in self.nodes if n.name == name))
+
     def running(self, n: Node) -> bool:
         pid_file = Path(n.data) / "postmaster.pid"
         if not pid_file.exists():

@@ -90,6 +90,12 @@ class PostgresStore:
         an HNSW index the shard walks it and the vectors of its ``n`` nearest come back to be
         scored here (postgres_fdw ships only columns from a plain scan); without one, the shard
         scores every row and only (id, distance) pairs come back."""
+        params = {"q": np.asarray(qvec, dtype=np.float32).ravel(), "n": n}
+        rows = self.db.query(self.nearest_sql(table), params)
+        return [(int(i), -float(d)) for d, i in sorted((d, i) for i, d in rows)][:n]
+
+    def nearest_sql(self, table: str) -> str:
+        """The fan-out query of :meth:`_nearest` (parameters ``q``, ``n``)."""
         hnsw = self.manifest.get("vector_index", {}).get(table, {}).get("type") == "hnsw"
         if hnsw:
             one = "(SELECT id, embedding <#> %(q)s AS d FROM {part} ORDER BY d LIMIT %(n)s)"
@@ -98,9 +104,7 @@ class PostgresStore:
                 "(SELECT id, min(embedding <#> %(q)s) AS d FROM {part} GROUP BY id "
                 "ORDER BY d LIMIT %(n)s)"
             )
-        params = {"q": np.asarray(qvec, dtype=np.float32).ravel(), "n": n}
-        rows = self.db.query(_union(one, self.parts[table]), params)
-        return [(int(i), -float(d)) for d, i in sorted((d, i) for i, d in rows)][:n]
+        return _union(one, self.parts[table])
 
     def search_chunks(self, qvec: np.ndarray, n: int) -> Ranked:
         """The ``n`` chunk vectors nearest ``qvec`` by inner product."""
