@@ -7,6 +7,7 @@ import threading
 import time
 from pathlib import Path
 
+from search.config import DEFAULT_RANKING, RankingConfig
 from search.errors import SearchError
 from search.searcher import Searcher
 from search.store import CURRENT, Store, resolve
@@ -39,8 +40,10 @@ class SearcherHolder:
         self._lock = threading.Lock()
 
     @classmethod
-    def open(cls, root: str | Path, interval: float = 1.0) -> SearcherHolder:
-        return cls(Searcher.open(root), Path(root), interval)
+    def open(
+        cls, root: str | Path, interval: float = 1.0, config: RankingConfig = DEFAULT_RANKING
+    ) -> SearcherHolder:
+        return cls(Searcher.open(root, config=config), Path(root), interval)
 
     @property
     def searcher(self) -> Searcher:
@@ -69,9 +72,9 @@ class SearcherHolder:
                 embedder.name,
                 embedder.dim,
             ):
-                new = Searcher(store, embedder)
+                new = Searcher(store, embedder, old.config)
             else:
-                new = Searcher.open(target)  # rebuilt with another encoder
+                new = Searcher.open(target, config=old.config)  # rebuilt with another encoder
         except (OSError, SearchError, RuntimeError) as exc:
             log.warning("cannot open %s, still serving %s: %s", target, self.generation.name, exc)
             return

@@ -20,6 +20,7 @@ Ctrl-C mid-build leaves the previous index serving; readers open whatever ``curr
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -83,6 +84,7 @@ class Store:
         if not self._db_path.exists():
             raise BadIndexError(f"index at '{path}': meta.sqlite is missing")
         self._local = threading.local()
+        self._pid = os.getpid()
         self._table: ChunkTable | None = None
         self._vocab: frozenset[str] | None = None
 
@@ -151,6 +153,10 @@ class Store:
 
     @property
     def db(self) -> sqlite3.Connection:
+        """This thread's read-only connection. A forked process (a server worker loaded before
+        forking) opens its own rather than sharing its parent's."""
+        if self._pid != os.getpid():
+            self._local, self._pid = threading.local(), os.getpid()
         conn = getattr(self._local, "db", None)
         if conn is None:
             uri = f"file:{self._db_path}?mode=ro"
