@@ -102,6 +102,23 @@ def tree_rss(pid: int) -> int:
     return sum(rss_bytes(p) for p in [pid, *children(pid)])
 
 
+def pss_bytes(pid: int) -> int:
+    """Proportional set size: pages shared with other processes counted in shares, so the sum
+    over a process tree is the memory the tree really uses."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return 0
+    return 0
+
+
+def tree_pss(pid: int) -> int:
+    return sum(pss_bytes(p) for p in [pid, *children(pid)])
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -51,7 +51,7 @@ def instrumented(s: Searcher, spent: dict[str, float]) -> Iterator[None]:
     patches: list[tuple[Any, str, str]] = [
         (s, "analyse", "analyse"),
         (s.embedder, "encode_query", "encode"),
-        (s.store, "chunks", "fetch"),
+        (s, "chunks", "fetch"),
         (candidates_module, "dense", "dense"),
         (searcher_module, "gather", "gather"),
         (searcher_module, "present", "present"),
