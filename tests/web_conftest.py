@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -143,6 +144,15 @@ def free_port() -> Callable[[], int]:
 def web_seed_index(seed_index: Path) -> Path:
     """The seed corpus indexed with the real bundled encoder: the session's ``seed_index``."""
     return seed_index
+
+
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+def find_chromium() -> str | None:
+    """The first Chromium (or Chrome) on ``PATH``; ``SEARCH_TEST_CHROMIUM`` overrides."""
+    names = [os.environ.get("SEARCH_TEST_CHROMIUM", ""), *CHROMIUM_NAMES]
+    return next((found for name in names if name and (found := shutil.which(name))), None)
 
 
 LISTENING = re.compile(r"Listening at: http://[^\s]+:(\d+)")
