@@ -22,7 +22,10 @@ TOP = 10
 
 
 def normal(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).casefold())
+    """NFKC, case folded, without white space; idempotent (removing a space can bring a
+    combining mark next to its letter, so the result is normalised once more)."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    return unicodedata.normalize("NFKC", re.sub(r"\s+", "", folded))
 
 
 def is_relevant(text: str, gold: list[str]) -> bool:

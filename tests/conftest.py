@@ -15,11 +15,18 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from search.build import build
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
+
+# Property tests: a fixed seed (the same examples every run, so a run never fails by luck);
+# ``ci`` tries more of them. Choose with HYPOTHESIS_PROFILE (default ``quick``).
+settings.register_profile("quick", max_examples=40, derandomize=True, deadline=None)
+settings.register_profile("ci", max_examples=300, derandomize=True, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
 
 MARK_BY_FIXTURE = {
     "seed_index": "slow",
