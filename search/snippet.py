@@ -64,11 +64,6 @@ class Highlighter:
         return merge_spans(found)
 
 
-def highlight_spans(text: str, query: str, extra_terms: Iterable[str] = ()) -> list[Span]:
-    """Spans of ``text`` matching ``query`` (see :class:`Highlighter`)."""
-    return Highlighter(query, extra_terms).spans(text)
-
-
 def best_sentences(text: str, spans: list[Span], max_sentences: int = 2) -> Span:
     """The one or two consecutive sentences covering the most highlighted characters."""
     sents = sentence_spans(text)

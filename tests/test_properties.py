@@ -31,7 +31,7 @@ from search.ingest.chunk import ChunkSizes, chunk_document, sentence_spans
 from search.ingest.cleaners import CLEANERS
 from search.ingest.cleaners.magazine import TABLE_SEPARATOR
 from search.ingest.cleaners.plain import clean_plain
-from search.retrieve import balance, combine, dense_scores, fuse, rrf
+from search.retrieve import balance, combine, dense_scores, fuse
 from search.snippet import Highlighter, merge_spans
 from search.store.local import SCHEMA
 from search.text.terms import quote
@@ -203,14 +203,6 @@ def test_balance_is_deterministic_and_keeps_every_candidate_once(ranked, langs, 
         have = sum(1 for rid, _ in top if langs[rid] == code)
         others_spare = len(top) - have > minimum  # room to swap one in
         assert have >= min(minimum, available) or not others_spare
-
-
-@given(lists=st.lists(st.tuples(ranked_lists, st.floats(0, 2)), max_size=4))
-def test_rrf_is_deterministic_and_keeps_every_candidate_once(lists) -> None:
-    out = rrf(lists)
-    assert out == rrf(lists)
-    assert sorted(ids(out)) == sorted({rid for ranked, _ in lists for rid, _ in ranked})
-    assert out == sorted(out, key=lambda kv: (-kv[1], kv[0]))
 
 
 @given(

@@ -3,22 +3,12 @@
 import numpy as np
 import pytest
 
-from search.retrieve import balance, best_windows, combine, dense_scores, rrf, smooth
-from search.snippet import (
-    best_sentences,
-    fingerprint,
-    highlight_spans,
-    merge_spans,
-    near_duplicate,
-)
+from search.retrieve import balance, best_windows, combine, dense_scores, smooth
+from search.snippet import Highlighter, best_sentences, fingerprint, merge_spans, near_duplicate
 
 
-def test_rrf_is_deterministic_on_ties() -> None:
-    a = [(3, 0.9), (1, 0.8)]
-    b = [(1, 5.0), (3, 4.0)]
-    fused = rrf([(a, 1.0), (b, 1.0)])
-    assert fused[0][1] == fused[1][1]  # a tie ...
-    assert [rid for rid, _ in fused] == [1, 3]  # ... broken by id, the same on every run
+def highlight_spans(text: str, query: str, extra_terms: tuple[str, ...] = ()) -> list:
+    return Highlighter(query, extra_terms).spans(text)
 
 
 def test_dense_scores_mix_chunk_and_best_window() -> None:

@@ -7,18 +7,30 @@ score every chunk exactly; keyword lists come from the Searcher as in production
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from search.config import RankingConfig
 from search.eval import first_hit, load_queries
-from search.retrieve import Ranked, fuse, rrf, smooth
+from search.retrieve import Ranked, fuse, smooth
 from search.searcher import Searcher
 from search.text.lang import detect_lang
 
 LANGS = ("zh", "en")
+
+
+def rrf(lists: Sequence[tuple[Ranked, float]], k: int = 60) -> Ranked:
+    """Weighted reciprocal rank fusion of ``(ranked list, weight)`` pairs.
+
+    Ties are broken by row id so a ranking never changes between runs.
+    """
+    scores: dict[int, float] = {}
+    for ranked, weight in lists:
+        for rank, (rid, _) in enumerate(ranked, start=1):
+            scores[rid] = scores.get(rid, 0.0) + weight / (k + rank)
+    return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
 def main(index: str) -> None:
