@@ -1,7 +1,7 @@
 """HTTP: requests/s and latency at 1, 8 and 32 clients against ``python -m web``; server RSS.
 
-The server runs as a subprocess on a free 127.0.0.1 port (2 gunicorn workers, rate limit off) over
-the benchmark's seed index. The load generator is a small threaded client: each client thread
+The server runs as a subprocess on 127.0.0.1 (2 gunicorn workers, rate limit off) over the
+benchmark's seed index, on the port the kernel picks (``--port 0``, read back from its log). The load generator is a small threaded client: each client thread
 keeps one ``http.client`` connection alive and sends ``GET /api/search?q=...&k=10`` for the next
 query of the mix until the level's fixed request count (or its time limit) is reached. The client
 shares the machine's cores with the server, so the figures are a floor.
@@ -20,7 +20,7 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
-from bench.common import ROOT, free_port, percentiles, tree_rss
+from bench.common import ROOT, listening_port, percentiles, tree_rss
 
 LEVELS = (1, 8, 32)
 LEVEL_SECONDS = 120.0  # a level stops here even if its requests are not all sent
@@ -33,13 +33,14 @@ class Server:
 
     def __init__(self, index: Path, log: Path, env: dict[str, str] | None = None) -> None:
         self.index, self.log, self.env = index, log, env or {}
-        self.port = free_port()
+        self.port = 0  # known once the server logs it
         self.proc: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> Server:
         env = {**os.environ, "SEARCH_RATE_LIMIT": "0", **self.env}
         cmd = [sys.executable, "-m", "web", "--index", str(self.index), "--host", "127.0.0.1"]
-        cmd += ["--port", str(self.port), "--workers", str(WORKERS)]
+        cmd += ["--port", "0", "--workers", str(WORKERS)]
+        offset = self.log.stat().st_size if self.log.exists() else 0
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
                 cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log
@@ -49,7 +50,8 @@ class Server:
             if self.proc.poll() is not None:
                 tail = self.log.read_text(errors="replace")[-2000:]
                 raise RuntimeError(f"python -m web exited ({self.proc.returncode}):\n{tail}")
-            if self.healthy():
+            self.port = self.port or listening_port(self.log, offset) or 0
+            if self.port and self.healthy():
                 return self
             time.sleep(0.25)
         self.__exit__()
