@@ -169,6 +169,7 @@ def _difference(d: dict[str, float]) -> str:
 Block = Callable[[Path], list[str]]
 BLOCKS: dict[str, dict[str, Block]] = {
     "README.md": {"table": eval_table, "identifiers": identifiers},
+    "eval/README.md": {"overlap": overlap},
     "docs/RETRIEVAL.md": {
         "overlap": overlap,
         "differences": differences,
