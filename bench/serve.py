@@ -1,10 +1,11 @@
 """HTTP: requests/s and latency at 1, 8 and 32 clients against ``python -m web``; server RSS.
 
 The server runs as a subprocess on 127.0.0.1 (2 gunicorn workers, rate limit off) over the
-benchmark's seed index, on the port the kernel picks (``--port 0``, read back from its log). The load generator is a small threaded client: each client thread
-keeps one ``http.client`` connection alive and sends ``GET /api/search?q=...&k=10`` for the next
-query of the mix until the level's fixed request count (or its time limit) is reached. The client
-shares the machine's cores with the server, so the figures are a floor.
+benchmark's seed index, on the port the kernel picks (``--port 0``, read back from its log).
+The load generator is a small threaded client: each client thread keeps one ``http.client``
+connection alive and sends ``GET /api/search?q=...&k=10`` for the next query of the mix until
+the level's fixed request count (or its time limit) is reached. The client shares the
+machine's cores with the server, so the figures are a floor.
 """
 
 from __future__ import annotations
