@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import shlex
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         if args.reproduce:
+            for name, script in docs.EXPERIMENTS.items():
+                save = ["--save", str(docs.RESULTS_DIR / name)]
+                print(f"\n== python {' '.join([*script, *save])}")
+                subprocess.run([sys.executable, *script, *save], check=True)
             for name, command in docs.RESULTS.items():
                 extra = [] if args.index == "index" else ["--index", args.index]
                 print(f"\n== {docs.command(name)}")

@@ -55,6 +55,7 @@ def test_sentence_transformers_backend_offline(monkeypatch: pytest.MonkeyPatch) 
     assert float(a @ b) > float(a @ c)
 
 
+@pytest.mark.slow  # imports torch (~15 s on a busy 2-core machine)
 def test_sentence_transformers_missing_model_is_a_clear_error(monkeypatch) -> None:
     pytest.importorskip("sentence_transformers")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")

@@ -1,11 +1,16 @@
-"""Ranking ablations on a built index: ``python eval/experiments/ablate.py INDEX_DIR``.
+"""Ranking ablations on a built index: ``python eval/experiments/ablate.py [INDEX_DIR] [--save F]``.
 
-Prints the Markdown table quoted in docs/RETRIEVAL.md (dev queries, top 10). Dense variants
-score every chunk exactly; keyword lists come from the Searcher as in production.
+Prints each variant's R@1, R@5 and MRR@10 on the dev queries (top 10); ``--save`` writes the
+per-query ranks to a results file, from which ``python -m search.eval --write-docs`` renders the
+ablation table of docs/RETRIEVAL.md (with each variant's paired difference from the shipped
+ranking). Dense variants score every chunk exactly; keyword lists come from the Searcher as in
+production.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -33,7 +38,7 @@ def rrf(lists: Sequence[tuple[Ranked, float]], k: int = 60) -> Ranked:
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-def main(index: str) -> None:
+def main(index: str, save: Path | None = None) -> None:
     qs = load_queries(Path("eval/dev_queries.jsonl"))
     s = Searcher.open(index)
     n = s.store.vectors.ntotal
@@ -47,12 +52,17 @@ def main(index: str) -> None:
     lex = [s.candidates(x["q"], n, None, "keyword") for x in qs]
     qls = [detect_lang(x["q"]) for x in qs]
 
+    variants: list[dict] = []
+
     def report(name: str, scorer: Callable[[int], list[int]]) -> None:
         ranks = [first_hit([texts[i] for i in scorer(i)[:10]], x["gold"]) for i, x in enumerate(qs)]
         r1 = sum(r == 1 for r in ranks if r) / len(qs)
         r5 = sum(r <= 5 for r in ranks if r) / len(qs)
         mrr = sum(1 / r for r in ranks if r) / len(qs)
         print(f"| {name} | {r1:.2f} | {r5:.2f} | {mrr:.3f} |", flush=True)
+        variants.append(
+            {"name": name, "ranks": {x["id"]: r for x, r in zip(qs, ranks, strict=True)}}
+        )
 
     def dense(qi: int, a: float) -> np.ndarray:
         best = np.full(n, -1.0)
@@ -117,11 +127,23 @@ def main(index: str) -> None:
     report("hybrid without identifier list", hybrid(RankingConfig(identifier_weight=0)))
     report("hybrid without the counting-question check", hybrid(RankingConfig(count_weight=0)))
     report("hybrid without neighbour smoothing", hybrid(RankingConfig(neighbour_weight=0)))
-    report("hybrid, own-language keywords at 0.2", hybrid(RankingConfig(keyword_weight=0.2)))
+    report(
+        "hybrid, own-language keywords weighted 0.2 instead of 0.05",
+        hybrid(RankingConfig(keyword_weight=0.2)),
+    )
     report("hybrid with per-language z-score calibration", hybrid(base, cal=True))
-    report("hybrid, reciprocal rank fusion (k=60; 1/1/0.5/2)", rrf_hybrid(True))
+    report("hybrid, reciprocal rank fusion (k=60; weights 1/1/0.5/2)", rrf_hybrid(True))
     report("hybrid, RRF without own-language keywords", rrf_hybrid(False))
+    if save:
+        args = " ".join(sys.argv[1:])
+        command = f"python eval/experiments/ablate.py {args}".strip()
+        out = {"command": command, "queries": "eval/dev_queries.jsonl", "variants": variants}
+        save.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", "utf-8")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "index")
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("index", nargs="?", default="index")
+    p.add_argument("--save", type=Path, help="write the per-query ranks here")
+    args = p.parse_args()
+    main(args.index, args.save)

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from search.errors import SearchError
 from search.evaluation.relevance import load_queries
-from search.evaluation.stats import METRICS
+from search.evaluation.stats import METRICS, compare, summary
 from search.text.terms import IDENTIFIER
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,6 +35,12 @@ RESULTS: dict[str, list[str]] = {
     "check-no-neighbours.json": [CHECK, "--shared-with", DEV, "--versus", "neighbour_weight=0"],
     "dev-no-count.json": [DEV, "--versus", "count_weight=0"],
     "check-no-count.json": [CHECK, "--shared-with", DEV, "--versus", "count_weight=0"],
+}
+
+
+# results files written by the experiment scripts (``--reproduce`` runs these too)
+EXPERIMENTS: dict[str, list[str]] = {
+    "ablations.json": ["eval/experiments/ablate.py", "index"],
 }
 
 
@@ -162,8 +169,33 @@ def differences(root: Path) -> list[str]:
     return _table(head, rows) + note + _commands(names)
 
 
+def ablations(root: Path) -> list[str]:
+    """The ablation table: each variant's figures and its MRR@10 difference from the shipped
+    variant of its kind (dense or hybrid)."""
+    r = json.loads((root / RESULTS_DIR / "ablations.json").read_text("utf-8"))
+    shipped = {_kind(v["name"]): v for v in r["variants"] if "(shipped)" in v["name"]}
+    rows = []
+    for v in r["variants"]:
+        ref = shipped[_kind(v["name"])]
+        figures = _figures(summary(v["ranks"]))
+        if v is ref:
+            rows.append([v["name"], *figures, "(reference)"])
+            continue
+        ids = list(ref["ranks"])
+        mrr = next(d for d in compare(ref["ranks"], v["ranks"], ids) if d.metric == "MRR@10")
+        rows.append([v["name"], *figures, _difference(asdict(mrr))])
+    head = ["variant", "R@1", "R@5", "MRR@10", "MRR@10 minus shipped [95 % interval] p"]
+    return _table(head, rows) + ["", "Produced by:", "", f"    {r['command']}"]
+
+
+def _kind(variant: str) -> str:
+    """``dense`` or ``hybrid``: the first word of a variant's name."""
+    return variant.split()[0].strip(":,")
+
+
 def _difference(d: dict[str, float]) -> str:
-    return f"{d['delta']:+.3f} [{d['low']:+.3f}, {d['high']:+.3f}] p {d['p']:.2f}"
+    p = "p < 0.01" if d["p"] < 0.01 else f"p {d['p']:.2f}"
+    return f"{d['delta']:+.3f} [{d['low']:+.3f}, {d['high']:+.3f}] {p}"
 
 
 Block = Callable[[Path], list[str]]
@@ -171,6 +203,7 @@ BLOCKS: dict[str, dict[str, Block]] = {
     "README.md": {"table": eval_table, "identifiers": identifiers},
     "eval/README.md": {"overlap": overlap},
     "docs/RETRIEVAL.md": {
+        "ablations": ablations,
         "overlap": overlap,
         "differences": differences,
         "identifiers": identifiers,

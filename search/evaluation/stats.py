@@ -63,7 +63,7 @@ class Difference:
             f"{self.b:.3f}",
             f"{self.delta:+.3f}",
             f"[{self.low:+.3f}, {self.high:+.3f}]",
-            f"{self.p:.2f}",
+            "< 0.01" if self.p < 0.01 else f"{self.p:.2f}",
         ]
 
 
