@@ -31,11 +31,19 @@ from search.ingest.chunk import ChunkSizes, chunk_document, sentence_spans
 from search.ingest.cleaners import CLEANERS
 from search.ingest.cleaners.magazine import TABLE_SEPARATOR
 from search.ingest.cleaners.plain import clean_plain
-from search.retrieve import balance, combine, dense_scores, fuse
-from search.snippet import Highlighter, merge_spans
-from search.store.local import SCHEMA
 from search.text.terms import quote
 from web.highlight import clean_spans, marked, window
+
+try:  # the ranking code's home once it moves into search/rank/
+    from search.rank.fusion import balance, combine, dense_scores, fuse
+    from search.rank.snippet import Highlighter, merge_spans
+except ImportError:
+    from search.retrieve import balance, combine, dense_scores, fuse
+    from search.snippet import Highlighter, merge_spans
+try:  # the schema's home once index writing moves into search/store/write.py
+    from search.store.write import SCHEMA
+except ImportError:
+    from search.store.local import SCHEMA
 
 # --- text strategies -------------------------------------------------------------------------
 
