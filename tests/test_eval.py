@@ -1,6 +1,7 @@
 """The evaluation command: relevance rule, metrics, runs, settings, paired tests, generated docs."""
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -204,3 +205,23 @@ def test_a_generated_block_is_replaced_and_the_rest_kept() -> None:
     )
     with pytest.raises(SearchError, match="no <!-- eval:y:start -->"):
         docs.replace_block(doc, "y", "new")
+
+
+def test_a_changed_results_file_makes_the_docs_stale(tmp_path: Path) -> None:
+    """The docs check can fail: change one figure's results file and the README is stale."""
+    for rel in ("README.md", "docs/RETRIEVAL.md", "eval"):
+        src, dst = ROOT / rel, tmp_path / rel
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if src.is_dir():
+            shutil.copytree(src, dst, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+        else:
+            shutil.copy(src, dst)
+    assert docs.update(write=False, root=tmp_path) == []
+    results = tmp_path / "eval" / "results" / "dev-dense.json"
+    data = json.loads(results.read_text())
+    data["ranks"] = {q: 1 for q in data["ranks"]}  # a perfect dense run
+    results.write_text(json.dumps(data))
+    assert docs.update(write=False, root=tmp_path) == ["README.md"]
+    assert docs.update(write=True, root=tmp_path) == ["README.md"]
+    assert "| dev (50) | 1.00 | 1.00 | 1.000 |" in (tmp_path / "README.md").read_text()
+    assert docs.update(write=False, root=tmp_path) == []
