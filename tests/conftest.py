@@ -22,6 +22,9 @@ from search.build import build
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 
+# test modules import helpers from the web plugin before pytest loads it as a plugin
+pytest.register_assert_rewrite("tests.web_conftest")
+
 # Property tests: a fixed seed (the same examples every run, so a run never fails by luck);
 # ``ci`` tries more of them. Choose with HYPOTHESIS_PROFILE (default ``quick``).
 settings.register_profile("quick", max_examples=40, derandomize=True, deadline=None)
