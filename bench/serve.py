@@ -1,11 +1,11 @@
 """HTTP: requests/s and latency at 1, 8 and 32 clients against ``python -m web``; start-up and
 server memory.
 
-The server runs as a subprocess on a free 127.0.0.1 port (2 gunicorn workers, rate limit off) over
-the benchmark's seed index. The load generator is ``wrk`` (Debian package), a separate C process:
-each connection stays alive and sends ``GET /api/search?q=...&k=10`` for the next query of the mix
-for a fixed time. It shares the machine's cores with the server, so its CPU share is reported
-beside the figures.
+The server runs as a subprocess on 127.0.0.1 (2 gunicorn workers, rate limit off) over the
+benchmark's seed index, on the port the kernel picks (``--port 0``, read back from its log). The
+load generator is ``wrk`` (Debian package), a separate C process: each connection stays alive and
+sends ``GET /api/search?q=...&k=10`` for the next query of the mix for a fixed time. It shares the
+machine's cores with the server, so its CPU share is reported beside the figures.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
-from bench.common import ROOT, free_port, tree_pss, tree_rss
+from bench.common import ROOT, listening_port, tree_pss, tree_rss
 
 LEVELS = (1, 8, 32)
 START_SECONDS = 90.0
@@ -34,15 +34,15 @@ class Server:
 
     def __init__(self, index: Path, log: Path, env: dict[str, str] | None = None) -> None:
         self.index, self.log, self.env = index, log, env or {}
-        self.port = free_port()
+        self.port = 0  # known once the server logs it
         self.proc: subprocess.Popen[bytes] | None = None
         self.ready_to_answer = float("nan")  # seconds from "Listening at" to the first 200
 
     def __enter__(self) -> Server:
         env = {**os.environ, "SEARCH_RATE_LIMIT": "0", **self.env}
         cmd = [sys.executable, "-m", "web", "--index", str(self.index), "--host", "127.0.0.1"]
-        cmd += ["--port", str(self.port), "--workers", str(WORKERS)]
-        self.log.write_bytes(b"")
+        cmd += ["--port", "0", "--workers", str(WORKERS)]
+        offset = self.log.stat().st_size if self.log.exists() else 0
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
                 cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log
@@ -53,8 +53,9 @@ class Server:
             if self.proc.poll() is not None:
                 tail = self.log.read_text(errors="replace")[-2000:]
                 raise RuntimeError(f"python -m web exited ({self.proc.returncode}):\n{tail}")
-            if ready_at is None and "Listening at" in self.log.read_text(errors="replace"):
-                ready_at = time.monotonic()
+            self.port = self.port or listening_port(self.log, offset) or 0
+            if ready_at is None and self.port:
+                ready_at = time.monotonic()  # gunicorn printed "Listening at"
             if ready_at is not None and self.answers():
                 self.ready_to_answer = time.monotonic() - ready_at
                 return self

@@ -31,11 +31,6 @@ def units(text: str) -> int:
     return len(_UNIT.findall(text))
 
 
-def split_sentences(text: str) -> list[str]:
-    """The sentences of ``text`` (see :func:`sentence_spans`)."""
-    return [text[a:b] for a, b in sentence_spans(text)]
-
-
 def split_spans(text: str, max_units: int) -> list[tuple[int, int]]:
     """Greedy packing of whole sentences into spans of at most ``max_units`` (a longer sentence
     stays whole)."""
@@ -54,11 +49,6 @@ def split_spans(text: str, max_units: int) -> list[tuple[int, int]]:
     if cur:
         out.append(cur)
     return out
-
-
-def split_long(text: str, max_units: int) -> list[str]:
-    """``text`` cut at sentence ends into pieces of at most ``max_units``."""
-    return [text[a:b] for a, b in split_spans(text, max_units)]
 
 
 @dataclass

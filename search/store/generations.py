@@ -62,7 +62,10 @@ def build_lock(root: Path, wait: bool = True) -> Iterator[None]:
 def new_generation(root: Path) -> Path:
     """A fresh, hidden temporary directory under ``root`` for a build to write into."""
     root.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+    # sortable to the microsecond, so two builds within one second still prune oldest first;
+    # the random suffix keeps names unique even if two builds start in the same microsecond
+    now = time.time_ns() // 1000
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now // 1_000_000)) + f"{now % 1_000_000:06d}"
     path = root / f".tmp-gen-{stamp}-{uuid.uuid4().hex[:6]}"
     path.mkdir()
     return path

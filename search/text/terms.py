@@ -281,6 +281,7 @@ def keyword_columns(text: str, heading: str) -> tuple[str, str, str]:
 
 def quote(words: list[str]) -> str:
     """An FTS5 expression OR-ing the quoted words (user text never reaches FTS5 syntax)."""
+    words = [w.replace("\x00", "") for w in words]  # FTS5 strings end at a NUL
     return " OR ".join('"' + w.replace('"', '""') + '"' for w in dict.fromkeys(words) if w)
 
 
