@@ -36,6 +36,7 @@ from search.snippet import (
 from search.store import Store, ann
 from search.text.dictionary import default_dictionary
 from search.text.lang import detect_lang
+from search.text.query_form import query_form
 from search.text.terms import (
     bm25_search,
     chinese_phrases,
@@ -142,9 +143,9 @@ class Searcher:
         translations, plus the script-neutral tokens both languages write alike (acronyms
         such as IEC or ESG, numbers such as 2023)."""
         known = self.vocab.__contains__
-        out = [t for t in neutral_terms(q) if known(t)]
         if self.dictionary is None:
-            return out
+            return [t for t in neutral_terms(q) if known(t)]
+        out = [t for t in neutral_terms(q, self.dictionary.is_word) if known(t)]
         zh = chinese_phrases(q)
         if zh:
             return out + self.dictionary.to_english(zh, known)
@@ -177,7 +178,8 @@ class Searcher:
         self, q: str, k: int = 10, lang: str | None = None, method: str = "hybrid"
     ) -> Response:
         started = time.perf_counter()
-        q = check_query(q)
+        shown = q = check_query(q)
+        q = query_form(q)  # text-normalisation: the one matching form (search/text/query_form.py)
         k = check_k(k)
         lang = check_lang(lang)
         method = check_method(method)
@@ -217,7 +219,7 @@ class Searcher:
             )
         counts = {code: sum(r.lang == code for r in results) for code in LANGS}
         took = (time.perf_counter() - started) * 1000
-        return Response(q, detect_lang(q), round(took, 2), results, lang or "any", counts)
+        return Response(shown, detect_lang(q), round(took, 2), results, lang or "any", counts)
 
     def answer_type(
         self,

@@ -7,7 +7,9 @@ import unicodedata
 from collections.abc import Iterable
 
 from search.ingest.chunk import sentence_spans
-from search.text.terms import IDENTIFIER, stem
+from search.text.identifiers import find as find_identifiers
+from search.text.normalize import fold, fold_aligned
+from search.text.terms import stem
 
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*|\d+(?:\.\d+)?")
 _SPACE = re.compile(r"\s+")
@@ -28,8 +30,8 @@ def merge_spans(spans: list[Span]) -> list[Span]:
 
 def _identifier_pattern(ident: str) -> re.Pattern[str]:
     """A pattern matching an identifier however it is spaced or hyphenated."""
-    chars = [re.escape(c) for c in re.sub(r"[\s\-–/:.]", "", ident)]
-    return re.compile(r"[\s\-–/:.]?".join(chars), re.IGNORECASE)
+    chars = [re.escape(c) for c in re.sub(r"[\s\-/:.]", "", ident)]
+    return re.compile(r"\s?[\-/:.]?\s?".join(chars), re.IGNORECASE)
 
 
 class Highlighter:
@@ -42,8 +44,9 @@ class Highlighter:
 
         extra = list(extra_terms)
         self.stop = STOP_EN
-        self.identifiers = [_identifier_pattern(m.group(0)) for m in IDENTIFIER.finditer(query)]
-        self.stems = {stem(w) for w in _LATIN.findall(query) if w.lower() not in STOP_EN}
+        folded = fold(query)
+        self.identifiers = [_identifier_pattern(i.canonical) for i in find_identifiers(folded)]
+        self.stems = {stem(w) for w in _LATIN.findall(folded) if w not in STOP_EN}
         self.stems |= {stem(t) for t in extra if t.isascii()}
         words = {w for w in chinese_phrases(query) if len(w) >= 2 and w not in STOP_ZH}
         words |= {t for t in extra if not t.isascii() and len(t) >= 2}
@@ -51,6 +54,7 @@ class Highlighter:
         self.words = re.compile("|".join(map(re.escape, longest_first))) if words else None
 
     def spans(self, text: str) -> list[Span]:
+        text = fold_aligned(text)  # same offsets as the shown text, matched in folded form
         found: list[Span] = []
         for pattern in self.identifiers:
             found += [m.span() for m in pattern.finditer(text)]

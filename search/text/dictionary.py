@@ -22,6 +22,7 @@ _SKIP = re.compile(
     r"\w+ variant|erhua variant|pr\. |[A-Z][a-z]+ \(name\))"
 )
 _WORDS = re.compile(r"[a-z][a-z']*")
+_LOWER_WORD = re.compile(r"(?<![A-Za-z])[a-z]+(?![A-Za-z])")
 MAX_PHRASE = 3
 MAX_GLOSSES = 4
 
@@ -63,6 +64,7 @@ class BilingualDictionary:
     def __init__(self, lines: Iterable[str]) -> None:
         self.zh_en: dict[str, list[str]] = {}
         self.en_zh: dict[str, list[tuple[int, str]]] = {}
+        self.english_words: set[str] = set()  # stems of words glosses write in lower case
         for line in lines:
             if line.startswith("#") or "/" not in line:
                 continue
@@ -75,6 +77,8 @@ class BilingualDictionary:
             if not glosses:
                 continue
             self.zh_en.setdefault(simp, []).extend(glosses)
+            for gloss in glosses:
+                self.english_words.update(stem(w) for w in _LOWER_WORD.findall(gloss))
             for pos, gloss in enumerate(glosses[:MAX_GLOSSES]):
                 key = phrase_key(gloss)
                 if key and key.count(" ") < MAX_PHRASE:
@@ -87,6 +91,11 @@ class BilingualDictionary:
             return None
         with open(path, encoding="utf-8") as fh:
             return cls(fh)
+
+    def is_word(self, token: str) -> bool:
+        """Whether the glosses use ``token`` as an ordinary lower-case English word (so
+        ``standard`` is one and ``ESG``, ``IEC``, ``ISO`` written in capitals are not)."""
+        return stem(token.lower()) in self.english_words
 
     def to_chinese(self, text: str, known: Callable[[str], bool], per_phrase: int = 2) -> list[str]:
         """Chinese terms for the English words/phrases of ``text`` (longest phrases first)."""
