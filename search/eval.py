@@ -92,13 +92,29 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--index", default="index")
     p.add_argument("--method", default="hybrid", choices=METHODS)
     p.add_argument("--verbose", action="store_true", help="print each query's rank")
+    p.add_argument(
+        "--variants",
+        action="store_true",
+        help="also run each query full-width, traditional, lower-case ... (search/variants.py)",
+    )
     args = p.parse_args(argv)
     try:
         queries = load_queries(args.file)
-        report = evaluate(Searcher.open(args.index), queries, args.method)
+        searcher = Searcher.open(args.index)
+        report = evaluate(searcher, queries, args.method)
     except SearchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if args.variants:
+        from search.variants import compare
+
+        print(f"method: {args.method}")
+        print(
+            "\n".join(
+                compare(report.ranks, queries, lambda qs: evaluate(searcher, qs, args.method).ranks)
+            )
+        )
+        return 0
     if args.verbose:
         for q in queries:
             print(f"{q['id']}\t{report.ranks[q['id']]}\t{q['q']}")
