@@ -73,6 +73,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--write-docs", action="store_true", help="regenerate the figures in docs")
     p.add_argument("--check-docs", action="store_true", help="exit 1 if the docs are stale")
     p.add_argument("--verbose", action="store_true", help="print each query's rank")
+    p.add_argument(
+        "--variants",
+        action="store_true",
+        help="also run each query full-width, traditional, lower-case ... (search/variants.py)",
+    )
     return p.parse_args(argv)
 
 
@@ -120,19 +125,29 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     report, run_a = run_queries(with_ranking(base, config), queries, args.method, "a")
     texts = None
     if args.qrels or args.shared_with:
-        rows = base.store.chunks(list(range(len(base.langs))))
+        rows = base.store.chunks(list(range(len(base.table))))
         texts = {c.chunk_id: c.text for c in rows.values()}
     shared = None
     if args.shared_with:
         shared = shared_answers(queries, load_queries(args.shared_with), texts or {})
     out: dict[str, Any] = {
         "queries": str(args.file),
-        "index": {"encoder": base.store.manifest["encoder"], "passages": len(base.langs)},
+        "index": {"encoder": base.store.manifest["encoder"], "passages": len(base.table)},
         **results(report, a, shared),
     }
     if shared is not None:
         out["shared_with"] = {"file": str(args.shared_with), "queries": shared}
     print_report(report, a, shared, args.verbose, queries)
+    if args.variants:
+        from search.variants import compare
+
+        searcher = with_ranking(base, config)
+        print(f"\nvariants ({describe(a)}):")
+        print(
+            "\n".join(
+                compare(report.ranks, queries, lambda qs: evaluate(searcher, qs, args.method).ranks)
+            )
+        )
     if args.run:
         write_run(run_a, args.run)
     if args.qrels and texts is not None:

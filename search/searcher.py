@@ -65,7 +65,7 @@ class Searcher:
         self.table = store.table()
         data = store.dictionary_data()
         self.dictionary = BilingualDictionary.from_data(data) if data else None
-        self.analyse = Analyser(store.vocabulary(), self.dictionary, config)
+        self.analyse = Analyser(store.vocabulary(), self.dictionary)
         self.documents = {d["doc_id"]: d for d in store.documents()}
         self._fingerprints: dict[int, frozenset[str]] = {}
         self._chunks: dict[int, Chunk] = {}
@@ -112,7 +112,7 @@ class Searcher:
         """The whole ranking of ``query``, the chunks read on the way (by row id), and the
         best sentence window of each dense hit."""
         cfg, table = self.config, self.table
-        qvec = self.embedder.encode_query([query.text]) if query.uses_vectors else None
+        qvec = self.embedder.encode_query([query.form]) if query.uses_vectors else None
         n = max(cfg.pool, query.k * 5)
         found = gather(self.store, table, query, qvec, n, cfg.pool, cfg.dense_chunk_weight)
         ranked = fuse(found.lists, table.lang, query.lang, table.front, cfg)

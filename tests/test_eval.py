@@ -128,10 +128,10 @@ def test_ranking_settings_from_pairs_and_files(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("pairs", "message"),
     [
-        (["nonsense"], "expects KEY=VALUE"),
+        (["nonsense"], "--ranking takes KEY=VALUE"),
         (["bogus=1"], "unknown ranking setting"),
-        (["pool=2.5"], "pool must be a whole number"),
-        (["keyword_weight=high"], "keyword_weight must be a number"),
+        (["pool=2.5"], "'pool' must be a whole number"),
+        (["keyword_weight=high"], "'keyword_weight' must be a number"),
     ],
 )
 def test_bad_ranking_settings_are_clear_errors(pairs: list[str], message: str) -> None:

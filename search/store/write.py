@@ -118,7 +118,7 @@ def write_derived(path: Path) -> None:
     for name in TABLE_FILES:
         np.save(path / f"table_{name}.npy", getattr(table, name))
     full = default_dictionary()
-    data = full.restrict(vocab.__contains__).to_data() if full is not None else None
+    data = full.restrict(vocab).to_data() if full is not None else None
     (path / "dictionary.json").write_text(json.dumps(data, ensure_ascii=False))
 
 
