@@ -19,7 +19,8 @@ from typing import Any
 from search.errors import SearchError
 from search.evaluation.relevance import load_queries
 from search.evaluation.stats import METRICS, compare, summary
-from search.text.terms import IDENTIFIER
+from search.text.identifiers import find as find_identifiers
+from search.text.normalize import fold
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS_DIR = Path("eval/results")
@@ -96,8 +97,12 @@ def bare_identifier_queries(path: Path) -> list[str]:
     """Ids of the queries that are nothing but identifiers (``GB/T 12350-2022``)."""
     out = []
     for item in load_queries(path):
-        rest = IDENTIFIER.sub("", item["q"])
-        if rest != item["q"] and not any(ch.isalnum() for ch in rest):
+        folded = fold(item["q"])
+        found = find_identifiers(folded)
+        rest = "".join(
+            ch for i, ch in enumerate(folded) if not any(f.start <= i < f.end for f in found)
+        )
+        if found and not any(ch.isalnum() for ch in rest):
             out.append(item["id"])
     return out
 
