@@ -22,12 +22,13 @@ from search.ingest.formats import read_source
 from search.store import (
     FORMAT_VERSION,
     Store,
-    build_lock,
     document_from_row,
     new_generation,
     publish,
+    targets,
     write_generation,
 )
+from search.store.base import is_database_url, open_store
 from search.text.lang import detect_lang
 from search.text.sentences import sentence_windows
 from search.text.terms import keyword_columns
@@ -136,6 +137,8 @@ def encode_all(
     embedder: Embedder, texts: list[str], progress: Callable[[int, int], None] | None = None
 ) -> np.ndarray:
     """Encode in batches, reporting progress; returns an (n, dim) float32 array."""
+    if hasattr(embedder, "encode_many"):  # batches spread over a cluster (embed/ray_pool.py)
+        return embedder.encode_many(texts, BATCH, progress)
     out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
     for i in range(0, len(texts), BATCH):
         out[i : i + BATCH] = embedder.encode_documents(texts[i : i + BATCH])
@@ -181,7 +184,7 @@ def build(
     }
     found, unreadable = discover(sources)
     summary.skipped.extend(unreadable)
-    with build_lock(out):
+    with targets.build_lock(out):  # a folder or a postgresql:// database (store/targets.py)
         prev = previous_store(out) if incremental else None
         if prev is not None and not compatible(prev.manifest, embedder, settings):
             prev = None
@@ -231,7 +234,7 @@ def build(
 def previous_store(out: Path) -> Store | None:
     """The generation ``out`` serves now, or None when there is none or it cannot be read."""
     try:
-        return Store.open(out)
+        return open_store(out)  # a folder or a postgresql:// database
     except SearchError:
         return None
 
@@ -288,6 +291,9 @@ def write_parts(
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         **settings,
     }
+    if is_database_url(out):  # PostgreSQL: written and switched in by store/targets.py
+        windows = (window_vectors, np.array(owners))
+        return targets.write(out, documents, chunks, vectors, windows, keywords, manifest)
     tmp = new_generation(out)
     try:
         write_generation(
