@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from search.ingest.align import Aligner
-from search.text.lang import detect_lang
+from search.ingest.passage_lang import passage_lang
 from search.types import Chunk, CleanDocument, Paragraph
 
 _UNIT = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[A-Za-z0-9](?:[A-Za-z0-9'’./:_-]*[A-Za-z0-9])?")
@@ -137,7 +137,7 @@ def chunk_document(
                 doc_id=doc_id,
                 ordinal=ordinal,
                 text=text,
-                lang=detect_lang(text),
+                lang=passage_lang(text),
                 heading=art.heading if art else "",
                 section=art.section if art else "",
                 para_start=first.para_no,
@@ -147,6 +147,7 @@ def chunk_document(
                 page=first.para.page,
                 kind=first.para.kind,
                 footnotes=art.footnotes if art else (),
+                page_end=group[-1].para.page,
             )
         )
     return chunks

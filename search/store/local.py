@@ -32,7 +32,7 @@ from search.store import ann
 from search.store.generations import resolve
 from search.types import Chunk, Document, Footnote
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: citation fields page_end, block, block_end
 
 SCHEMA = """
 CREATE TABLE documents (
@@ -43,7 +43,7 @@ CREATE TABLE chunks (
     id INTEGER PRIMARY KEY, chunk_id TEXT UNIQUE NOT NULL, doc_id TEXT NOT NULL, ordinal INTEGER,
     text TEXT NOT NULL, lang TEXT, heading TEXT, section TEXT, para_start INTEGER,
     para_end INTEGER, char_start INTEGER, char_end INTEGER, page INTEGER, kind TEXT,
-    footnotes TEXT
+    footnotes TEXT, page_end INTEGER, block INTEGER, block_end INTEGER
 );
 CREATE INDEX chunks_doc ON chunks (doc_id, ordinal);
 CREATE VIRTUAL TABLE keywords USING fts5 (
@@ -68,6 +68,9 @@ CHUNK_COLUMNS = [
     "page",
     "kind",
     "footnotes",
+    "page_end",
+    "block",
+    "block_end",
 ]
 
 
@@ -123,7 +126,8 @@ def _chunk_row(c: Chunk) -> tuple:
     notes = json.dumps([asdict(f) for f in c.footnotes], ensure_ascii=False)
     return (
         c.chunk_id, c.doc_id, c.ordinal, c.text, c.lang, c.heading, c.section, c.para_start,
-        c.para_end, c.char_start, c.char_end, c.page, c.kind, notes,
+        c.para_end, c.char_start, c.char_end, c.page, c.kind, notes, c.page_end, c.block,
+        c.block_end,
     )  # fmt: skip
 
 

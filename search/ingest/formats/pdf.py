@@ -36,6 +36,7 @@ from pdfminer.utils import decode_text
 
 from search.errors import SourceError
 from search.ingest.formats.base import SourceText, read_bytes
+from search.ingest.locate import page_locator
 
 MAX_PAGES = 5000
 MAX_CHARS = 10_000_000  # about 5 000 dense pages; more is a book collection, not a document
@@ -149,4 +150,5 @@ def read_pdf(path: Path) -> SourceText:
         raise SourceError(f"{name}: no text layer, OCR is not supported (a scanned PDF?)")
     pages = drop_unmapped(pages, name)
     text = "\f".join(p if p.endswith("\n") else p + "\n" for p in pages)  # \f opens a line
-    return SourceText(text.rstrip(), "pdf_text", title, date)
+    text = text.rstrip()
+    return SourceText(text, "pdf_text", title, date or None, locate=page_locator(text))
