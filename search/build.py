@@ -188,8 +188,9 @@ def build(
     them unless ``readd``, as ``docs add`` does). An index may become empty.
     """
     started = time.perf_counter()
-    embedder = get_embedder(encoder) if isinstance(encoder, str) else encoder
     summary = BuildSummary()
+    embedder = get_embedder(encoder) if isinstance(encoder, str) else encoder
+    summary.load_seconds = time.perf_counter() - started
     settings = {
         "chunking": {"max_units": sizes.max_units, "min_units": sizes.min_units},
         "encoder_input": "heading+text" if with_heading else "text",
@@ -207,6 +208,7 @@ def build(
         roots = sorted(set(roots) | {str(absolute(s)) for s in sources if s.is_dir()})
         old = {d["doc_id"]: d for d in prev.documents()} if prev else {}
         parts: dict[str, Part] = {}
+        readable = 0
         for path, entry, root in found:
             try:
                 read = read_document(path, entry, root)
@@ -214,6 +216,7 @@ def build(
                 summary.skipped.append((path.name, str(exc).removeprefix(f"{path.name}: ")))
                 continue
             doc = read.doc
+            readable += 1
             if doc.doc_id in parts:
                 summary.skipped.append((path.name, f"duplicate document id '{doc.doc_id}'"))
                 continue
@@ -227,8 +230,11 @@ def build(
             part = reused_part(prev, doc) if same and reusable else new_part(read, sizes)
             if not part.chunks:
                 summary.skipped.append((path.name, "no text found"))
+                readable -= 1
                 continue
             parts[doc.doc_id] = part
+        if sources and not readable:
+            raise SearchError("nothing to index: no readable text in the sources")
         for doc_id, row in old.items():
             if doc_id in parts or doc_id in remove or doc_id in summary.held_back:
                 continue
@@ -296,16 +302,17 @@ def encode_parts(
     progress: Callable[[int, int], None] | None,
     summary: BuildSummary,
 ) -> None:
-    """Embed the chunks and windows of every part not taken over, in one batched stream (the
-    model is loaded first, so that the encoding rate leaves its load time out)."""
+    """Embed the chunks and windows of every part not taken over, in one batched stream (an
+    encoder with a ``load()`` loads its model first, so that the rate leaves the load out)."""
     todo = [p for p in parts if not p.reused]
     texts: list[str] = []
     for p in todo:
         texts += [encoder_text(c, with_heading) for c in p.chunks] + p.windows
-    if texts:
+    load = getattr(embedder, "load", None)
+    if texts and callable(load):
         began = time.perf_counter()
-        embedder.encode_documents(["warm-up"])
-        summary.load_seconds = time.perf_counter() - began
+        load()
+        summary.load_seconds += time.perf_counter() - began
     began = time.perf_counter()
     vectors = encode_all(embedder, texts, progress)
     summary.encode_seconds = time.perf_counter() - began

@@ -24,11 +24,10 @@ from search.store import Store
 from search.types import Chunk
 from tests.docmaker import make_docx, make_pdf
 
-ZH = list("标准委员会发布数据安全评估办法国家网信部门负责全国工作电池热失控起火爆炸测试方法结果材料焊接")
-EN = (
-    "standard committee battery cells fire minutes testing hydrogen pipeline safety rules "
-    "materials welding data export assessment national office report carbon capture storage"
-).split()
+ZH = list("标准委员会发布数据安全评估办法国家网信部门负责全国工作")
+ZH += list("电池热失控起火爆炸测试方法结果材料焊接")
+EN = ["standard", "committee", "battery", "cells", "fire", "minutes", "testing", "hydrogen"]
+EN += ["pipeline", "safety", "rules", "materials", "welding", "data", "export", "report"]
 ENCODINGS = ["utf-8", "utf-8-sig", "gb18030", "utf-16"]
 
 
@@ -40,9 +39,7 @@ def sentence(rng: random.Random, lang: str) -> str:
 
 
 def paragraph(rng: random.Random, lang: str) -> str:
-    return ("" if lang == "zh" else " ").join(
-        sentence(rng, lang) for _ in range(rng.randint(1, 6))
-    )
+    return ("" if lang == "zh" else " ").join(sentence(rng, lang) for _ in range(rng.randint(1, 6)))
 
 
 def wrap(text: str, rng: random.Random) -> str:
@@ -68,11 +65,11 @@ def make_corpus(folder: Path, seed: int) -> dict[str, str]:
         blocks = [sentence(rng, lang).rstrip("。.")]
         for _ in range(rng.randint(2, 7)):
             if lang == "zh" and rng.random() < 0.3:
-                blocks.append(rng.choice(["二、", "（一）", "第三章 "]) + "".join(rng.sample(ZH, 5)))
+                number = rng.choice(["二、", "（一）", "第三章 "])
+                blocks.append(number + "".join(rng.sample(ZH, 5)))
             blocks.append(wrap(paragraph(rng, lang), rng))
         newline = rng.choice(["\n", "\r\n"])
-        text = (newline * 2).join(blocks).replace("\n", newline) if newline == "\n" else ""
-        text = text or "\r\n\r\n".join(b.replace("\n", "\r\n") for b in blocks)
+        text = "\n\n".join(blocks).replace("\n", newline)
         name = f"plain-{n}.{'md' if n % 2 else 'txt'}"
         (folder / name).write_bytes(text.encode(encoding))
         encodings[name] = encoding

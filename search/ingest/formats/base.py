@@ -41,11 +41,28 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _CHINESE_FAMILY = {"gb2312": "gb18030", "gbk": "gb18030", "cp936": "gb18030", "hz": "gb18030"}
+_CHINESE = frozenset({"gb18030", "big5", "big5hkscs", "cp950"})
+
+
+def utf16_order(data: bytes) -> str | None:
+    """``utf-16-le``/``-be`` for BOM-less UTF-16 (ASCII such as line ends gives zero bytes on
+    one side of each pair), else None."""
+    sample = data[:8192]
+    if len(sample) < 2 or b"\x00" not in sample:
+        return None
+    pairs = len(sample) // 2
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd > 0.1 * pairs and even < 0.02 * pairs:
+        return "utf-16-le"
+    if even > 0.1 * pairs and odd < 0.02 * pairs:
+        return "utf-16-be"
+    return None
 
 
 def guess_encoding(data: bytes) -> str | None:
-    """The encoding of ``data``: a BOM, else UTF-8 if it decodes, else charset-normalizer's
-    best guess (GB18030/GBK, Big5, UTF-16 without BOM ...); None when nothing fits."""
+    """The encoding of ``data``: a BOM, else UTF-8 if it decodes, else BOM-less UTF-16, else
+    the first Chinese encoding (GB18030 family, Big5) charset-normalizer finds plausible, else
+    its best guess; None when nothing fits."""
     for bom, name in _BOMS:
         if data.startswith(bom):
             return name
@@ -54,11 +71,15 @@ def guess_encoding(data: bytes) -> str | None:
         return "utf-8"
     except UnicodeDecodeError:
         pass
-    best = charset_normalizer.from_bytes(data[: 1 << 20]).best()
-    if best is None:
-        return None
-    name = codecs.lookup(best.encoding).name
-    return _CHINESE_FAMILY.get(name, name)
+    order = utf16_order(data)
+    if order:
+        return order
+    matches = [
+        codecs.lookup(m.encoding).name for m in charset_normalizer.from_bytes(data[: 1 << 20])
+    ]
+    matches = [_CHINESE_FAMILY.get(n, n) for n in matches]
+    chinese = [n for n in matches if n in _CHINESE]
+    return (chinese or matches or [None])[0]
 
 
 def decode_raw(data: bytes, name: str) -> str:
