@@ -47,6 +47,8 @@ class CleanDocument:
 
     paragraphs: tuple[Paragraph, ...]
     articles: tuple[Article, ...]
+    # (source offset, page number) where each page starts, for text dumps of paged documents
+    pages: tuple[tuple[int, int | None], ...] = ()
 
 
 @dataclass(frozen=True)
