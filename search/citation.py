@@ -90,3 +90,33 @@ def citation_for(chunk: Chunk, doc: dict[str, Any]) -> dict[str, Any]:
         "quote": quote(chunk.text),
         "text": text,
     }
+
+
+def _field(kind: str, description: str) -> dict[str, Any]:
+    return {"type": kind, "nullable": True, "description": description}
+
+
+CITATION_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "Where a passage is in its original file (README, Citations).",
+    "properties": {
+        "title": _field("string", "the document title"),
+        "section": _field("string", "the article heading the passage sits under"),
+        "paragraph": _field("string", "the passage's paragraphs in this index: ¶N or ¶N–M"),
+        "page": _field("integer", "PDF: first physical page (1-based); text dumps of paged "
+                       "documents: printed page number; null where the source has no pages"),
+        "page_end": _field("integer", "last page, as page; null where the source has no pages"),
+        "block": _field("integer", "Word: first body block (paragraph or table, 1-based, "
+                        "empty paragraphs counted); null for other formats"),
+        "block_end": _field("integer", "Word: last body block; null for other formats"),
+        "char_start": _field("integer", "TXT/Markdown: offset into the decoded file text; "
+                             "HTML: into the raw HTML; PDF: into the text of page `page`; "
+                             "Word: into the text of block `block`"),
+        "char_end": _field("integer", "end offset, as char_start (PDF: into page `page_end`; "
+                           "Word: into block `block_end`)"),
+        "quote": _field("string", "the passage's first and last words (first … last), or all "
+                        "of it when short, to find it with Ctrl+F in any viewer"),
+        "source_url": _field("string", "the original source link the document gives"),
+        "text": _field("string", "the whole citation as one ready-to-paste string"),
+    },
+}  # fmt: skip
