@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from search.build_report import BuildSummary, progress_bar
-from search.catalog import absolute, discover, doc_id_for
+from search.catalog import absolute, discover, doc_id_for, load_catalog, source_root
 from search.embed import Embedder, get_embedder
 from search.errors import SearchError, SourceError
 from search.ingest.chunk import ChunkSizes, chunk_document, sentence_windows
@@ -73,7 +73,13 @@ class Read:
 
     doc: Document
     source: SourceText
-    clean: CleanDocument
+    clean: CleanDocument | None = None  # cleaned already when the title needed it
+
+    def cleaned(self) -> CleanDocument:
+        if self.clean is not None:
+            return self.clean
+        stated = self.doc.title if self.doc.title != Path(self.doc.path).stem else ""
+        return clean_source(self.source.text, self.doc.kind, stated)
 
 
 def first_line(text: str) -> str:
@@ -90,16 +96,21 @@ def found_title(clean: CleanDocument, text: str) -> str:
     return (first_line(text) if body_first else "") or heading or first_line(text)
 
 
-def read_document(path: Path, entry: Document | None, root: Path) -> Read:
+def read_document(
+    path: Path, entry: Document | None, root: Path, known_id: str | None = None
+) -> Read:
     """Read one file and describe it: catalog entry first, then the file's metadata, then its
-    first heading or first line; the file name only when none of these gives a title."""
+    first heading or first line; the file name only when none of these gives a title. Its id
+    is the catalog's, else the one the index has for this path, else from the path relative
+    to ``root``."""
     source = read_source(path)
     text = source.text
     stated = entry.title if entry else source.title
-    clean = clean_source(text, entry.kind if entry else source.kind, stated)
-    title = " ".join((stated or found_title(clean, text) or path.stem).split())[:MAX_TITLE]
+    clean = None if stated else clean_source(text, source.kind)
+    title = stated or (clean and found_title(clean, text)) or path.stem
+    title = " ".join(title.split())[:MAX_TITLE]
     doc = entry or Document(
-        doc_id=doc_id_for(path.relative_to(root).as_posix()),
+        doc_id=known_id or doc_id_for(path.relative_to(root).as_posix()),
         path=str(path),
         title=title,
         lang=source.lang or detect_lang(text[:5000]),
@@ -135,7 +146,7 @@ def locate_chunks(chunks: list[Chunk], source: SourceText) -> list[Chunk]:
 def new_part(read: Read, sizes: ChunkSizes) -> Part:
     """Chunk a read document (no encoding yet)."""
     doc = read.doc
-    chunks = chunk_document(doc.doc_id, read.source.text, read.clean, sizes)
+    chunks = chunk_document(doc.doc_id, read.source.text, read.cleaned(), sizes)
     chunks = locate_chunks(chunks, read.source)
     windows, owners = sentence_windows([c.text for c in chunks])
     keywords = [keyword_columns(c.text, c.heading) for c in chunks]
@@ -205,13 +216,17 @@ def build(
         removed: dict[str, str] = dict(manifest.get("removed", {}))
         found, unreadable = discover(sources, [Path(r) for r in roots], outside_links)
         summary.skipped.extend(unreadable)
-        roots = sorted(set(roots) | {str(absolute(s)) for s in sources if s.is_dir()})
+        known = [Path(r) for r in roots]
+        new_roots = {absolute(s) for s in sources if s.is_dir()}
+        roots += [str(r) for r in new_roots if not any(r.is_relative_to(k) for k in known)]
+        roots.sort()
         old = {d["doc_id"]: d for d in prev.documents()} if prev else {}
+        ids_by_path = {d["path"]: doc_id for doc_id, d in old.items()}
         parts: dict[str, Part] = {}
         readable = 0
         for path, entry, root in found:
             try:
-                read = read_document(path, entry, root)
+                read = read_document(path, entry, root, ids_by_path.get(str(path)))
             except SourceError as exc:
                 summary.skipped.append((path.name, str(exc).removeprefix(f"{path.name}: ")))
                 continue
@@ -242,7 +257,7 @@ def build(
             if prune and gone:
                 summary.removed.append(doc_id)
                 continue
-            part = kept_part(prev, row, reusable, gone, sizes)
+            part = kept_part(prev, row, reusable, gone, sizes, [Path(r) for r in roots])
             if part is None:
                 summary.skipped.append((Path(row["path"]).name, "file is gone: cannot re-embed"))
                 continue
@@ -266,17 +281,23 @@ def build(
     return summary
 
 
-def kept_part(prev: Store, row: dict, reusable: bool, gone: bool, sizes: ChunkSizes) -> Part | None:
+def kept_part(
+    prev: Store, row: dict, reusable: bool, gone: bool, sizes: ChunkSizes, roots: list[Path]
+) -> Part | None:
     """A document of the old index that this build's sources do not name: taken over when its
-    vectors can be reused, else read again from its file (None when it cannot be)."""
+    vectors can be reused, else read again from its file, with its catalog entry if it has one
+    (None when it cannot be read)."""
     doc = document_from_row(row)
     if reusable:
         return reused_part(prev, doc)
     if gone:
         return None
+    path = Path(doc.path)
+    root = source_root(path, roots)
     try:
-        read = read_document(Path(doc.path), doc, Path(doc.path).parent)
-    except SourceError:
+        entry = load_catalog(root).get(path.relative_to(root).as_posix())
+        read = read_document(path, entry, root, known_id=doc.doc_id)
+    except SearchError:
         return None
     return new_part(read, sizes)
 

@@ -34,11 +34,13 @@ def absolute(path: Path) -> Path:
     return Path(os.path.abspath(path))
 
 
-def source_root(path: Path, roots: list[Path]) -> Path:
-    """The folder a single file's id is relative to: the deepest known source root holding it,
-    else its own folder."""
+def source_root(path: Path, roots: Sequence[Path]) -> Path:
+    """The folder ids under ``path`` are relative to: the deepest known source root holding it,
+    else the folder itself (a file: its parent folder)."""
     holders = [r for r in roots if path.is_relative_to(r)]
-    return max(holders, key=lambda r: len(r.parts)) if holders else path.parent
+    if holders:
+        return max(holders, key=lambda r: len(r.parts))
+    return path if path.is_dir() else path.parent
 
 
 def load_catalog(folder: Path) -> dict[str, Document]:
@@ -83,8 +85,8 @@ def discover(
     sources: list[Path], roots: Sequence[Path] = (), outside_links: bool = False
 ) -> tuple[Found, Skipped]:
     """Expand files and folders into (absolute file, catalog entry or None, source root), in a
-    stable order. ``roots`` are source folders an index already knows (a single file inside
-    one keeps the id it has there).
+    stable order. ``roots`` are source folders an index already knows (a file or folder inside
+    one keeps the ids it has there).
 
     Linked folders are walked too; a link that loops back to a folder already walked, a broken
     or looping file link, and (unless ``outside_links``) a link leading outside the source
@@ -95,14 +97,14 @@ def discover(
     for src in map(absolute, sources):
         if not src.exists():
             raise SourceError(f"source path does not exist: {src}")
+        root = source_root(src, roots)
         if src.is_file():
-            root = source_root(src, list(roots))
             found.append((src, load_catalog(src.parent).get(src.name), root))
             continue
         catalog = load_catalog(src)
         for path in walk(src, skipped, outside_links):
             if path.suffix.lower() in READERS and path.name != CATALOG_NAME:
-                found.append((path, catalog.get(path.relative_to(src).as_posix()), src))
+                found.append((path, catalog.get(path.relative_to(src).as_posix()), root))
     return found, skipped
 
 

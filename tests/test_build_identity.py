@@ -96,6 +96,18 @@ def test_a_single_file_inside_a_known_source_keeps_its_id(tmp_path: Path) -> Non
     assert ids(out)["b.md"] == before
 
 
+def test_a_subfolder_or_parent_folder_built_later_keeps_the_ids(tmp_path: Path) -> None:
+    src = write(tmp_path / "src")
+    out = tmp_path / "index"
+    build([src / "sub"], out, "hashing:64")
+    first = ids(out)
+    summary = build([src], out, "hashing:64")  # the parent folder, holding sub/ as before
+    assert ids(out)["b.md"] == first["b.md"] and summary.unchanged == [first["b.md"]]
+    enc = HashingEncoder(64)
+    build([src / "sub"], out, enc)
+    assert enc.texts == 0 and len(ids(out)) == 3
+
+
 def test_docs_remove_by_id_path_and_name_is_remembered(tmp_path: Path) -> None:
     src = write(tmp_path / "src")
     out = tmp_path / "index"
@@ -190,12 +202,27 @@ def test_rebuild_with_one_source_re_embeds_and_keeps_the_others(tmp_path: Path) 
     src = write(tmp_path / "src")
     other = write(tmp_path / "other", {"d.md": "# Delta\n\nISO 37108 guides districts.\n"})
     out = tmp_path / "index"
+    (src / "catalog.toml").write_text(
+        '[[document]]\nid = "alpha-std"\nfile = "a.md"\ntitle = "Alpha standard"\n'
+        'lang = "en"\nkind = "text"\n',
+        encoding="utf-8",
+    )
     build([src], out, "hashing:64")
     build([other], out, "hashing:64")
+    before = {d["doc_id"]: d["title"] for d in Store.open(out).documents()}
+    chunks_before = {
+        c.chunk_id: c.heading for d in before for c in Store.open(out).document_chunks(d)
+    }
     enc = HashingEncoder(64)
     summary = build([other], out, enc, incremental=False)
     assert set(ids(out)) == {"a.md", "b.md", "c.txt", "d.md"}
     assert len(summary.embedded) == 4 and summary.unchanged == []
+    store = Store.open(out)
+    assert {d["doc_id"]: d["title"] for d in store.documents()} == before
+    assert before["alpha-std"] == "Alpha standard" and before[ids(out)["c.txt"]] == "Gamma motors"
+    assert {
+        c.chunk_id: c.heading for d in before for c in store.document_chunks(d)
+    } == chunks_before
 
 
 def test_old_index_format_is_refused_with_the_rebuild_message(tmp_path: Path) -> None:
