@@ -47,6 +47,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
         "add", help="index files (new or changed ones are embedded)", parents=shared
     )
     add.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    add.add_argument(
+        "--follow-outside-links", action="store_true", help="follow links out of the folder"
+    )
     rm = sub.add_parser("remove", help="drop documents (by id, path or file name)", parents=shared)
     rm.add_argument("names", nargs="+", metavar="DOC")
     return p.parse_args(argv)
@@ -116,7 +119,10 @@ def main(argv: list[str]) -> int:
             summary = build([], args.index, encoder, remove=ids)
         else:
             progress = progress_for(args.quiet or args.json)
-            summary = build(args.paths, args.index, encoder, progress=progress, readd=True)
+            links = args.follow_outside_links
+            summary = build(
+                args.paths, args.index, encoder, progress=progress, readd=True, outside_links=links
+            )
     except SearchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
