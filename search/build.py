@@ -13,18 +13,17 @@ import shutil
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from search.build_report import BuildSummary, progress_bar
-from search.catalog import absolute, discover, doc_id_for, load_catalog, source_root
+from search.catalog import absolute, discover, load_catalog, source_root
 from search.embed import Embedder, get_embedder
 from search.errors import SearchError, SourceError
 from search.ingest.chunk import ChunkSizes, chunk_document, sentence_windows
-from search.ingest.cleaners import clean_source
-from search.ingest.formats import SourceText, read_source
+from search.ingest.document import Read, locate_chunks, read_document
 from search.store import (
     FORMAT_VERSION,
     Store,
@@ -34,16 +33,13 @@ from search.store import (
     publish,
     write_generation,
 )
-from search.text.lang import detect_lang
 from search.text.terms import keyword_columns
-from search.types import Chunk, CleanDocument, Document
+from search.types import Chunk, Document
 
 __all__ = ["BATCH", "BuildSummary", "build", "encoder_text", "progress_bar"]
 
 BATCH = 64
 DEFAULT_SIZES = ChunkSizes()
-MAX_TITLE = 200
-MAX_LINE_TITLE = 80  # a first line longer than this is a paragraph, not a title
 
 
 def encoder_text(chunk: Chunk, with_heading: bool) -> str:
@@ -65,82 +61,6 @@ class Part:
     window_vectors: np.ndarray | None = None
     keywords: list[tuple[str, str, str]] = field(default_factory=list)
     reused: bool = False
-
-
-@dataclass(frozen=True)
-class Read:
-    """A file read and described, before chunking."""
-
-    doc: Document
-    source: SourceText
-    clean: CleanDocument | None = None  # cleaned already when the title needed it
-
-    def cleaned(self) -> CleanDocument:
-        if self.clean is not None:
-            return self.clean
-        stated = self.doc.title if self.doc.title != Path(self.doc.path).stem else ""
-        return clean_source(self.source.text, self.doc.kind, stated)
-
-
-def first_line(text: str) -> str:
-    """The first non-empty line, when it is short enough to be a title ('' otherwise)."""
-    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
-    line = line.lstrip("#").strip()
-    return line if len(line) <= MAX_LINE_TITLE else ""
-
-
-def found_title(clean: CleanDocument, text: str) -> str:
-    """The heading that opens the text, else its first line when short, else its first heading."""
-    heading = next((a.heading for a in clean.articles if a.heading.strip()), "")
-    body_first = clean.paragraphs and clean.paragraphs[0].article == 0
-    return (first_line(text) if body_first else "") or heading or first_line(text)
-
-
-def read_document(
-    path: Path, entry: Document | None, root: Path, known_id: str | None = None
-) -> Read:
-    """Read one file and describe it: catalog entry first, then the file's metadata, then its
-    first heading or first line; the file name only when none of these gives a title. Its id
-    is the catalog's, else the one the index has for this path, else from the path relative
-    to ``root``."""
-    source = read_source(path)
-    text = source.text
-    stated = entry.title if entry else source.title
-    clean = None if stated else clean_source(text, source.kind)
-    title = stated or (clean and found_title(clean, text)) or path.stem
-    title = " ".join(title.split())[:MAX_TITLE]
-    doc = entry or Document(
-        doc_id=known_id or doc_id_for(path.relative_to(root).as_posix()),
-        path=str(path),
-        title=title,
-        lang=source.lang or detect_lang(text[:5000]),
-        kind=source.kind,
-        date=source.date or None,
-    )
-    doc = replace(doc, path=str(path), content_hash=hashlib.sha256(text.encode()).hexdigest())
-    return Read(doc, source, clean)
-
-
-def locate_chunks(chunks: list[Chunk], source: SourceText) -> list[Chunk]:
-    """Chunks whose citation fields point into the original file (see search.ingest.locate)."""
-    if source.locate is None:
-        return chunks
-    out = []
-    for c in chunks:
-        loc = source.locate(c.char_start, c.char_end)
-        paged = loc.page is not None
-        out.append(
-            replace(
-                c,
-                char_start=loc.char_start,
-                char_end=loc.char_end,
-                page=loc.page if paged else c.page,
-                page_end=loc.page_end if paged else c.page_end,
-                block=loc.block,
-                block_end=loc.block_end,
-            )
-        )
-    return out
 
 
 def new_part(read: Read, sizes: ChunkSizes) -> Part:
