@@ -80,13 +80,21 @@ def make_corpus(folder: Path, seed: int) -> dict[str, str]:
     encodings["notes.md"] = "utf-8"
     lang = rng.choice(["zh", "en"])
     paras = [paragraph(rng, lang) + " R&D <ok>" for _ in range(rng.randint(2, 6))]
-    body = "\n".join(f"<p>{html.escape(p)}</p>" for p in paras)
-    (folder / "page.html").write_text(
-        f'<html lang="{lang}"><head><title>T</title><script>var a = "<p>x</p>";</script>'
-        f"</head><body><nav><a href='/'>Home</a> | <a href='/a'>About</a></nav>"
-        f"<article><h1>{sentence(rng, lang)[:-1]}</h1>\n{body}</article>"
-        f"<footer>Contact us</footer></body></html>",
-        encoding="utf-8",
+    blocks = [f"<p>{html.escape(p)}</p>" for p in paras]
+    cells = [[rng.choice(EN) for _ in range(3)] for _ in range(3)]
+    rows = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in cells)
+    blocks.insert(rng.randint(0, len(blocks)), f"<table>{rows}</table>")
+    if rng.random() < 0.5:  # an entity-encoded paragraph: &#x4e2d; &nbsp; &quot;
+        blocks.append("<p>&#x6807;&#x51c6;&nbsp;&quot;quoted&quot; words and more words.</p>")
+    newline = rng.choice(["\n", "\r\n"])
+    (folder / "page.html").write_bytes(
+        (
+            f'<html lang="{lang}"><head><title>T</title><script>var a = "<p>x</p>";</script>'
+            f"</head><body><nav><a href='/'>Home</a> | <a href='/a'>About</a></nav>"
+            f"<article><h1>{sentence(rng, lang)[:-1]}</h1>{newline}"
+            + newline.join(blocks)
+            + "</article><footer>Contact us</footer></body></html>"
+        ).encode("utf-8")
     )
     pages = [
         [sentence(rng, "en")[:-1]] + [paragraph(rng, rng.choice(["zh", "en"])) for _ in range(3)]
@@ -174,7 +182,7 @@ def test_every_citation_resolves_to_the_original(tmp_path: Path, seed: int) -> N
                 assert_close(c.text, raw[c.char_start : c.char_end], where)
                 assert c.page is None and c.block is None
             elif suffix == ".html":
-                raw = path.read_text(encoding="utf-8")
+                raw = path.read_bytes().decode("utf-8")
                 span = visible(raw[c.char_start : c.char_end])
                 assert_close(c.text.replace(" | ", " "), span, where)
             elif suffix == ".pdf":
