@@ -76,8 +76,8 @@ def write_corpus(folder: Path, docs: dict[str, str]) -> Path:
 
 
 def build_index(sources: Path, out: Path) -> Path:
-    """A full rebuild of ``out`` from ``sources`` only (no documents carried over)."""
-    build([sources], out, encoder=ENCODER, progress=None, incremental=False)
+    """A full rebuild of ``out`` from ``sources``; documents whose files are gone are dropped."""
+    build([sources], out, encoder=ENCODER, progress=None, incremental=False, prune=True)
     return out
 
 
@@ -237,6 +237,8 @@ class Rebuildable:
         self.builds = 0
 
     def build(self, docs: dict[str, str]) -> Path:
+        """A new generation holding ``docs`` only (the previous corpus is deleted and pruned)."""
+        shutil.rmtree(self.base / f"corpus-{self.builds}", ignore_errors=True)
         self.builds += 1
         corpus = write_corpus(self.base / f"corpus-{self.builds}", docs)
         build_index(corpus, self.root)

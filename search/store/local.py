@@ -37,8 +37,8 @@ from search.store.write import CHUNK_COLUMNS, TABLE_FILES, read_vocabulary
 from search.text.terms import WEIGHTS, quote
 from search.types import Chunk, Document, Footnote
 
-FORMAT_VERSION = 4  # 4: keyword terms from the matching form (search/text/normalize.py);
-# per-chunk table and restricted dictionary stored at build time
+FORMAT_VERSION = 5  # 5: citation fields page_end, block, block_end; 4: keyword terms from the
+# matching form (search/text/normalize.py), per-chunk table and restricted dictionary stored
 
 
 def row_to_chunk(row: sqlite3.Row | tuple) -> Chunk:

@@ -26,7 +26,7 @@ CREATE TABLE chunks (
     id INTEGER PRIMARY KEY, chunk_id TEXT UNIQUE NOT NULL, doc_id TEXT NOT NULL, ordinal INTEGER,
     text TEXT NOT NULL, lang TEXT, heading TEXT, section TEXT, para_start INTEGER,
     para_end INTEGER, char_start INTEGER, char_end INTEGER, page INTEGER, kind TEXT,
-    footnotes TEXT
+    footnotes TEXT, page_end INTEGER, block INTEGER, block_end INTEGER
 );
 CREATE INDEX chunks_doc ON chunks (doc_id, ordinal);
 CREATE VIRTUAL TABLE keywords USING fts5 (
@@ -54,6 +54,9 @@ CHUNK_COLUMNS = [
     "page",
     "kind",
     "footnotes",
+    "page_end",
+    "block",
+    "block_end",
 ]
 
 
@@ -131,5 +134,6 @@ def _chunk_row(c: Chunk) -> tuple:
     notes = json.dumps([asdict(f) for f in c.footnotes], ensure_ascii=False)
     return (
         c.chunk_id, c.doc_id, c.ordinal, c.text, c.lang, c.heading, c.section, c.para_start,
-        c.para_end, c.char_start, c.char_end, c.page, c.kind, notes,
+        c.para_end, c.char_start, c.char_end, c.page, c.kind, notes, c.page_end, c.block,
+        c.block_end,
     )  # fmt: skip
