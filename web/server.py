@@ -10,6 +10,7 @@ from gunicorn.app.base import BaseApplication
 from search.build import build, progress_bar
 from search.errors import BadIndexError
 from search.store import Store, resolve
+from search.store.verify import problems
 from web import create_app
 from web.settings import BY_NAME
 
@@ -75,7 +76,20 @@ def ensure_index(settings: dict[str, Any]) -> None:
             raise
         print(f"no index yet: building '{root}' from '{seeds_folder()}' (once)", flush=True)
         build([seeds_folder()], root, progress=progress_bar)
-    Store.open(root).close()  # fails here, in one line, if the index is damaged or too old
+    check_index(root)
+
+
+def check_index(root: Path) -> None:
+    """Fail before any worker starts, in one line, if the index is damaged or too old."""
+    generation = resolve(root)
+    found = problems(generation)
+    if found:
+        more = f" (and {len(found) - 1} more problem(s))" if len(found) > 1 else ""
+        raise BadIndexError(
+            f"index '{root}' ({generation.name}) is damaged: {found[0]}{more}; "
+            "see 'python -m search check --index ...', rebuild it or restore a snapshot"
+        )
+    Store(generation).close()  # format version, dimensions
 
 
 def serve(settings: dict[str, Any]) -> None:

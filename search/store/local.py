@@ -29,7 +29,8 @@ import numpy as np
 
 from search.errors import BadIndexError
 from search.store import ann
-from search.store.generations import resolve
+from search.store.generations import ReaderLock, resolve
+from search.store.verify import file_checksums
 from search.types import Chunk, Document, Footnote
 
 FORMAT_VERSION = 2
@@ -116,6 +117,7 @@ def write_generation(
     windex = ann.build_index(window_vectors.reshape(-1, dim), window_params)
     faiss.write_index(windex, str(path / "windows.faiss"))
     np.save(path / "window_owners.npy", np.asarray(owners, dtype=np.int64))
+    manifest["files"] = file_checksums(path)  # checked before serving: search/store/verify.py
     (path / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2))
 
 
@@ -146,6 +148,17 @@ class Store:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._reader = ReaderLock(path)  # held until close_all(): see store/generations.py
+        self._connections: list[sqlite3.Connection] = []
+        self._conn_lock = threading.Lock()
+        try:
+            self._load(path)
+        except BaseException:
+            self._reader.release()
+            raise
+        self._local = threading.local()
+
+    def _load(self, path: Path) -> None:
         try:
             self.manifest: dict[str, Any] = json.loads((path / "manifest.json").read_text())
         except (OSError, ValueError) as exc:
@@ -169,7 +182,32 @@ class Store:
         self._db_path = path / "meta.sqlite"
         if not self._db_path.exists():
             raise BadIndexError(f"index at '{path}': meta.sqlite is missing")
-        self._local = threading.local()
+        self._check_shape(path)
+
+    def _check_shape(self, path: Path) -> None:
+        """Cheap checks that turn a damaged index into one clear error at open time (the full
+        check, with checksums, is ``search.store.verify``)."""
+        dim = self.manifest.get("dim")
+        if self.vectors.d != dim or self.windows.d != dim:
+            raise BadIndexError(
+                f"index at '{path}': {self.vectors.d}-dim vectors but manifest.json says {dim}; "
+                "rebuild it with 'python build_index.py'"
+            )
+        try:
+            db = sqlite3.connect(f"file:{self._db_path}?mode=ro", uri=True)
+            try:
+                rows = db.execute("SELECT count(*) FROM chunks").fetchone()[0]
+            finally:
+                db.close()
+        except sqlite3.Error as exc:
+            raise BadIndexError(
+                f"index at '{path}': meta.sqlite is damaged ({exc}); "
+                "check it with 'python -m search check' and rebuild"
+            ) from exc
+        if rows != self.vectors.ntotal:
+            raise BadIndexError(
+                f"index at '{path}': {rows} passages but {self.vectors.ntotal} vectors; rebuild it"
+            )
 
     @classmethod
     def open(cls, root: str | Path) -> Store:
@@ -182,6 +220,8 @@ class Store:
             uri = f"file:{self._db_path}?mode=ro"
             conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
             self._local.db = conn
+            with self._conn_lock:
+                self._connections.append(conn)
         return conn
 
     def chunks(self, ids: list[int]) -> dict[int, Chunk]:
@@ -237,10 +277,11 @@ class Store:
         return chunks, vectors, windows, owners, wvecs, [kw[i] for i in ids]
 
     def close(self) -> None:
-        """Close this thread's SQLite connection. Other threads' connections close when the
-        store is garbage-collected, so a request still running on an old generation during a
-        hot reload is never cut off."""
-        conn = getattr(self._local, "db", None)
-        if conn is not None:
+        """Close every thread's SQLite connection and release the generation for pruning. A
+        server calls it only once no request uses this store (``web.reload`` counts them)."""
+        with self._conn_lock:
+            conns, self._connections = self._connections, []
+        for conn in conns:
             conn.close()
-            self._local.db = None
+        self._local = threading.local()
+        self._reader.release()
