@@ -20,6 +20,7 @@ from flask import Flask, g, has_request_context
 from search.errors import BadIndexError, SearchError
 from search.searcher import Searcher
 from search.store import CURRENT, Store, resolve
+from search.store.generations import generations
 from search.store.verify import problems
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ def open_newest_good(root: Path) -> tuple[Searcher, str]:
         reason = str(exc)
         if current == root.resolve():  # a bare generation folder: nothing to fall back to
             raise
-    older = sorted((p for p in root.glob("gen-*") if p.is_dir() and p != current), reverse=True)
+    older = [p for p in reversed(generations(root)) if p != current]
     for gen in older:
         try:
             return open_verified(gen), reason

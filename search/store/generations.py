@@ -111,7 +111,8 @@ class ReaderLock:
 def new_generation(root: Path) -> Path:
     """A fresh, hidden temporary directory under ``root`` for a build to write into."""
     root.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+    now = time.time()  # microseconds too: names sort in build order (see generations())
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now)) + f".{int(now * 1e6) % 10**6:06d}"
     path = root / f"{TMP_PREFIX}{stamp}-{uuid.uuid4().hex[:6]}"
     path.mkdir()
     return path
@@ -128,9 +129,14 @@ def publish(root: Path, tmp: Path) -> Path:
     return final
 
 
+def generations(root: Path) -> list[Path]:
+    """The generation folders under ``root``, oldest first."""
+    return sorted(p for p in root.glob("gen-*") if p.is_dir() and not p.is_symlink())
+
+
 def _prune(root: Path, keep: str) -> list[str]:
     """Delete generations beyond the newest ``KEEP_GENERATIONS`` that no process reads."""
-    gens = sorted(p for p in root.glob("gen-*") if p.is_dir())
+    gens = generations(root)
     old = [p for p in gens if p.name != keep][: max(0, len(gens) - KEEP_GENERATIONS)]
     return [path.name for path in old if remove_unread(path)]
 
