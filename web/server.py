@@ -31,7 +31,7 @@ class SearchServer(BaseApplication):
         options = {
             "bind": f"{host}:{s['port']}",
             "workers": s["workers"],
-            "worker_class": "gthread",
+            "worker_class": "web.worker.BufferingWorker",  # slow clients hold no thread
             "threads": s["threads"],
             "timeout": 60,
             "graceful_timeout": 10,
