@@ -3,6 +3,7 @@ for plain and raw requests, slow-header clients, and worker/file-descriptor insp
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -107,10 +108,8 @@ def slow_clients(port: int, n: int) -> list[socket.socket]:
 def drip(socks: list[socket.socket]) -> None:
     """One more header line on each slow connection (closed ones are skipped)."""
     for sock in socks:
-        try:
+        with contextlib.suppress(OSError):
             sock.sendall(b"X-Slow: 1\r\n")
-        except OSError:
-            pass
 
 
 def deleted_files_open(pids: list[int], under: Path) -> list[str]:
