@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, has_request_context
+from flask import Flask, Response, g, has_request_context
 
 from search.errors import BadIndexError, SearchError
 from search.searcher import Searcher
@@ -186,6 +186,12 @@ def register(app: Flask) -> None:
     @app.before_request
     def checkout() -> None:
         g.searcher = holder.checkout()
+
+    @app.after_request
+    def name_generation(response: Response) -> Response:
+        if "searcher" in g:  # which generation answered: one per request, never mixed
+            response.headers["X-Index-Generation"] = g.searcher.store.path.name
+        return response
 
     @app.teardown_request
     def checkin(exc: BaseException | None) -> None:
