@@ -25,12 +25,11 @@ class SearchQuery:
 
 
 def parse_k(raw: str | None, max_k: int) -> int:
-    if raw is None or raw == "":
+    if raw is None:
         return min(DEFAULT_K, max_k)
-    try:
-        k = int(raw.strip())
-    except ValueError:
-        raise QueryError(f"k must be a whole number from 1 to {max_k} (got {raw[:20]!r})") from None
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6:  # not "", " 5", "٣", "５", "1e3"
+        raise QueryError(f"k must be a whole number from 1 to {max_k} (got {raw[:20]!r})")
+    k = int(raw)
     if not 1 <= k <= max_k:
         raise QueryError(f"k must be a whole number from 1 to {max_k} (got {k})")
     return k
