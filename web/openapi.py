@@ -117,6 +117,18 @@ def openapi_spec(settings: dict[str, Any]) -> dict[str, Any]:
                 "responses": {"200": _json("health")},
             }
         },
+        "/metrics": {
+            "get": {
+                "tags": ["ops"],
+                "summary": "Prometheus metrics: requests, latency, index generation and age",
+                "responses": {
+                    "200": {
+                        "description": "Prometheus text format",
+                        "content": {"text/plain": {"schema": {"type": "string"}}},
+                    }
+                },
+            }
+        },
         "/": _page("search page (全部 / 中文 / English)", [{**q, "required": False}, k, lang]),
         "/embed": _page("results page for an iframe", [{**q, "required": False}, k, lang]),
         "/doc/{doc_id}": _page("a document in reading order, cited passage targeted", [doc_id]),

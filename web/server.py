@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +17,7 @@ from search.errors import BadIndexError
 from search.store import Store, resolve
 from search.store.verify import problems
 from web import create_app
+from web.ratelimit import SharedRateLimiter
 from web.settings import BY_NAME
 
 SEEDS = Path("seeds")
@@ -38,7 +44,7 @@ class SearchServer(BaseApplication):
             "keepalive": 5,
             "limit_request_line": 8190,  # a 512-character Chinese query is ~4.6 kB URL-encoded
             "limit_request_field_size": 8190,
-            "accesslog": "-",
+            "accesslog": None,  # web/metrics.py logs one JSON line per request
             "errorlog": "-",
             "proc_name": "bilingual-search",
             "control_socket_disable": True,  # gunicorn >= 25 would open ~/.gunicorn/gunicorn.ctl
@@ -94,4 +100,23 @@ def check_index(root: Path) -> None:
 
 def serve(settings: dict[str, Any]) -> None:
     ensure_index(settings)
-    SearchServer(settings).run()
+    with shared_state(settings) as settings:
+        SearchServer(settings).run()
+
+
+@contextlib.contextmanager
+def shared_state(settings: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """A folder the workers share for the rate limit and /metrics, unless configured; removed
+    when the server stops."""
+    base = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+    folder = Path(tempfile.mkdtemp(prefix="bilingual-search-", dir=base))
+    shared = dict(settings)
+    shared["rate_limit_store"] = settings["rate_limit_store"] or str(folder / "ratelimit.sqlite")
+    SharedRateLimiter(shared["rate_limit_store"], 0, 1)  # the table, made once before workers
+    if not settings["metrics_dir"]:
+        (folder / "metrics").mkdir()
+        shared["metrics_dir"] = str(folder / "metrics")
+    try:
+        yield shared
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
