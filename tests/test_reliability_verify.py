@@ -113,3 +113,14 @@ def test_check_passes_on_a_sound_index(rebuildable_index) -> None:
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.startswith("ok: ")
+
+
+@pytest.mark.parametrize("damage", ["zero-byte meta.sqlite", "manifest with the wrong dimension"])
+def test_server_start_fails_with_one_line(rebuildable_index, damage: str) -> None:
+    DAMAGE[damage](rebuildable_index.build(NEW_DOCS))
+    cmd = [sys.executable, "-m", "web", "--index", str(rebuildable_index.root), "--port", "0"]
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr and "Worker failed to boot" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: index ") and "damaged" in lines[0]
