@@ -85,3 +85,23 @@ def test_leftovers_of_a_dead_build_are_removed_at_the_next_build(rebuildable_ind
     rebuild(rebuildable_index, 1)
     assert not dead.exists()
     assert not list(root.glob(".current-*"))
+
+
+def test_a_forked_worker_holds_the_generation_with_its_own_lock(rebuildable_index) -> None:
+    holder = SearcherHolder.open(rebuildable_index.root, interval=3600)
+    first = holder.generation
+    holder.before_fork()  # the master (gunicorn preload_app) lets go before forking
+    pid = os.fork()
+    if pid == 0:  # the worker: re-take the lock, then wait to be killed
+        holder.after_fork()
+        time.sleep(30)
+        os._exit(0)
+    try:
+        time.sleep(1.0)
+        rebuild(rebuildable_index, 3)
+        assert first.is_dir()  # the forked worker still holds it
+    finally:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+    rebuild(rebuildable_index, 1)
+    assert not first.exists()

@@ -124,6 +124,21 @@ class SearcherHolder:
         out["generation"] = self.generation.name
         return out
 
+    def before_fork(self) -> None:
+        """In the parent that opened the index before forking workers: let go of its SQLite
+        connections (never share them across a fork) and of its reader lock, which would
+        otherwise keep this generation from being pruned for the server's lifetime."""
+        self._searcher.store.close()
+
+    def after_fork(self) -> None:
+        """In a worker forked from a process that opened the index (gunicorn ``preload_app``):
+        hold the generation with this worker's own lock, and look for a newer one at once."""
+        try:
+            self._searcher.store.relock()
+        except SearchError as exc:  # pruned since the parent opened it
+            log.warning("generation %s is gone: %s", self.generation.name, exc)
+        self._checked = time.monotonic() - self.interval
+
     def checkout(self) -> Searcher:
         self._maybe_reload()
         with self._uses_lock:

@@ -51,6 +51,8 @@ class SearchServer(BaseApplication):
         }
         if s["trusted_proxies"]:
             options["forwarded_allow_ips"] = "*"
+        options["when_ready"] = before_forks
+        options["post_fork"] = after_fork
         return options
 
     def load_config(self) -> None:
@@ -60,6 +62,24 @@ class SearchServer(BaseApplication):
 
     def load(self) -> Any:
         return create_app(self.settings)
+
+
+def before_forks(server: Any) -> None:
+    """With ``preload_app`` the app is opened in the master before forking: the master lets go
+    of the index (see ``SearcherHolder.before_fork``); without it there is nothing to do."""
+    app = getattr(server.app, "callable", None)
+    holder = getattr(app, "extensions", {}).get("searcher")
+    if holder is not None:
+        holder.before_fork()
+
+
+def after_fork(server: Any, worker: Any) -> None:
+    """With ``preload_app`` the app is opened before forking: each worker then holds its
+    generation with its own reader lock (see ``SearcherHolder.after_fork``)."""
+    app = getattr(worker, "wsgi", None)
+    holder = getattr(app, "extensions", {}).get("searcher")
+    if holder is not None:
+        holder.after_fork()
 
 
 def seeds_folder() -> Path:

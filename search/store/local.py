@@ -276,6 +276,14 @@ class Store:
         )
         return chunks, vectors, windows, owners, wvecs, [kw[i] for i in ids]
 
+    def relock(self) -> None:
+        """Take the reader lock again with this process's own descriptor (call it in a worker
+        forked after the store was opened, e.g. gunicorn ``preload_app``): the inherited one
+        is shared with the parent and is released only when both close it."""
+        fresh = ReaderLock(self.path)
+        self._reader.release()
+        self._reader = fresh
+
     def close(self) -> None:
         """Close every thread's SQLite connection and release the generation for pruning. A
         server calls it only once no request uses this store (``web.reload`` counts them)."""
