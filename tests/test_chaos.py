@@ -215,6 +215,7 @@ def test_chaos(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         assert bad.name in health["reason"]
 
         load.phase = KILL_PHASE
+        time.sleep(0.5)  # every request in flight at the kill started in this phase
         before = server.workers()
         victim = rng.choice(before)
         os.kill(victim, signal.SIGKILL)
@@ -237,6 +238,9 @@ def test_chaos(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         load.stop()
         report, failures = figures(load)
         print(f"\nchaos scenario, {time.monotonic() - started:.0f} s\n{report}")
+        if failures:  # what the server said, besides its one JSON line per request
+            said = server.log.read_text(errors="replace").splitlines()
+            print("\n".join([line[:300] for line in said if not line.startswith("{")][-60:]))
         pids = server.workers()
         open_deleted = deleted_files_open(pids, root)
         health = server.json("/healthz") if server.proc.poll() is None else {}
