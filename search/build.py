@@ -16,7 +16,7 @@ import numpy as np
 from search.catalog import discover, doc_id_for
 from search.embed import Embedder, get_embedder
 from search.errors import SearchError, SourceError
-from search.ingest.chunk import ChunkSizes, chunk_document, sentence_windows
+from search.ingest.chunk import ChunkSizes, chunk_document
 from search.ingest.cleaners import clean_source
 from search.ingest.formats import read_source
 from search.store import (
@@ -29,6 +29,7 @@ from search.store import (
     write_generation,
 )
 from search.text.lang import detect_lang
+from search.text.sentences import sentence_windows
 from search.text.terms import keyword_columns
 from search.types import Chunk, Document
 

@@ -24,9 +24,7 @@ from search.store.generations import (
     publish,
     resolve,
 )
-from search.store.verify import CHECKED_FILES, file_checksums, problems
-
-COPIED = ("vectors.faiss", "windows.faiss", "window_owners.npy")
+from search.store.verify import data_files, file_checksums, problems
 
 
 def verified(generation: Path) -> Path:
@@ -48,8 +46,9 @@ def snapshot(root: Path, dest: Path) -> Path:
         target = dest / generation.name
         target.mkdir()
         backup_sqlite(generation / "meta.sqlite", target / "meta.sqlite")
-        for name in COPIED:
-            shutil.copy2(generation / name, target / name)
+        for name in data_files(generation):
+            if name != "meta.sqlite":
+                shutil.copy2(generation / name, target / name)
         manifest = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
         manifest["files"] = file_checksums(target)  # the backup's own pages, checked below
         (target / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2))
@@ -78,7 +77,7 @@ def restore(src: Path, root: Path) -> Path:
     with build_lock(root):
         tmp = new_generation(root)
         try:
-            for name in (*CHECKED_FILES, "manifest.json"):
+            for name in (*data_files(generation), "manifest.json"):
                 shutil.copy2(generation / name, tmp / name)
             verified(tmp)
             return publish(root, tmp)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from search.answer import count_span, count_targets, counted_words, states_count
-from search.retrieve import boost
+from search.rank.answer import count_span, count_targets, counted_words, states_count
+from search.rank.fusion import boost
 from search.text.dictionary import BilingualDictionary
 
 
@@ -74,7 +74,7 @@ CEDICT = """\
 def test_count_targets_translate_both_ways(
     query: str, english: list[str] | None, chinese: list[str] | None
 ) -> None:
-    dictionary = BilingualDictionary(CEDICT.splitlines())
+    dictionary = BilingualDictionary.parse(CEDICT.splitlines())
     got = count_targets(query, dictionary, lambda term: True)
     assert got == (None if english is None else (english, chinese))
 

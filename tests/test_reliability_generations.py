@@ -79,6 +79,7 @@ def test_replaced_generation_closed_after_its_last_request(rebuildable_index) ->
     holder.checkin(running)  # its last request ends: connections and reader lock released
     assert running.store._connections == []
     holder.checkin(newer)
+    del running, newer  # (a request's reference ends with it; memory maps go with it)
     rebuild(rebuildable_index, 2)
     assert not first.exists()
     assert not [f for f in deleted_files_open() if str(rebuildable_index.root) in f]

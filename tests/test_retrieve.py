@@ -3,11 +3,12 @@
 import numpy as np
 import pytest
 
-from search.retrieve import balance, best_windows, combine, dense_scores, rrf, smooth
-from search.snippet import (
+from search.rank.analysis import marks
+from search.rank.fusion import balance, combine, dense_scores, rrf, smooth
+from search.rank.snippet import (
+    Highlighter,
     best_sentences,
     fingerprint,
-    highlight_spans,
     merge_spans,
     near_duplicate,
 )
@@ -30,10 +31,6 @@ def test_dense_scores_mix_chunk_and_best_window() -> None:
 def test_dense_scores_floor_for_chunks_without_window_hits() -> None:
     ranked = dict(dense_scores({1: 0.5, 2: 0.5}, [(1, 0.6), (3, 0.2)], 0.5))
     assert ranked[2] == pytest.approx(0.5 * 0.5 + 0.5 * 0.2)
-
-
-def test_best_windows_keeps_first_hit_per_chunk() -> None:
-    assert best_windows(np.array([7, 3, 8]), [(1, 0.9), (0, 0.8), (1, 0.7)]) == {1: 7, 0: 3}
 
 
 @pytest.mark.parametrize(
@@ -67,6 +64,12 @@ def test_balance_respects_eligibility_and_leaves_balanced_lists_alone() -> None:
 
 def test_merge_spans() -> None:
     assert merge_spans([(5, 8), (0, 2), (1, 3), (8, 9)]) == [(0, 3), (5, 9)]
+
+
+def highlight_spans(text: str, query: str, extra: list[str] | None = None) -> list[tuple[int, int]]:
+    from search.text.terms import chinese_phrases
+
+    return Highlighter(marks(query, chinese_phrases(query), extra or [])).spans(text)
 
 
 @pytest.mark.parametrize(

@@ -30,7 +30,7 @@ def create_app(config: Mapping[str, Any] | None = None, searcher: Searcher | Non
     app.json.sort_keys = False  # type: ignore[attr-defined]
     interval = settings["reload_interval"]
     if searcher is None:
-        holder = SearcherHolder.open(settings["index"], interval)
+        holder = SearcherHolder.open(settings["index"], interval, settings["ranking"])
     else:
         root = Path(explicit_root) if explicit_root else None
         holder = SearcherHolder(searcher, root, interval)

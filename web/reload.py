@@ -17,6 +17,7 @@ from typing import Any
 
 from flask import Flask, Response, g, has_request_context
 
+from search.config import DEFAULT_RANKING, RankingConfig
 from search.errors import BadIndexError, SearchError
 from search.searcher import Searcher
 from search.store import CURRENT, Store, resolve
@@ -34,14 +35,16 @@ def index_root(generation: Path) -> Path:
     return generation
 
 
-def open_verified(target: Path, like: Searcher | None = None) -> Searcher:
+def open_verified(
+    target: Path, like: Searcher | None = None, config: RankingConfig = DEFAULT_RANKING
+) -> Searcher:
     """A searcher on ``target`` once it passes verification (``BadIndexError`` otherwise)."""
     found = problems(target)
     if found:
         raise BadIndexError(f"{target.name}: {found[0]}")
     try:
         if like is None:
-            return Searcher.open(target)
+            return Searcher.open(target, config=config)
         store = Store(target)
         embedder = like.embedder
         if (store.manifest.get("encoder"), store.manifest.get("dim")) != (
@@ -49,19 +52,19 @@ def open_verified(target: Path, like: Searcher | None = None) -> Searcher:
             embedder.dim,
         ):
             store.close()
-            return Searcher.open(target)  # rebuilt with another encoder
-        return Searcher(store, embedder)
+            return Searcher.open(target, config=like.config)  # rebuilt with another encoder
+        return Searcher(store, embedder, like.config)
     except (OSError, RuntimeError, ValueError) as exc:  # what SQLite and FAISS raise
         raise BadIndexError(f"{target.name}: cannot be opened ({exc})") from exc
 
 
-def open_newest_good(root: Path) -> tuple[Searcher, str]:
+def open_newest_good(root: Path, config: RankingConfig = DEFAULT_RANKING) -> tuple[Searcher, str]:
     """The generation ``current`` names, or if it fails verification the newest one that
     passes (a worker restarted after a bad build keeps serving); the second value is the
     reason the current one is not served, empty when it is."""
     current = resolve(root).resolve()
     try:
-        return open_verified(current), ""
+        return open_verified(current, config=config), ""
     except SearchError as exc:
         reason = str(exc)
         if current == root.resolve():  # a bare generation folder: nothing to fall back to
@@ -69,7 +72,7 @@ def open_newest_good(root: Path) -> tuple[Searcher, str]:
     older = [p for p in reversed(generations(root)) if p != current]
     for gen in older:
         try:
-            return open_verified(gen), reason
+            return open_verified(gen, config=config), reason
         except SearchError:
             continue
     raise BadIndexError(reason)
@@ -100,8 +103,10 @@ class SearcherHolder:
         self._uses_lock = threading.Lock()
 
     @classmethod
-    def open(cls, root: str | Path, interval: float = 1.0) -> SearcherHolder:
-        searcher, reason = open_newest_good(Path(root))
+    def open(
+        cls, root: str | Path, interval: float = 1.0, config: RankingConfig = DEFAULT_RANKING
+    ) -> SearcherHolder:
+        searcher, reason = open_newest_good(Path(root), config)
         holder = cls(searcher, Path(root), interval, reason)
         if reason:
             log.error("not serving the current generation: %s", reason)

@@ -1,4 +1,5 @@
-"""Serving for real: the app under gunicorn (several gthread workers), never Flask's dev server."""
+"""Serving for real: the app under gunicorn (several gthread workers), never Flask's dev server.
+The app is loaded once in the master and shared by the forked workers."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ REPO_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 class SearchServer(BaseApplication):
-    """A gunicorn application whose workers each run ``create_app(settings)``."""
+    """A gunicorn application serving ``create_app(settings)``, loaded before forking."""
 
     def __init__(self, settings: dict[str, Any]) -> None:
         self.settings = settings
@@ -37,6 +38,9 @@ class SearchServer(BaseApplication):
         options = {
             "bind": f"{host}:{s['port']}",
             "workers": s["workers"],
+            # the index, encoder and segmenter load once in the master, before it listens and
+            # forks: workers share those pages, and "Listening" means ready to answer
+            "preload_app": True,
             "worker_class": "web.worker.BufferingWorker",  # slow clients hold no thread
             "threads": s["threads"],
             "timeout": 60,

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from search.config import DEFAULT_RANKING, RankingConfig, parse_assignments
 from search.errors import ConfigError
-from search.searcher import MAX_K
+from search.query import MAX_K
 
 ENV_PREFIX = "SEARCH_"
 
@@ -66,6 +67,21 @@ def _list(value: Any) -> tuple[str, ...]:
     if not isinstance(items, list | tuple):
         raise ValueError("expected a list or comma-separated text")
     return tuple(str(i).strip().rstrip("/") for i in items if str(i).strip())
+
+
+def _ranking(value: Any) -> RankingConfig:
+    """A ``[ranking]`` table, ``KEY=VALUE,KEY=VALUE`` text, or a ready RankingConfig."""
+    if isinstance(value, RankingConfig):
+        return value
+    try:
+        if isinstance(value, str):
+            items = [i for i in value.split(",") if i.strip()]
+            return RankingConfig.from_dict(parse_assignments(items))
+        if isinstance(value, Mapping):
+            return RankingConfig.from_dict(value)
+    except ConfigError as exc:
+        raise ValueError(str(exc)) from None
+    raise ValueError("expected a [ranking] table or KEY=VALUE,... text")
 
 
 @dataclass(frozen=True)
@@ -129,6 +145,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_body_bytes", 16 * 1024, "largest request body accepted", _int(0, 10**9)),
     Setting("max_header_bytes", 16 * 1024, "largest total size of request headers", _int(1, 10**9)),
     Setting("trusted_proxies", 0, "reverse proxies in front (for X-Forwarded-For)", _int(0, 10)),
+    Setting(
+        "ranking",
+        DEFAULT_RANKING,
+        "ranking settings ([ranking] table; python -m search --help-ranking)",
+        _ranking,
+    ),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -180,4 +202,9 @@ def load(
 
 def describe() -> str:
     """One line per setting, for ``--help``."""
-    return "\n".join(f"  {s.name} ({s.env}, default {s.default!r}): {s.help}" for s in SETTINGS)
+
+    def shown(value: Any) -> str:
+        return "the built-in ones" if isinstance(value, RankingConfig) else repr(value)
+
+    lines = [f"  {s.name} ({s.env}, default {shown(s.default)}): {s.help}" for s in SETTINGS]
+    return "\n".join(lines)

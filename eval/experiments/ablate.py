@@ -14,7 +14,7 @@ import numpy as np
 
 from search.config import RankingConfig
 from search.eval import first_hit, load_queries
-from search.retrieve import Ranked, fuse, rrf, smooth
+from search.rank.fusion import Ranked, fuse, rrf, smooth
 from search.searcher import Searcher
 from search.text.lang import detect_lang
 

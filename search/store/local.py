@@ -5,10 +5,12 @@ Layout under the index root (``index/`` by default)::
     index/current -> gen-20261122T031500-1a2b   (symlink, swapped atomically)
     index/gen-.../manifest.json                  format version, encoder, counts, corpus hash
     index/gen-.../vectors.faiss                  inner product, id = chunk row id; exact below
-                                                 10 000 vectors, HNSW/IVF above (search/ann.py)
+                                                 10 000 vectors, HNSW/IVF above (store/ann.py)
     index/gen-.../windows.faiss                  one vector per two-sentence window of a chunk
     index/gen-.../window_owners.npy              window number -> chunk row id
     index/gen-.../meta.sqlite                    documents, chunks, keyword index (FTS5)
+    index/gen-.../table_*.npy                    per-chunk columns, memory-mapped (store.base)
+    index/gen-.../dictionary.json                CC-CEDICT restricted to the index's terms
     index/.lock                                  held by a build for its whole run
 
 A build writes a new generation beside the old one and then repoints ``current``, so a crash or
@@ -18,9 +20,9 @@ Ctrl-C mid-build leaves the previous index serving; readers open whatever ``curr
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -29,104 +31,13 @@ import numpy as np
 
 from search.errors import BadIndexError
 from search.store import ann
+from search.store.base import ChunkTable, Ranked
 from search.store.generations import ReaderLock, resolve
-from search.store.verify import file_checksums
+from search.store.write import CHUNK_COLUMNS, TABLE_FILES, read_vocabulary
+from search.text.terms import WEIGHTS, quote
 from search.types import Chunk, Document, Footnote
 
-FORMAT_VERSION = 2
-
-SCHEMA = """
-CREATE TABLE documents (
-    doc_id TEXT PRIMARY KEY, path TEXT, title TEXT, lang TEXT, kind TEXT, publisher TEXT,
-    issue TEXT, date TEXT, source_url TEXT, content_hash TEXT, n_chunks INTEGER
-);
-CREATE TABLE chunks (
-    id INTEGER PRIMARY KEY, chunk_id TEXT UNIQUE NOT NULL, doc_id TEXT NOT NULL, ordinal INTEGER,
-    text TEXT NOT NULL, lang TEXT, heading TEXT, section TEXT, para_start INTEGER,
-    para_end INTEGER, char_start INTEGER, char_end INTEGER, page INTEGER, kind TEXT,
-    footnotes TEXT
-);
-CREATE INDEX chunks_doc ON chunks (doc_id, ordinal);
-CREATE VIRTUAL TABLE keywords USING fts5 (
-    body, heading, ids, tokenize = 'unicode61 remove_diacritics 2'
-);
-CREATE VIRTUAL TABLE keyword_vocab USING fts5vocab (keywords, 'row');
-"""
-
-CHUNK_COLUMNS = [
-    "id",
-    "chunk_id",
-    "doc_id",
-    "ordinal",
-    "text",
-    "lang",
-    "heading",
-    "section",
-    "para_start",
-    "para_end",
-    "char_start",
-    "char_end",
-    "page",
-    "kind",
-    "footnotes",
-]
-
-
-def write_generation(
-    path: Path,
-    documents: list[Document],
-    chunks: list[Chunk],
-    vectors: np.ndarray,
-    windows: tuple[np.ndarray, np.ndarray],
-    keyword_terms: list[tuple[str, str, str]],
-    manifest: dict[str, Any],
-) -> None:
-    """Write one complete generation (vectors, metadata, manifest) into the directory ``path``."""
-    if len(chunks) != len(vectors) or len(chunks) != len(keyword_terms):
-        raise ValueError("chunks, vectors and keyword terms must line up")
-    db = sqlite3.connect(path / "meta.sqlite")
-    with db:
-        db.executescript(SCHEMA)
-        counts = {d.doc_id: 0 for d in documents}
-        for c in chunks:
-            counts[c.doc_id] = counts.get(c.doc_id, 0) + 1
-        db.executemany(
-            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            [
-                (d.doc_id, d.path, d.title, d.lang, d.kind, d.publisher, d.issue, d.date)
-                + (d.source_url, d.content_hash, counts[d.doc_id])
-                for d in documents
-            ],
-        )
-        db.executemany(
-            f"INSERT INTO chunks VALUES ({','.join('?' * len(CHUNK_COLUMNS))})",
-            [(i, *_chunk_row(c)) for i, c in enumerate(chunks)],
-        )
-        db.executemany(
-            "INSERT INTO keywords (rowid, body, heading, ids) VALUES (?, ?, ?, ?)",
-            [(i, *cols) for i, cols in enumerate(keyword_terms)],
-        )
-    db.close()
-    window_vectors, owners = windows
-    dim = int(manifest["dim"])
-    chunk_params = ann.choose_index(len(chunks), dim)
-    window_params = ann.choose_index(len(window_vectors), dim)
-    manifest["vector_index"] = {"chunks": chunk_params, "windows": window_params}
-    index = ann.build_index(vectors.reshape(-1, dim), chunk_params, np.arange(len(chunks)))
-    faiss.write_index(index, str(path / "vectors.faiss"))
-    windex = ann.build_index(window_vectors.reshape(-1, dim), window_params)
-    faiss.write_index(windex, str(path / "windows.faiss"))
-    np.save(path / "window_owners.npy", np.asarray(owners, dtype=np.int64))
-    manifest["files"] = file_checksums(path)  # checked before serving: search/store/verify.py
-    (path / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2))
-
-
-def _chunk_row(c: Chunk) -> tuple:
-    notes = json.dumps([asdict(f) for f in c.footnotes], ensure_ascii=False)
-    return (
-        c.chunk_id, c.doc_id, c.ordinal, c.text, c.lang, c.heading, c.section, c.para_start,
-        c.para_end, c.char_start, c.char_end, c.page, c.kind, notes,
-    )  # fmt: skip
+FORMAT_VERSION = 3  # 3: per-chunk table and restricted dictionary stored at build time
 
 
 def row_to_chunk(row: sqlite3.Row | tuple) -> Chunk:
@@ -148,7 +59,8 @@ class Store:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._reader = ReaderLock(path)  # held until close_all(): see store/generations.py
+        self.location = str(path)
+        self._reader = ReaderLock(path)  # held until close(): see store/generations.py
         self._connections: list[sqlite3.Connection] = []
         self._conn_lock = threading.Lock()
         try:
@@ -157,6 +69,9 @@ class Store:
             self._reader.release()
             raise
         self._local = threading.local()
+        self._pid = os.getpid()
+        self._table: ChunkTable | None = None
+        self._vocab: frozenset[str] | None = None
 
     def _load(self, path: Path) -> None:
         try:
@@ -213,8 +128,73 @@ class Store:
     def open(cls, root: str | Path) -> Store:
         return cls(resolve(Path(root)))
 
+    # -- the query path (search.store.base.IndexStore) --
+
+    def table(self) -> ChunkTable:
+        if self._table is None:
+            self._table = ChunkTable(
+                *(np.load(self.path / f"table_{name}.npy", mmap_mode="r") for name in TABLE_FILES)
+            )
+        return self._table
+
+    def vocabulary(self) -> frozenset[str]:
+        if self._vocab is None:
+            self._vocab = read_vocabulary(self.db)
+        return self._vocab
+
+    def dictionary_data(self) -> dict[str, Any] | None:
+        with open(self.path / "dictionary.json", encoding="utf-8") as fh:
+            return json.load(fh)
+
+    def search_chunks(self, qvec: np.ndarray, n: int) -> Ranked:
+        n = min(n, self.vectors.ntotal)
+        if n <= 0:
+            return []
+        scores, ids = self.vectors.search(qvec, n)
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+
+    def search_windows(self, qvec: np.ndarray, n: int) -> list[tuple[int, int, float]]:
+        n = min(n, self.windows.ntotal)
+        if n <= 0:
+            return []
+        scores, ids = self.windows.search(qvec, n)
+        keep = ids[0] >= 0
+        wids, scores = ids[0][keep], scores[0][keep]
+        owners = self.window_owners[wids]
+        local = wids - self.table().window_start[owners]
+        return list(zip(owners.tolist(), local.tolist(), scores.tolist(), strict=True))
+
+    def chunk_vectors(self, ids: list[int]) -> np.ndarray:
+        return self.vectors.reconstruct_batch(np.asarray(ids, dtype=np.int64))
+
+    def keyword_search(
+        self, words: list[str], n: int, column: str | None = None, lang: str | None = None
+    ) -> Ranked:
+        expr = quote(words)
+        if not expr:
+            return []
+        if column:
+            expr = f"{column} : ({expr})"
+        rank = "bm25(keywords, {}, {}, {})".format(*WEIGHTS)
+        rows = self.db.execute(
+            f"SELECT rowid, -{rank} AS score FROM keywords WHERE keywords MATCH ? "
+            f"ORDER BY {rank}, rowid LIMIT ?",
+            (expr, n if lang is None else n * 20),
+        ).fetchall()
+        langs = self.table().lang
+        hits = [(int(r), float(s)) for r, s in rows if lang is None or langs[r] == lang]
+        return hits[:n]
+
+    # -- reading --
+
     @property
     def db(self) -> sqlite3.Connection:
+        """This thread's read-only connection. A forked process (a server worker loaded before
+        forking) opens its own rather than sharing its parent's."""
+        if self._pid != os.getpid():  # the parent's connections are never touched here
+            self._local, self._pid = threading.local(), os.getpid()
+            with self._conn_lock:
+                self._connections = []
         conn = getattr(self._local, "db", None)
         if conn is None:
             uri = f"file:{self._db_path}?mode=ro"
@@ -254,7 +234,7 @@ class Store:
     def document_data(self, doc_id: str) -> tuple:
         """One document's chunks, chunk vectors, window texts, window owners (chunk number
         within the document), window vectors and keyword columns, for reuse by a build."""
-        from search.ingest.chunk import sentence_windows
+        from search.text.sentences import sentence_windows
 
         rows = self.db.execute(
             "SELECT * FROM chunks WHERE doc_id = ? ORDER BY id", (doc_id,)
@@ -292,4 +272,5 @@ class Store:
         for conn in conns:
             conn.close()
         self._local = threading.local()
+        self._table = None  # memory maps go with the last array that uses them
         self._reader.release()

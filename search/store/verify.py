@@ -18,7 +18,8 @@ from typing import Any
 import faiss
 import numpy as np
 
-CHECKED_FILES = ("meta.sqlite", "vectors.faiss", "windows.faiss", "window_owners.npy")
+REQUIRED_FILES = ("meta.sqlite", "vectors.faiss", "windows.faiss", "window_owners.npy")
+NOT_CHECKED = ("manifest.json", "reader.lock")  # the manifest holds the checksums
 TABLES = ("documents", "chunks", "keywords")
 BLOCK = 1 << 20
 
@@ -31,11 +32,16 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def data_files(generation: Path) -> list[str]:
+    """The names of a generation's data files (everything but the manifest and the lock)."""
+    return sorted(p.name for p in generation.iterdir() if p.is_file() and p.name not in NOT_CHECKED)
+
+
 def file_checksums(generation: Path) -> dict[str, dict[str, Any]]:
     """Size and SHA-256 of each data file, recorded in the manifest at build time."""
     return {
         name: {"bytes": (generation / name).stat().st_size, "sha256": sha256(generation / name)}
-        for name in CHECKED_FILES
+        for name in data_files(generation)
     }
 
 
@@ -61,7 +67,7 @@ def checksum_problems(generation: Path, recorded: Any) -> list[str]:
     if not isinstance(recorded, dict):
         return ["manifest.json: 'files' is not a table of checksums"]
     out = []
-    for name in CHECKED_FILES:
+    for name in sorted(set(REQUIRED_FILES) | set(recorded)):
         path, want = generation / name, recorded.get(name)
         if not isinstance(want, dict):
             out.append(f"{name}: no checksum recorded in manifest.json")

@@ -1,5 +1,5 @@
-"""Keyword side: turn text into FTS5 terms (jieba for Chinese, stemmed English, whole identifiers)
-and query the SQLite FTS5 table with BM25.
+"""Keyword terms of a text (jieba for Chinese, stemmed English, whole identifiers), the same for
+passages at build time and for queries; stores run BM25 over them (``WEIGHTS`` per column).
 
 Identifiers such as ``GB/T 12350-2022`` or ``CEN/TC 473`` are also indexed as one compact term
 (``gbt123502022``) and as their stem without the year/part (``gbt12350``), so they match whether
@@ -9,7 +9,6 @@ typed with or without spaces and hyphens, and ``GB 18613`` finds ``GB 18613-2020
 from __future__ import annotations
 
 import re
-import sqlite3
 import threading
 from functools import lru_cache
 
@@ -287,55 +286,3 @@ def quote(words: list[str]) -> str:
 
 # bm25 column weights: body, heading (shared by every chunk of an article), identifiers.
 WEIGHTS = (1.0, 0.3, 2.0)
-
-
-def bm25_search(
-    db: sqlite3.Connection,
-    words: list[str],
-    k: int,
-    column: str | None = None,
-    allowed: set[int] | None = None,
-) -> list[tuple[int, float]]:
-    """BM25 search over the keywords table: ``[(row id, score)]``, best first (score > 0)."""
-    expr = quote(words)
-    if not expr:
-        return []
-    if column:
-        expr = f"{column} : ({expr})"
-    rank = "bm25(keywords, {}, {}, {})".format(*WEIGHTS)
-    rows = db.execute(
-        f"SELECT rowid, -{rank} AS score FROM keywords WHERE keywords MATCH ? "
-        f"ORDER BY {rank}, rowid LIMIT ?",
-        (expr, k if allowed is None else k * 20),
-    ).fetchall()
-    hits = [(int(r), float(s)) for r, s in rows if allowed is None or r in allowed]
-    return hits[:k]
-
-
-PARTIAL_IDENTIFIER = 0.5  # credit for a stem-only match (GB/T 12350-2017 for GB/T 12350-2022)
-
-
-def identifier_search(
-    db: sqlite3.Connection, text: str, k: int, allowed: set[int] | None = None
-) -> list[tuple[int, float]]:
-    """Passages holding the identifiers of ``text``, scored by coverage: the share of the
-    query's identifiers a passage contains (a stem-only match counts ``PARTIAL_IDENTIFIER``).
-
-    How often a passage repeats an identifier does not matter: once every passage of an
-    article names ``ISO/TC 202``, the dense and translated scores decide among them.
-    """
-    pairs = identifiers(text)
-    score: dict[int, float] = {}
-    for base, full in pairs:
-        found = {rid: 1.0 for rid, _ in bm25_search(db, [full], k, "ids", allowed)}
-        if base != full:
-            for rid, _ in bm25_search(db, [base], k, "ids", allowed):
-                found.setdefault(rid, PARTIAL_IDENTIFIER)
-        for rid, credit in found.items():
-            score[rid] = score.get(rid, 0.0) + credit / len(pairs)
-    return sorted(score.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
-
-
-def vocabulary(db: sqlite3.Connection) -> frozenset[str]:
-    """Every term the keyword index holds (to keep dictionary expansions to known words)."""
-    return frozenset(t for (t,) in db.execute("SELECT term FROM keyword_vocab"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
+from search.rank.fusion import boost
 from search.text.dictionary import MAX_GLOSSES, BilingualDictionary
 from search.text.terms import STOP_EN, STOP_ZH, chinese_phrases, stem, tagged_words
 
@@ -184,3 +185,15 @@ def count_span(
 def states_count(text: str, lang: str, english: Iterable[str], chinese: Iterable[str]) -> bool:
     """Whether ``text`` gives a number of the counted thing (see ``count_span``)."""
     return count_span(text, lang, english, chinese) is not None
+
+
+def lift_counts(
+    ranked: list[tuple[int, float]],
+    texts: dict[int, tuple[str, str]],
+    targets: tuple[list[str], list[str]],
+    weight: float,
+) -> list[tuple[int, float]]:
+    """Add ``weight`` to the passages among ``texts`` (row id -> (text, lang), the best few of
+    ``ranked``) that state a number of what the question counts; re-sorted, ties by row id."""
+    lifted = {rid for rid, (text, lang) in texts.items() if states_count(text, lang, *targets)}
+    return boost(ranked, lifted, weight)

@@ -1,4 +1,5 @@
-"""Ranking steps as pure functions: fusion of candidate lists, per-language calibration."""
+"""Stage 2, fusion and re-ranking, as pure functions over ``[(row id, score)]`` lists: the
+candidate lists combined into one ranking, neighbour smoothing, boosts, language balance."""
 
 from __future__ import annotations
 
@@ -61,17 +62,6 @@ def combine(
                 continue
             scores[rid] = scores.get(rid, 0.0) + weight * s / top
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-
-
-def best_windows(window_ids: np.ndarray, hits: list[tuple[int, float]]) -> dict[int, int]:
-    """For each chunk, the number of its best-scoring retrieved window.
-
-    ``window_ids`` and ``hits`` (chunk id, score) are parallel, best first.
-    """
-    best: dict[int, int] = {}
-    for wid, (owner, _) in zip(window_ids.tolist(), hits, strict=True):
-        best.setdefault(owner, wid)
-    return best
 
 
 def balance(
