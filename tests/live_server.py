@@ -113,9 +113,16 @@ def drip(socks: list[socket.socket]) -> None:
 
 
 def deleted_files_open(pids: list[int], under: Path) -> list[str]:
-    """Deleted files under ``under`` that the processes ``pids`` still hold open."""
+    """Deleted files under ``under`` that the processes ``pids`` still hold open or mapped."""
     out = []
     for pid in pids:
+        try:
+            maps = Path(f"/proc/{pid}/maps").read_text()
+        except OSError:
+            maps = ""
+        for line in maps.splitlines():
+            if line.endswith(" (deleted)") and str(under) in line:
+                out.append(f"{pid} mapped: {line.split(maxsplit=5)[-1]}")
         try:
             fds = os.listdir(f"/proc/{pid}/fd")
         except OSError:

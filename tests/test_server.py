@@ -100,7 +100,7 @@ def test_workers_pick_up_a_rebuilt_index(
     ("args", "message"),
     [
         (["--port", "abc"], "argument --port: expected a whole number"),
-        (["--port", "70000"], "argument --port: must be from 1 to 65535"),
+        (["--port", "70000"], "argument --port: must be from 0 to 65535"),
         (["--workers", "0"], "argument --workers: must be from 1 to 64"),
         (["--index", "/no/such/index/dir"], "index folder '/no/such/index/dir' does not exist"),
         (["--bogus"], "unrecognized arguments: --bogus"),
