@@ -41,6 +41,17 @@ def _int(lo: int, hi: int) -> Callable[[Any], int]:
     return parse
 
 
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError("expected true or false")
+
+
 def _number(value: Any) -> float:
     try:
         n = float(value)
@@ -94,9 +105,42 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("cors_origins", (), "origins allowed to call /api/* from a browser ('*' = any)", _list),
     Setting("max_query_chars", 512, "longest query accepted, in characters", _int(1, 2000)),
     Setting("max_k", MAX_K, "most results one query may ask for", _int(1, MAX_K)),
-    Setting("api_keys", (), "if set, /api/* needs one of these in the X-API-Key header", _list),
+    Setting(
+        "api_keys",
+        (),
+        "if set, /api/* needs one in the X-API-Key header: KEY, NAME:KEY or NAME:KEY:RATE "
+        "(a client with its own requests per minute)",
+        _list,
+    ),
+    Setting(
+        "protect_pages",
+        False,
+        "pages, /embed and documents need a key (or user_header) too, not only /api/*",
+        _bool,
+    ),
+    Setting(
+        "user_header",
+        "",
+        "header naming the signed-in user, set by a trusted reverse proxy (needs "
+        "trusted_proxies); such a user needs no key and has their own rate limit",
+        _text,
+    ),
     Setting("rate_limit", 120.0, "requests per minute per client IP (0 = no limit)", _number),
     Setting("rate_burst", 30, "requests a client may make at once", _int(1, 10**6)),
+    Setting(
+        "rate_limit_store",
+        "",
+        "SQLite file the workers share for the rate limit (python -m web makes one; empty = "
+        "per process)",
+        _text,
+    ),
+    Setting(
+        "metrics_dir",
+        "",
+        "folder where workers leave their counts for /metrics (python -m web makes one; "
+        "empty = this process only)",
+        _text,
+    ),
     Setting("reload_interval", 1.0, "seconds between checks for a rebuilt index", _number),
     Setting("max_body_bytes", 16 * 1024, "largest request body accepted", _int(0, 10**9)),
     Setting("max_header_bytes", 16 * 1024, "largest total size of request headers", _int(1, 10**9)),

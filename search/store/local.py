@@ -32,7 +32,7 @@ import numpy as np
 from search.errors import BadIndexError
 from search.store import ann
 from search.store.base import ChunkTable, Ranked
-from search.store.generations import resolve
+from search.store.generations import ReaderLock, resolve
 from search.store.write import CHUNK_COLUMNS, TABLE_FILES, read_vocabulary
 from search.text.terms import WEIGHTS, quote
 from search.types import Chunk, Document, Footnote
@@ -61,6 +61,20 @@ class Store:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.location = str(path)
+        self._reader = ReaderLock(path)  # held until close(): see store/generations.py
+        self._connections: list[sqlite3.Connection] = []
+        self._conn_lock = threading.Lock()
+        try:
+            self._load(path)
+        except BaseException:
+            self._reader.release()
+            raise
+        self._local = threading.local()
+        self._pid = os.getpid()
+        self._table: ChunkTable | None = None
+        self._vocab: frozenset[str] | None = None
+
+    def _load(self, path: Path) -> None:
         try:
             self.manifest: dict[str, Any] = json.loads((path / "manifest.json").read_text())
         except (OSError, ValueError) as exc:
@@ -84,10 +98,32 @@ class Store:
         self._db_path = path / "meta.sqlite"
         if not self._db_path.exists():
             raise BadIndexError(f"index at '{path}': meta.sqlite is missing")
-        self._local = threading.local()
-        self._pid = os.getpid()
-        self._table: ChunkTable | None = None
-        self._vocab: frozenset[str] | None = None
+        self._check_shape(path)
+
+    def _check_shape(self, path: Path) -> None:
+        """Cheap checks that turn a damaged index into one clear error at open time (the full
+        check, with checksums, is ``search.store.verify``)."""
+        dim = self.manifest.get("dim")
+        if self.vectors.d != dim or self.windows.d != dim:
+            raise BadIndexError(
+                f"index at '{path}': {self.vectors.d}-dim vectors but manifest.json says {dim}; "
+                "rebuild it with 'python build_index.py'"
+            )
+        try:
+            db = sqlite3.connect(f"file:{self._db_path}?mode=ro", uri=True)
+            try:
+                rows = db.execute("SELECT count(*) FROM chunks").fetchone()[0]
+            finally:
+                db.close()
+        except sqlite3.Error as exc:
+            raise BadIndexError(
+                f"index at '{path}': meta.sqlite is damaged ({exc}); "
+                "check it with 'python -m search check' and rebuild"
+            ) from exc
+        if rows != self.vectors.ntotal:
+            raise BadIndexError(
+                f"index at '{path}': {rows} passages but {self.vectors.ntotal} vectors; rebuild it"
+            )
 
     @classmethod
     def open(cls, root: str | Path) -> Store:
@@ -161,13 +197,17 @@ class Store:
     def db(self) -> sqlite3.Connection:
         """This thread's read-only connection. A forked process (a server worker loaded before
         forking) opens its own rather than sharing its parent's."""
-        if self._pid != os.getpid():
+        if self._pid != os.getpid():  # the parent's connections are never touched here
             self._local, self._pid = threading.local(), os.getpid()
+            with self._conn_lock:
+                self._connections = []
         conn = getattr(self._local, "db", None)
         if conn is None:
             uri = f"file:{self._db_path}?mode=ro"
             conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
             self._local.db = conn
+            with self._conn_lock:
+                self._connections.append(conn)
         return conn
 
     def chunks(self, ids: list[int]) -> dict[int, Chunk]:
@@ -222,11 +262,21 @@ class Store:
         )
         return chunks, vectors, windows, owners, wvecs, [kw[i] for i in ids]
 
+    def relock(self) -> None:
+        """Take the reader lock again with this process's own descriptor (call it in a worker
+        forked after the store was opened, e.g. gunicorn ``preload_app``): the inherited one
+        is shared with the parent and is released only when both close it."""
+        fresh = ReaderLock(self.path)
+        self._reader.release()
+        self._reader = fresh
+
     def close(self) -> None:
-        """Close this thread's SQLite connection. Other threads' connections close when the
-        store is garbage-collected, so a request still running on an old generation during a
-        hot reload is never cut off."""
-        conn = getattr(self._local, "db", None)
-        if conn is not None:
+        """Close every thread's SQLite connection and release the generation for pruning. A
+        server calls it only once no request uses this store (``web.reload`` counts them)."""
+        with self._conn_lock:
+            conns, self._connections = self._connections, []
+        for conn in conns:
             conn.close()
-            self._local.db = None
+        self._local = threading.local()
+        self._table = None  # memory maps go with the last array that uses them
+        self._reader.release()

@@ -14,6 +14,7 @@ import numpy as np
 
 from search.store import ann
 from search.store.base import chunk_table
+from search.store.verify import file_checksums
 from search.text.dictionary import default_dictionary
 from search.types import Chunk, Document
 
@@ -106,6 +107,7 @@ def write_generation(
     faiss.write_index(windex, str(path / "windows.faiss"))
     np.save(path / "window_owners.npy", np.asarray(owners, dtype=np.int64))
     write_derived(path)
+    manifest["files"] = file_checksums(path)  # checked before serving: search/store/verify.py
     (path / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2))
 
 
