@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from search.cite_formats import with_formats
 from search.types import Chunk
 
 
@@ -38,7 +39,7 @@ def citation_for(chunk: Chunk, doc: dict[str, Any]) -> dict[str, Any]:
     text = ", ".join(parts)
     if url:
         text += f". Source: {url}"
-    return {
+    fields = {
         "title": title,
         "section": chunk.heading or None,
         "paragraph": paragraph_label(chunk),
@@ -48,3 +49,4 @@ def citation_for(chunk: Chunk, doc: dict[str, Any]) -> dict[str, Any]:
         "char_end": chunk.char_end,
         "text": text,
     }
+    return with_formats(fields, doc, chunk.doc_id, chunk.chunk_id)  # permalink, formats

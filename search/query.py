@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from search.errors import QueryError
 
-MAX_QUERY_CHARS = 2000
+MAX_QUERY_CHARS = 6000  # a pasted paragraph or two
 MAX_K = 50
 LANGS = ("zh", "en")
 METHODS = ("dense", "keyword", "hybrid")
@@ -27,6 +29,7 @@ class Result:
     snippet_span: list[int] = field(default_factory=list)  # [start, end] of snippet in text
     highlights: list[list[int]] = field(default_factory=list)  # [start, end] spans in text
     duplicates: list[str] = field(default_factory=list)  # chunk ids of collapsed near-copies
+    match: str = "good"  # "good" or "weak": above or below the relevance threshold
 
 
 @dataclass
@@ -37,6 +40,11 @@ class Response:
     results: list[Result]
     lang: str = "any"
     counts: dict[str, int] = field(default_factory=dict)
+    total: int = 0  # matching passages (an estimate when total_is_estimate)
+    total_is_estimate: bool = False
+    good: int = 0  # results above the relevance threshold
+    offset: int = 0
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -70,3 +78,56 @@ def check_method(method: str) -> str:
     if method not in METHODS:
         raise QueryError(f"method must be one of {', '.join(METHODS)} (got {method!r})")
     return method
+
+
+# --- filters and paging: offset, doc, date_from, date_to ---
+MAX_OFFSET = 500
+MAX_DOCS = 50
+_ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+
+def check_offset(offset: int) -> int:
+    if not isinstance(offset, int) or isinstance(offset, bool) or not 0 <= offset <= MAX_OFFSET:
+        raise QueryError(f"offset must be a whole number from 0 to {MAX_OFFSET} (got {offset!r})")
+    return offset
+
+
+def check_docs(docs: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
+    """Document ids to search in (none = all); a single id may be given as text."""
+    if docs is None or docs == "":
+        return ()
+    items = [docs] if isinstance(docs, str) else docs
+    if not isinstance(items, list | tuple) or not all(isinstance(d, str) for d in items):
+        raise QueryError("doc must be a document id or a list of document ids")
+    out = tuple(dict.fromkeys(d.strip() for d in items if d.strip()))
+    if len(out) > MAX_DOCS or any(len(d) > 200 for d in out):
+        raise QueryError(f"doc accepts at most {MAX_DOCS} document ids of up to 200 characters")
+    return out
+
+
+def check_date(value: str | None, name: str = "date") -> str | None:
+    """An ISO date (YYYY, YYYY-MM or YYYY-MM-DD) that exists, or None for none."""
+    if value is None or value == "":
+        return None
+    text = value.strip() if isinstance(value, str) else ""
+    ok = bool(_ISO_DATE.fullmatch(text))
+    if ok:
+        parts = [int(p) for p in text.split("-")]
+        try:
+            datetime.date(
+                parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1
+            )
+        except ValueError:
+            ok = False
+    if not ok:
+        raise QueryError(
+            f"{name} must be a date like 2024-07-31, 2024-07 or 2024 (got {str(value)[:20]!r})"
+        )
+    return text
+
+
+def check_date_range(date_from: str | None, date_to: str | None) -> tuple[str | None, str | None]:
+    date_from, date_to = check_date(date_from, "date_from"), check_date(date_to, "date_to")
+    if date_from and date_to and date_from[: len(date_to)] > date_to:
+        raise QueryError(f"date_from ({date_from}) is after date_to ({date_to})")
+    return date_from, date_to

@@ -20,11 +20,16 @@ from search.query import (  # noqa: F401  (re-exported for callers)
     METHODS,
     Response,
     Result,
+    check_date_range,
+    check_docs,
     check_k,
     check_lang,
     check_method,
+    check_offset,
     check_query,
 )
+from search.rank.filters import Filters, allowed_docs, facets, keep_docs  # filters, paging
+from search.rank.relevance import GOOD, Threshold, query_coverage, threshold_for  # relevance
 from search.retrieve import Ranked, balance, best_windows, boost, dense_scores, fuse, smooth
 from search.snippet import (
     Highlighter,
@@ -69,6 +74,9 @@ class Searcher:
         self.documents = {d["doc_id"]: d for d in store.documents()}
         self._fingerprints: dict[int, frozenset[str]] = {}
         self.window_start = np.searchsorted(store.window_owners, np.arange(len(self.langs)))
+        rows = store.db.execute("SELECT id, doc_id FROM chunks ORDER BY id").fetchall()
+        self.row_docs = np.array([d for _, d in rows] or [""], dtype=object)  # filters
+        self.thresholds: dict[str, Threshold] = {}  # method -> override (search/rank/relevance)
 
     @classmethod
     def open(cls, path: str | Path = "index", encoder: str | Embedder | None = None) -> Searcher:
@@ -174,13 +182,23 @@ class Searcher:
         return lists
 
     def search(
-        self, q: str, k: int = 10, lang: str | None = None, method: str = "hybrid"
+        self,
+        q: str,
+        k: int = 10,
+        lang: str | None = None,
+        method: str = "hybrid",
+        offset: int = 0,
+        docs: str | list[str] | tuple[str, ...] | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
     ) -> Response:
         started = time.perf_counter()
         q = check_query(q)
         k = check_k(k)
         lang = check_lang(lang)
         method = check_method(method)
+        offset = check_offset(offset)  # filters, paging
+        limits = Filters(check_docs(docs), *check_date_range(date_from, date_to))
         cfg = self.config
         extra = self.expansions(q) if method != "dense" else []
         lists = self.candidates(q, max(cfg.pool, k * 5), lang, method, extra)
@@ -192,9 +210,18 @@ class Searcher:
             ranked = smooth(ranked, self.neighbours, cfg.neighbour_weight)
             counted = count_targets(q, self.dictionary, self.vocab.__contains__)
             ranked = self.answer_type(q, ranked, rows, counted)
+        # --- relevance, filters, paging (search/rank/relevance.py, search/rank/filters.py) ---
+        threshold = self.threshold(method)
+        coverage = self.coverage(q)
+        facet_counts = facets(ranked, self.row_docs, self.langs)
+        if limits.active:
+            ranked = keep_docs(ranked, self.row_docs, allowed_docs(self.documents, limits))
+        good = np.zeros(len(self.langs), dtype=bool)
+        good[[rid for rid, sc in ranked if threshold.label(sc, coverage) == GOOD]] = True
+        # --- end relevance, filters ---
         if lang is None and method != "keyword" and k >= 2 * cfg.balance_min + 1:
-            ranked = balance(ranked, self.langs, k, cfg.balance_min, ~self.front)
-        top = ranked[: k * 2]  # room for collapsed near-duplicates
+            ranked = balance(ranked, self.langs, k, cfg.balance_min, ~self.front & good)
+        top = ranked[: (offset + k) * 2]  # room for collapsed near-duplicates
         rows.update(self.store.chunks([rid for rid, _ in top if rid not in rows]))
         highlighter = Highlighter(q, extra)
         results: list[Result] = []
@@ -208,16 +235,38 @@ class Searcher:
             if dup is not None:
                 results[dup].duplicates.append(chunk.chunk_id)
                 continue
-            if len(results) == k:
+            if len(results) == offset + k:
                 break
             kept.append(shingles)
             window = windows.get(rid)
             results.append(
                 self._result(len(results) + 1, score, rid, chunk, highlighter, window, counted)
             )
+        results = results[offset:]  # paging
+        for r in results:  # relevance labels
+            r.match = threshold.label(r.score, coverage)
         counts = {code: sum(r.lang == code for r in results) for code in LANGS}
         took = (time.perf_counter() - started) * 1000
-        return Response(q, detect_lang(q), round(took, 2), results, lang or "any", counts)
+        response = Response(q, detect_lang(q), round(took, 2), results, lang or "any", counts)
+        response.total, response.offset, response.facets = len(ranked), offset, facet_counts
+        response.total_is_estimate = method != "keyword" and len(ranked) < len(self.langs)
+        response.good = sum(r.match == GOOD for r in results)
+        return response
+
+    def threshold(self, method: str) -> Threshold:
+        """The good-match threshold of this index's encoder for ``method``."""
+        return self.thresholds.get(method) or threshold_for(self.embedder.name, method)
+
+    def coverage(self, q: str) -> float:
+        """Share of the query's terms this index knows, itself or translated."""
+        known, d = self.vocab.__contains__, self.dictionary
+
+        def translate(t: str) -> list[str]:
+            if d is None:
+                return []
+            return d.to_chinese(t, known) if t.isascii() else d.to_english([t], known)
+
+        return query_coverage(terms(q), known, translate)
 
     def answer_type(
         self,
