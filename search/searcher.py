@@ -28,8 +28,8 @@ from search.query import (  # noqa: F401  (re-exported for callers)
     check_offset,
     check_query,
 )
+from search.rank import relevance  # relevance labels
 from search.rank.filters import Filters, allowed_docs, facets, keep_docs  # filters, paging
-from search.rank.relevance import GOOD, Threshold, query_coverage, threshold_for  # relevance
 from search.retrieve import Ranked, balance, best_windows, boost, dense_scores, fuse, smooth
 from search.snippet import (
     Highlighter,
@@ -76,7 +76,9 @@ class Searcher:
         self.window_start = np.searchsorted(store.window_owners, np.arange(len(self.langs)))
         rows = store.db.execute("SELECT id, doc_id FROM chunks ORDER BY id").fetchall()
         self.row_docs = np.array([d for _, d in rows] or [""], dtype=object)  # filters
-        self.thresholds: dict[str, Threshold] = {}  # method -> override (search/rank/relevance)
+        self.thresholds: dict[
+            str, relevance.Threshold
+        ] = {}  # method -> override (search/rank/relevance)
 
     @classmethod
     def open(cls, path: str | Path = "index", encoder: str | Embedder | None = None) -> Searcher:
@@ -211,13 +213,14 @@ class Searcher:
             counted = count_targets(q, self.dictionary, self.vocab.__contains__)
             ranked = self.answer_type(q, ranked, rows, counted)
         # --- relevance, filters, paging (search/rank/relevance.py, search/rank/filters.py) ---
-        threshold = self.threshold(method)
-        coverage = self.coverage(q)
+        threshold, qterms = self.threshold(method), self.query_terms(q)
+        coverage = relevance.query_coverage(qterms, self.vocab.__contains__)
         facet_counts = facets(ranked, self.row_docs, self.langs)
         if limits.active:
             ranked = keep_docs(ranked, self.row_docs, allowed_docs(self.documents, limits))
-        good = np.zeros(len(self.langs), dtype=bool)
-        good[[rid for rid, sc in ranked if threshold.label(sc, coverage) == GOOD]] = True
+        checked = [rid for rid, _ in ranked[: max(60, (offset + k) * 2)]]
+        held = relevance.passages(self.store.db, checked)
+        good = relevance.good_mask(ranked, len(self.langs), threshold, coverage, held, qterms)
         # --- end relevance, filters ---
         if lang is None and method != "keyword" and k >= 2 * cfg.balance_min + 1:
             ranked = balance(ranked, self.langs, k, cfg.balance_min, ~self.front & good)
@@ -243,22 +246,23 @@ class Searcher:
                 self._result(len(results) + 1, score, rid, chunk, highlighter, window, counted)
             )
         results = results[offset:]  # paging
-        for r in results:  # relevance labels
-            r.match = threshold.label(r.score, coverage)
+        good_ids = {c.chunk_id for rid, c in rows.items() if good[rid]}  # relevance labels
+        for r in results:
+            r.match = relevance.GOOD if r.chunk_id in good_ids else relevance.WEAK
         counts = {code: sum(r.lang == code for r in results) for code in LANGS}
         took = (time.perf_counter() - started) * 1000
         response = Response(q, detect_lang(q), round(took, 2), results, lang or "any", counts)
         response.total, response.offset, response.facets = len(ranked), offset, facet_counts
         response.total_is_estimate = method != "keyword" and len(ranked) < len(self.langs)
-        response.good = sum(r.match == GOOD for r in results)
+        response.good = sum(r.match == relevance.GOOD for r in results)
         return response
 
-    def threshold(self, method: str) -> Threshold:
+    def threshold(self, method: str) -> relevance.Threshold:
         """The good-match threshold of this index's encoder for ``method``."""
-        return self.thresholds.get(method) or threshold_for(self.embedder.name, method)
+        return self.thresholds.get(method) or relevance.threshold_for(self.embedder.name, method)
 
-    def coverage(self, q: str) -> float:
-        """Share of the query's terms this index knows, itself or translated."""
+    def query_terms(self, q: str) -> relevance.QueryTerms:
+        """The query's terms, each with its translations this index knows."""
         known, d = self.vocab.__contains__, self.dictionary
 
         def translate(t: str) -> list[str]:
@@ -266,7 +270,11 @@ class Searcher:
                 return []
             return d.to_chinese(t, known) if t.isascii() else d.to_english([t], known)
 
-        return query_coverage(terms(q), known, translate)
+        return relevance.query_terms(terms(q), translate)
+
+    def coverage(self, q: str) -> float:
+        """Share of the query's terms this index knows, itself or translated."""
+        return relevance.query_coverage(self.query_terms(q), self.vocab.__contains__)
 
     def answer_type(
         self,

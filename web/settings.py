@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from search.errors import ConfigError
-from search.searcher import MAX_K
+from search.searcher import MAX_K, MAX_QUERY_CHARS
 
 ENV_PREFIX = "SEARCH_"
 
@@ -57,6 +57,12 @@ def _list(value: Any) -> tuple[str, ...]:
     return tuple(str(i).strip().rstrip("/") for i in items if str(i).strip())
 
 
+def _target(value: Any) -> str:
+    if value not in ("_blank", "_top", "_self"):
+        raise ValueError("expected _blank (a new tab), _top or _self")
+    return str(value)
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -76,14 +82,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("workers", 2, "gunicorn worker processes", _int(1, 64)),
     Setting("threads", 4, "threads per worker (gthread)", _int(1, 64)),
     Setting("cors_origins", (), "origins allowed to call /api/* from a browser ('*' = any)", _list),
-    Setting("max_query_chars", 512, "longest query accepted, in characters", _int(1, 2000)),
+    Setting(
+        "max_query_chars", 4000, "longest query accepted, in characters", _int(1, MAX_QUERY_CHARS)
+    ),
     Setting("max_k", MAX_K, "most results one query may ask for", _int(1, MAX_K)),
     Setting("api_keys", (), "if set, /api/* needs one of these in the X-API-Key header", _list),
     Setting("rate_limit", 120.0, "requests per minute per client IP (0 = no limit)", _number),
     Setting("rate_burst", 30, "requests a client may make at once", _int(1, 10**6)),
     Setting("reload_interval", 1.0, "seconds between checks for a rebuilt index", _number),
-    Setting("max_body_bytes", 16 * 1024, "largest request body accepted", _int(0, 10**9)),
+    Setting("max_body_bytes", 64 * 1024, "largest request body accepted", _int(0, 10**9)),
     Setting("max_header_bytes", 16 * 1024, "largest total size of request headers", _int(1, 10**9)),
+    Setting("link_target", "_blank", "where /embed opens a passage: _blank, _top, _self", _target),
     Setting("trusted_proxies", 0, "reverse proxies in front (for X-Forwarded-For)", _int(0, 10)),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
