@@ -28,7 +28,7 @@ from search.query import (  # noqa: F401  (re-exported for callers)
     check_offset,
     check_query,
 )
-from search.rank import relevance  # relevance labels
+from search.rank import emphasis, relevance  # weighted highlights, relevance labels
 from search.rank.filters import Filters, allowed_docs, facets, keep_docs  # filters, paging
 from search.retrieve import Ranked, balance, best_windows, boost, dense_scores, fuse, smooth
 from search.snippet import (
@@ -76,9 +76,8 @@ class Searcher:
         self.window_start = np.searchsorted(store.window_owners, np.arange(len(self.langs)))
         rows = store.db.execute("SELECT id, doc_id FROM chunks ORDER BY id").fetchall()
         self.row_docs = np.array([d for _, d in rows] or [""], dtype=object)  # filters
-        self.thresholds: dict[
-            str, relevance.Threshold
-        ] = {}  # method -> override (search/rank/relevance)
+        self.thresholds: dict[str, relevance.Threshold] = {}  # method -> override, if any
+        self.doc_freq = emphasis.doc_freq(store.db)  # weighted highlights
 
     @classmethod
     def open(cls, path: str | Path = "index", encoder: str | Embedder | None = None) -> Searcher:
@@ -226,7 +225,7 @@ class Searcher:
             ranked = balance(ranked, self.langs, k, cfg.balance_min, ~self.front & good)
         top = ranked[: (offset + k) * 2]  # room for collapsed near-duplicates
         rows.update(self.store.chunks([rid for rid, _ in top if rid not in rows]))
-        highlighter = Highlighter(q, extra)
+        highlighter = self.highlighter(q, extra)
         results: list[Result] = []
         kept: list[frozenset[str]] = []
         for rid, score in top:
@@ -260,6 +259,10 @@ class Searcher:
     def threshold(self, method: str) -> relevance.Threshold:
         """The good-match threshold of this index's encoder for ``method``."""
         return self.thresholds.get(method) or relevance.threshold_for(self.embedder.name, method)
+
+    def highlighter(self, q: str, extra: list[str]) -> emphasis.Weighted:
+        """The query's highlighter, keeping only the words that carry weight."""
+        return emphasis.Weighted(Highlighter(q, extra), q, self.doc_freq, len(self.langs))
 
     def query_terms(self, q: str) -> relevance.QueryTerms:
         """The query's terms, each with its translations this index knows."""
