@@ -10,7 +10,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from search.searcher import Searcher
-from web import access, api, errors, filters, views
+from web import access, api, errors, filters, i18n, views
 from web.reload import SearcherHolder
 from web.settings import load
 
@@ -39,6 +39,7 @@ def create_app(config: Mapping[str, Any] | None = None, searcher: Searcher | Non
         n = settings["trusted_proxies"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore
     filters.register(app)
+    i18n.register(app)
     access.register(app)
     errors.register(app)
     app.register_blueprint(api.bp)

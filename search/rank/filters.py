@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from search.errors import QueryError
+
 Ranked = list[tuple[int, float]]
 T = TypeVar("T")
 
@@ -59,7 +61,10 @@ def doc_in_dates(date: str | None, date_from: str | None, date_to: str | None) -
 
 
 def allowed_docs(documents: Mapping[str, Mapping[str, Any]], filters: Filters) -> set[str]:
-    """Ids of the documents ``filters`` lets through."""
+    """Ids of the documents ``filters`` lets through; an unknown id is a ``QueryError``."""
+    unknown = [d for d in filters.docs if d not in documents]
+    if unknown:
+        raise QueryError(f"no document with id {unknown[0][:80]!r} in this index")
     wanted = set(filters.docs) if filters.docs else set(documents)
     return {
         d
