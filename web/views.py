@@ -27,7 +27,12 @@ from web.records import find_document, footnotes
 
 bp = Blueprint("views", __name__)
 ROOT = Path(__file__).absolute().parents[1]
-EXAMPLE_PAGE = ROOT / "examples" / "intranet.html"
+EXAMPLES = ROOT / "examples"
+EXAMPLE_FILES = {  # what /example/ serves: the intranet page and its two parts
+    "": ("intranet.html", "text/html"),
+    "intranet.css": ("intranet.css", "text/css"),
+    "intranet.js": ("intranet.js", "text/javascript"),
+}
 
 # Originals served for checking citations (plain-text sources are shown in full already).
 ORIGINAL_TYPES = {
@@ -135,12 +140,17 @@ def export_selected() -> ResponseReturnValue:
     return Response(body, mimetype=mimetype, headers=headers)
 
 
-@bp.get("/example")
+@bp.get("/example/")
+@bp.get("/example/intranet.css")
+@bp.get("/example/intranet.js")
 def example() -> ResponseReturnValue:
-    """The intranet example page (examples/intranet.html), served by this server."""
-    if not EXAMPLE_PAGE.is_file():
+    """The intranet example page (examples/intranet.html), served by this server, which the
+    page then uses for its widget and iframe."""
+    filename, mimetype = EXAMPLE_FILES[request.path.rsplit("/", 1)[1]]
+    path = EXAMPLES / filename
+    if not path.is_file():
         abort(404, "the example page is not installed")
-    return send_file(EXAMPLE_PAGE, mimetype="text/html", max_age=0)
+    return send_file(path, mimetype=mimetype, max_age=0)
 
 
 __all__ = ["bp", "passage_link", "ui_lang"]

@@ -315,7 +315,6 @@
         })
         .then(function (body) {
           var about = body.total_is_estimate ? t("about") : "";
-          var a = body.results.length ? body.offset + 1 : 0;
           var b = body.offset + body.results.length;
           if (!body.results.length && !append) {
             setStatus("empty", t("empty"));
@@ -333,7 +332,6 @@
           });
           state.offset = b;
           more.hidden = !(body.results.length && b < body.total);
-          void a;
         })
         .catch(function (err) {
           if (err && err.name === "AbortError" && !timedOut) { return; }
