@@ -11,7 +11,7 @@ from pathlib import Path
 
 from search.cli import Parser
 from search.errors import QueryError, SearchError
-from search.query import MAX_OFFSET, check_offset
+from search.query import MAX_OFFSET, check_offset, shortened
 from search.searcher import MAX_K, Response, Searcher
 
 
@@ -79,7 +79,7 @@ def read_batch(path: str) -> list[str]:
 
 
 def render(resp: Response) -> str:
-    query = textwrap.shorten(resp.query, 80, placeholder=" …")
+    query = shortened(resp.query, 80)
     if not resp.results:
         return f"No results for “{query}”."
     about = "about " if resp.total_is_estimate else ""

@@ -131,3 +131,16 @@ def check_date_range(date_from: str | None, date_to: str | None) -> tuple[str | 
     if date_from and date_to and date_from[: len(date_to)] > date_to:
         raise QueryError(f"date_from ({date_from}) is after date_to ({date_to})")
     return date_from, date_to
+
+
+def shortened(q: str, width: int = 80) -> str:
+    """``q`` on one line, cut to ``width`` characters with "…" (at a space when one is near, so
+    an English word is not cut; Chinese has none and is cut anywhere)."""
+    flat = " ".join(q.split())
+    if len(flat) <= width:
+        return flat
+    cut = flat[: width - 1]
+    space = cut.rfind(" ")
+    if space >= width - 20:
+        cut = cut[:space]
+    return cut.rstrip() + "…"

@@ -9,7 +9,7 @@ import pytest
 
 from search.cite_formats import NBSP, chicago, formats, gbt7714, permalink
 from search.errors import QueryError
-from search.query import check_date, check_date_range, check_docs, check_offset
+from search.query import check_date, check_date_range, check_docs, check_offset, shortened
 from search.rank import emphasis, filters, relevance
 from search.rank.relevance import Passage, Threshold
 from search.retrieve import balance
@@ -162,6 +162,18 @@ def test_parameter_checks(check, value, ok) -> None:
             check(value)
     else:
         assert check(value) == ok
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("short  query\n", "short query"),
+        ("word " * 30, " ".join(["word"] * 15) + "…"),
+        ("标" * 100, "标" * 79 + "…"),
+    ],
+)
+def test_shortened(q: str, expected: str) -> None:
+    assert shortened(q, 80) == expected
 
 
 def test_date_range_order() -> None:

@@ -47,11 +47,17 @@ def test_summary_counts_and_more_results(web_client: FlaskClient) -> None:
     assert re.search(r"3–4 of (about )?\d+ passages", second)
 
 
-def test_long_query_is_shortened_in_the_summary(web_client: FlaskClient) -> None:
-    q = "ESG disclosure standards for listed companies " * 10
+@pytest.mark.parametrize(
+    ("q", "start"),
+    [
+        ("ESG disclosure standards for listed companies " * 10, "“ESG disclosure standards"),
+        ("国家标准化管理委员会发布了碳达峰碳中和标准体系建设指南。" * 10, "“国家标准化管理委员会"),
+    ],
+)
+def test_long_query_is_shortened_in_the_summary(web_client: FlaskClient, q, start) -> None:
     page = html(web_client.get("/", query_string={"q": q}))
     summary = re.search(r'<p class="summary"[^>]*>(.*?)</p>', page, re.S).group(1)
-    assert "…" in summary and len(summary) < 400
+    assert start in summary and "…”" in summary and len(summary) < 400
 
 
 def test_results_of_one_article_are_grouped(web_client: FlaskClient) -> None:

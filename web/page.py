@@ -3,11 +3,11 @@ and links to passages (pure helpers over the answer as a dict)."""
 
 from __future__ import annotations
 
-import textwrap
 from typing import Any
 
 from flask import request, url_for
 
+from search.query import shortened
 from search.rank.filters import group_by_article
 from web.query import SearchQuery
 
@@ -16,7 +16,7 @@ LINK_QUERY_CHARS = 300  # longer queries are not carried into passage links
 
 
 def short_query(q: str) -> str:
-    return textwrap.shorten(" ".join(q.split()), SUMMARY_CHARS, placeholder=" …")
+    return shortened(q, SUMMARY_CHARS)
 
 
 def article(result: dict[str, Any]) -> tuple[str, str]:
