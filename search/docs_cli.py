@@ -27,10 +27,10 @@ def common_flags(default: Any) -> argparse.ArgumentParser:
     given before the sub-command is not reset by it)."""
     p = argparse.ArgumentParser(add_help=False)
     p.add_argument("--index", type=Path, default=default or Path("index"), help="index folder")
-    p.add_argument("--quiet", action="store_true", default=default or False, help="no progress")
-    p.add_argument("--verbose", action="store_true", default=default or False, help="list all")
-    p.add_argument("--json", action="store_true", default=default or False, help="print JSON")
-    p.add_argument("--report", type=Path, default=default, metavar="FILE", help="JSON report")
+    p.add_argument("--quiet", action="store_true", default=default or False, help="no progress output")
+    p.add_argument("--verbose", action="store_true", default=default or False, help="list every document")
+    p.add_argument("--json", action="store_true", default=default or False, help="print JSON (list: the documents)")
+    p.add_argument("--report", type=Path, default=default, metavar="FILE", help="write the summary as JSON")
     return p
 
 
@@ -46,12 +46,12 @@ def parse(argv: list[str]) -> argparse.Namespace:
     add = sub.add_parser(
         "add", help="index files (new or changed ones are embedded)", parents=shared
     )
-    add.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    add.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="a file or folder")
     add.add_argument(
         "--follow-outside-links", action="store_true", help="follow links out of the folder"
     )
     rm = sub.add_parser("remove", help="drop documents (by id, path or file name)", parents=shared)
-    rm.add_argument("names", nargs="+", metavar="DOC")
+    rm.add_argument("names", nargs="+", metavar="DOC", help="a document id, path or file name")
     return p.parse_args(argv)
 
 
