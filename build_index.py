@@ -12,8 +12,10 @@ from pathlib import Path
 from search.build import build
 from search.build_report import plural, progress_for
 from search.cli import Parser
+from search.embed.ray_pool import RayEmbedder
 from search.errors import SearchError
 from search.ingest.formats import READERS
+from search.store.base import is_database_url
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,7 +28,11 @@ def main(argv: list[str] | None = None) -> int:
         metavar="PATH",
         help=f"a file or folder of documents ({kinds}); repeatable; default: seeds/",
     )
-    p.add_argument("--out", type=Path, default=Path("index"), help="index folder (default index)")
+    p.add_argument(
+        "--out",
+        default="index",
+        help="index folder (default index) or a postgresql:// URL (pip install -e '.[scale]')",
+    )
     p.add_argument("--encoder", default="use-m3", help="use-m3 (default) or st:MODEL")
     p.add_argument("--prune", action="store_true", help="drop documents whose files are gone")
     p.add_argument(
@@ -40,13 +46,20 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="index files that links lead to outside the source folder (skipped by default)",
     )
+    p.add_argument(
+        "--ray",
+        metavar="ADDRESS",
+        help="spread encoding over a Ray cluster: its head's HOST:PORT, or auto",
+    )
     args = p.parse_args(argv)
     sources = args.source or [Path(__file__).parent / "seeds"]
+    out = args.out if is_database_url(args.out) else Path(args.out)
     try:
+        encoder = RayEmbedder(args.encoder, args.ray) if args.ray else args.encoder
         summary = build(
             sources,
-            args.out,
-            args.encoder,
+            out,
+            encoder,
             progress=progress_for(args.quiet),
             incremental=not args.rebuild,
             prune=args.prune,

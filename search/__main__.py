@@ -9,9 +9,11 @@ import sys
 import textwrap
 from pathlib import Path
 
-from search.cli import Parser
+from search.cli import Parser, add_ranking_arguments
+from search.config import RankingConfig
 from search.errors import SearchError
-from search.searcher import MAX_K, Response, Searcher
+from search.query import MAX_K, Response, check_lang, check_method, parse_k
+from search.searcher import Searcher
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -21,22 +23,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     p.add_argument("query", nargs="?", help="what to search for (Chinese or English)")
     p.add_argument("--index", default="index", help="index directory (default: index)")
-    p.add_argument("--k", default="10", help=f"number of results, 1 to {MAX_K} (default 10)")
+    p.add_argument("--k", help=f"number of results, 1 to {MAX_K} (default 10)")
     p.add_argument("--lang", default="any", help="only passages in zh, en, or any (default)")
     p.add_argument("--method", default="hybrid", help="dense, keyword or hybrid (default)")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.add_argument("--batch", metavar="FILE", help='one query per line (text or {"q": ...})')
+    add_ranking_arguments(p)
     return p.parse_args(argv)
-
-
-def parse_k(value: str) -> int:
-    try:
-        k = int(value)
-    except ValueError:
-        raise SearchError(f"--k must be a whole number from 1 to {MAX_K} (got '{value}')") from None
-    if k < 1:
-        raise SearchError(f"--k must be at least 1 (got {k})")
-    return min(k, MAX_K)  # a larger k is clamped: the user wants "everything"
 
 
 def read_batch(path: str) -> list[str]:
@@ -73,20 +66,20 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         k = parse_k(args.k)
-        lang = None if args.lang == "any" else args.lang
-        if args.lang not in ("zh", "en", "any"):
-            raise SearchError(f"--lang must be zh, en or any (got '{args.lang}')")
+        lang = check_lang(args.lang)
+        method = check_method(args.method)
+        config = RankingConfig.load(args.ranking_file, args.ranking)
         if args.batch is None and args.query is None:
             raise SearchError('give a query, e.g. python -m search "ESG standards in China"')
         queries = read_batch(args.batch) if args.batch else [args.query]
-        searcher = Searcher.open(args.index)
+        searcher = Searcher.open(args.index, config=config)
     except SearchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     failed = 0
     for q in queries:
         try:
-            resp = searcher.search(q, k=k, lang=lang, method=args.method)
+            resp = searcher.search(q, k=k, lang=lang, method=method)
         except SearchError as exc:
             failed += 1
             if args.json:

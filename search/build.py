@@ -25,11 +25,12 @@ from search.errors import SearchError
 from search.ingest.chunk import ChunkSizes
 from search.store import (
     FORMAT_VERSION,
-    build_lock,
     new_generation,
     publish,
+    targets,
     write_generation,
 )
+from search.store.base import is_database_url
 from search.types import Chunk
 
 __all__ = ["BATCH", "BuildSummary", "build", "encoder_text", "progress_bar"]
@@ -59,6 +60,8 @@ def encode_all(
     embedder: Embedder, texts: list[str], progress: Callable[[int, int], None] | None = None
 ) -> np.ndarray:
     """Encode in batches, reporting progress; returns an (n, dim) float32 array."""
+    if hasattr(embedder, "encode_many"):  # batches spread over a cluster (embed/ray_pool.py)
+        return embedder.encode_many(texts, BATCH, progress)
     out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
     for i in range(0, len(texts), BATCH):
         out[i : i + BATCH] = embedder.encode_documents(texts[i : i + BATCH])
@@ -98,7 +101,7 @@ def build(
         "chunking": {"max_units": sizes.max_units, "min_units": sizes.min_units},
         "encoder_input": "heading+text" if with_heading else "text",
     }
-    with build_lock(out):
+    with targets.build_lock(out):  # a folder or a postgresql:// database (store/targets.py)
         prev = previous(out, embedder, settings, incremental)
         found, unreadable = discover(sources, prev.roots, outside_links)
         summary.skipped.extend(unreadable)
@@ -129,7 +132,7 @@ def build(
     return summary
 
 
-def previous(out: Path, embedder: Embedder, settings: dict, incremental: bool) -> Previous:
+def previous(out: Path | str, embedder: Embedder, settings: dict, incremental: bool) -> Previous:
     """The index ``out`` serves now (empty when there is none or it cannot be read)."""
     store = previous_store(out)
     if store is None:
@@ -200,6 +203,9 @@ def write_parts(
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         **settings,
     }
+    if is_database_url(out):  # PostgreSQL: written and switched in by store/targets.py
+        windows = (window_vectors, np.array(owners))
+        return targets.write(out, documents, chunks, vectors, windows, keywords, manifest)
     tmp = new_generation(out)
     try:
         write_generation(

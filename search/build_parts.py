@@ -13,9 +13,11 @@ import numpy as np
 from search.build_report import BuildSummary
 from search.catalog import Found, load_catalog, source_root
 from search.errors import SearchError, SourceError
-from search.ingest.chunk import ChunkSizes, chunk_document, sentence_windows
+from search.ingest.chunk import ChunkSizes, chunk_document
 from search.ingest.document import Read, locate_chunks, read_document
-from search.store import Store, document_from_row
+from search.store import document_from_row
+from search.store.base import IndexStore, open_store
+from search.text.sentences import sentence_windows
 from search.text.terms import keyword_columns
 from search.types import Chunk, Document
 
@@ -44,16 +46,16 @@ def new_part(read: Read, sizes: ChunkSizes) -> Part:
     return Part(doc, chunks, windows=windows, window_owners=owners, keywords=keywords)
 
 
-def reused_part(store: Store, doc: Document) -> Part:
+def reused_part(store: IndexStore, doc: Document) -> Part:
     """A document's chunks, vectors and keyword columns taken over from ``store``."""
     chunks, vectors, windows, owners, window_vectors, keywords = store.document_data(doc.doc_id)
     return Part(doc, chunks, vectors, windows, owners, window_vectors, keywords, reused=True)
 
 
-def previous_store(out: Path) -> Store | None:
+def previous_store(out: Path | str) -> IndexStore | None:
     """The generation ``out`` serves now, or None when there is none or it cannot be read."""
     try:
-        return Store.open(out)
+        return open_store(out)  # a folder or a postgresql:// database
     except SearchError:
         return None
 
@@ -62,7 +64,7 @@ def previous_store(out: Path) -> Store | None:
 class Previous:
     """What the index served before this build, as far as the build needs it."""
 
-    store: Store | None = None
+    store: IndexStore | None = None
     reusable: bool = False  # its vectors fit this build (same encoder and settings)
     documents: dict[str, dict] = field(default_factory=dict)  # doc_id -> documents row
     removed: dict[str, str] = field(default_factory=dict)  # doc_id -> path, by docs remove

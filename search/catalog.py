@@ -17,6 +17,7 @@ CATALOG_NAME = "catalog.toml"
 KINDS = ("pdf_text", "magazine", "text")
 _FIELDS = {"id", "file", "title", "title_en", "lang", "publisher", "issue", "date", "kind"}
 _FIELDS |= {"description", "source_url"}
+VALID_ID = re.compile(r"[A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9\u4e00-\u9fff._-]{0,199}")
 
 
 def doc_id_for(relative: str | PurePosixPath) -> str:
@@ -60,6 +61,11 @@ def load_catalog(folder: Path) -> dict[str, Document]:
         missing = {"id", "file", "title", "lang", "kind"} - set(entry)
         if missing:
             raise ConfigError(f"{path}: entry {entry.get('file', '?')} lacks {sorted(missing)}")
+        if not isinstance(entry["id"], str) or not VALID_ID.fullmatch(entry["id"]):
+            raise ConfigError(
+                f"{path}: id {str(entry['id'])[:80]!r} of {entry['file']} must be 1 to 200 "
+                "letters, digits, Chinese characters, '.', '_' or '-' (it becomes part of a URL)"
+            )
         if entry["kind"] not in KINDS:
             raise ConfigError(f"{path}: kind '{entry['kind']}' is not one of {KINDS}")
         out[entry["file"]] = Document(

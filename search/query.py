@@ -1,4 +1,5 @@
-"""Queries and answers: validation of what users send, and the result records returned."""
+"""Queries and answers: the limits on what users send and their messages (one place for the
+CLI, the API and the Python API), and the result records returned."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from search.errors import QueryError
 
 MAX_QUERY_CHARS = 2000
 MAX_K = 50
+DEFAULT_K = 10
 LANGS = ("zh", "en")
 METHODS = ("dense", "keyword", "hybrid")
 
@@ -44,7 +46,7 @@ class Response:
 
 def check_query(q: str, max_chars: int = MAX_QUERY_CHARS) -> str:
     """Validate a query: non-empty after trimming, at most ``max_chars`` characters."""
-    q = (q or "").strip()
+    q = (q or "").strip() if isinstance(q, str) else ""
     if not q:
         raise QueryError("the query is empty: type some words to search for")
     if len(q) > max_chars:
@@ -52,21 +54,41 @@ def check_query(q: str, max_chars: int = MAX_QUERY_CHARS) -> str:
     return q
 
 
-def check_k(k: int) -> int:
-    if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_K:
-        raise QueryError(f"k must be a whole number from 1 to {MAX_K} (got {k!r})")
+def check_k(k: int, max_k: int = MAX_K) -> int:
+    """``k`` as given to the Python API: a whole number from 1 to ``max_k``. A larger ``k`` is
+    an error everywhere (API, CLI, Python), never silently clamped."""
+    if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= max_k:
+        raise QueryError(f"k must be a whole number from 1 to {max_k} (got {_shown(k)})")
     return k
 
 
+def parse_k(raw: str | None, max_k: int = MAX_K) -> int:
+    """``k`` as typed (CLI flag, URL parameter): absent means ``DEFAULT_K``; otherwise ASCII
+    digits only (not empty, not ``٣`` or ``５``), then :func:`check_k`."""
+    if raw is None:
+        return min(DEFAULT_K, max_k)
+    text = raw.strip()
+    if not (text.isascii() and text.isdigit()):
+        raise QueryError(f"k must be a whole number from 1 to {max_k} (got {_shown(raw)})")
+    return check_k(int(text), max_k)
+
+
 def check_lang(lang: str | None) -> str | None:
+    """``zh``, ``en``, or None for any language (``any``, empty and None mean any)."""
     if lang in (None, "", "any"):
         return None
     if lang not in LANGS:
-        raise QueryError(f"lang must be one of zh, en, any (got {lang!r})")
+        raise QueryError(f"lang must be one of zh, en, any (got {_shown(lang)})")
     return lang
 
 
 def check_method(method: str) -> str:
     if method not in METHODS:
-        raise QueryError(f"method must be one of {', '.join(METHODS)} (got {method!r})")
+        raise QueryError(f"method must be one of {', '.join(METHODS)} (got {_shown(method)})")
     return method
+
+
+def _shown(value: object) -> str:
+    """A bad value as quoted in a message: repr, cut to 20 characters."""
+    text = repr(value)
+    return text if len(text) <= 22 else text[:20] + "…"

@@ -1,18 +1,24 @@
-"""The Searcher: opens an index once and answers queries with ranked, citable passages."""
+"""The Searcher: one opened index answering queries with ranked, citable passages.
+
+A query travels one way through ``search/rank/``::
+
+    validate (search/query.py) -> analyse (rank/analysis.py: one Query value)
+      -> candidates (rank/candidates.py: dense, keyword, translated, identifier lists)
+      -> fusion and re-ranking (rank/fusion.py, rank/answer.py: fuse, smooth, count lift, balance)
+      -> presentation (rank/present.py: near-duplicates, snippets, highlights, citations)
+
+Each stage reads the analysed query and the previous stage's output only.
+"""
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
-import numpy as np
-
-from search.answer import count_span, count_targets, counted_words, states_count
-from search.citation import citation_for
 from search.config import DEFAULT_RANKING, RankingConfig
 from search.embed import Embedder, get_embedder
 from search.errors import BadIndexError
-from search.ingest.chunk import window_spans
 from search.query import (  # noqa: F401  (re-exported for callers)
     LANGS,
     MAX_K,
@@ -25,265 +31,124 @@ from search.query import (  # noqa: F401  (re-exported for callers)
     check_method,
     check_query,
 )
-from search.retrieve import Ranked, balance, best_windows, boost, dense_scores, fuse, smooth
-from search.snippet import (
-    Highlighter,
-    best_sentences,
-    fingerprint,
-    merge_spans,
-    near_duplicate,
-)
-from search.store import Store, ann
-from search.text.dictionary import default_dictionary
-from search.text.lang import detect_lang
-from search.text.terms import (
-    bm25_search,
-    chinese_phrases,
-    identifier_search,
-    neutral_terms,
-    terms,
-    vocabulary,
-)
+from search.rank.analysis import Analyser, Query
+from search.rank.answer import counted_words, lift_counts
+from search.rank.candidates import gather
+from search.rank.fusion import Ranked, balance, fuse, smooth
+from search.rank.present import present
+from search.rank.snippet import fingerprint
+from search.store import ann
+from search.store.base import IndexStore, open_store
+from search.text.dictionary import BilingualDictionary
+from search.text.terms import chinese_phrases
 from search.types import Chunk
+
+PASSAGE_CACHE = 20_000  # passages (rows and near-duplicate shingles) kept between queries
 
 
 class Searcher:
-    """Dense + keyword search over one opened index generation."""
+    """Dense + keyword search over one opened index."""
 
     def __init__(
-        self, store: Store, embedder: Embedder, config: RankingConfig = DEFAULT_RANKING
+        self, store: IndexStore, embedder: Embedder, config: RankingConfig = DEFAULT_RANKING
     ) -> None:
-        self.config = config
         manifest = store.manifest
         if (embedder.name, embedder.dim) != (manifest["encoder"], manifest["dim"]):
             raise BadIndexError(
-                f"the index at '{store.path}' was built with encoder '{manifest['encoder']}' "
-                f"({manifest['dim']}-dim) but '{embedder.name}' ({embedder.dim}-dim) was given: "
-                "rebuild the index or use the same encoder"
+                f"the index at '{store.location}' was built with encoder "
+                f"'{manifest['encoder']}' ({manifest['dim']}-dim) but '{embedder.name}' "
+                f"({embedder.dim}-dim) was given: rebuild the index or use the same encoder"
             )
+        self.config = config
         self.store = store
         self.embedder = embedder
-        self.langs, self.front, self.neighbours = self._chunk_columns()
-        self.vocab = vocabulary(store.db)
-        self.dictionary = default_dictionary()
+        self.table = store.table()
+        data = store.dictionary_data()
+        self.dictionary = BilingualDictionary.from_data(data) if data else None
+        self.analyse = Analyser(store.vocabulary(), self.dictionary)
         self.documents = {d["doc_id"]: d for d in store.documents()}
         self._fingerprints: dict[int, frozenset[str]] = {}
-        self.window_start = np.searchsorted(store.window_owners, np.arange(len(self.langs)))
+        self._chunks: dict[int, Chunk] = {}
 
     @classmethod
-    def open(cls, path: str | Path = "index", encoder: str | Embedder | None = None) -> Searcher:
-        ann.single_query_threads()  # see search/ann.py: idle OpenMP threads fight the encoder
-        store = Store.open(path)
+    def open(
+        cls,
+        path: str | Path = "index",
+        encoder: str | Embedder | None = None,
+        config: RankingConfig = DEFAULT_RANKING,
+    ) -> Searcher:
+        """Open the index at ``path`` (a folder or a ``postgresql://`` URL), ready to answer."""
+        ann.single_query_threads()  # see search/store/ann.py: idle OpenMP threads fight the encoder
+        segmenter = threading.Thread(target=warm_segmenter, daemon=True)
+        segmenter.start()  # jieba loads its tables while the encoder loads its weights
+        store = open_store(path)
         if encoder is None:
             encoder = store.manifest["encoder"]
         embedder = get_embedder(encoder) if isinstance(encoder, str) else encoder
-        searcher = cls(store, embedder)
-        searcher.warm()
+        searcher = cls(store, embedder, config)
+        embedder.encode_query(["warm up 预热"])
+        segmenter.join()
         return searcher
-
-    def _chunk_columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per-chunk language codes, a mask of front-matter chunks, and the row ids of each
-        chunk's neighbours in its article (-1 for none), indexed by row id."""
-        rows = self.store.db.execute(
-            "SELECT id, lang, kind, doc_id, heading FROM chunks ORDER BY doc_id, ordinal, id"
-        ).fetchall()
-        langs = np.empty(len(rows), dtype="<U2")
-        front = np.zeros(len(rows), dtype=bool)
-        neighbours = np.full((len(rows), 2), -1, dtype=np.int64)
-        previous = None
-        for rid, lang, kind, doc_id, heading in rows:
-            langs[rid] = lang
-            front[rid] = kind == "front"
-            if previous is not None and previous[1:] == (doc_id, heading):
-                neighbours[rid, 0] = previous[0]
-                neighbours[previous[0], 1] = rid
-            previous = (rid, doc_id, heading)
-        return langs, front, neighbours
 
     def warm(self) -> None:
         """Load the encoder and the segmenter now rather than on the first query."""
         self.embedder.encode_query(["warm up 预热"])
-        chinese_phrases("预热")
-        counted_words("预热多少个")  # loads jieba's part-of-speech tables
-
-    def dense(self, qvec: np.ndarray, n: int, lang: str | None) -> tuple[Ranked, dict[int, int]]:
-        """Chunk vectors and sentence-window vectors, combined per chunk (see retrieve)."""
-        store = self.store
-        total = store.vectors.ntotal
-        if total == 0:
-            return [], {}
-        pool = min(total, max(n, 100) * (1 if lang is None else 3))
-        c_scores, c_ids = store.vectors.search(qvec, pool)
-        w_total = store.windows.ntotal
-        w_scores, w_ids = store.windows.search(qvec, min(w_total, pool * 3))
-        keep = w_ids[0] >= 0
-        windows = list(
-            zip(
-                store.window_owners[w_ids[0][keep]].tolist(),
-                w_scores[0][keep].tolist(),
-                strict=True,
-            )
-        )
-        candidates = {int(i) for i in c_ids[0] if i >= 0} | {o for o, _ in windows}
-        if lang is not None:
-            candidates = {i for i in candidates if self.langs[i] == lang}
-        ids = sorted(candidates)
-        vecs = store.vectors.reconstruct_batch(np.asarray(ids, dtype=np.int64)) if ids else qvec[:0]
-        exact = dict(zip(ids, (vecs @ qvec[0]).tolist(), strict=True))
-        return dense_scores(exact, windows, self.config.dense_chunk_weight)[:n], best_windows(
-            w_ids[0][keep], windows
-        )
-
-    def _allowed(self, lang: str | None) -> set[int] | None:
-        return None if lang is None else set(np.flatnonzero(self.langs == lang).tolist())
-
-    def expansions(self, q: str) -> list[str]:
-        """Keyword terms for ``q`` that can match passages in the other language: dictionary
-        translations, plus the script-neutral tokens both languages write alike (acronyms
-        such as IEC or ESG, numbers such as 2023)."""
-        known = self.vocab.__contains__
-        out = [t for t in neutral_terms(q) if known(t)]
-        if self.dictionary is None:
-            return out
-        zh = chinese_phrases(q)
-        if zh:
-            return out + self.dictionary.to_english(zh, known)
-        return out + self.dictionary.to_chinese(q, known)
-
-    def candidates(
-        self,
-        q: str,
-        n: int,
-        lang: str | None,
-        method: str,
-        expansions: list[str] | None = None,
-    ) -> dict[str, Ranked]:
-        """The candidate lists fusion combines: dense, keyword, translated keyword, identifiers."""
-        lists: dict[str, Ranked] = {}
-        allowed = self._allowed(lang)
-        if method in ("keyword", "hybrid"):
-            db = self.store.db
-            if expansions is None:
-                expansions = self.expansions(q)
-            lists["keyword"] = bm25_search(db, terms(q, with_ids=False), n, allowed=allowed)
-            lists["identifier"] = identifier_search(db, q, n, allowed)
-            lists["translated"] = bm25_search(db, expansions, n, allowed=allowed)
-        if method in ("dense", "hybrid"):
-            lists["dense"], windows = self.dense(self.embedder.encode_query([q]), n, lang)
-            lists["windows"] = list(windows.items())  # chunk id -> its best window number
-        return lists
+        warm_segmenter()
 
     def search(
         self, q: str, k: int = 10, lang: str | None = None, method: str = "hybrid"
     ) -> Response:
         started = time.perf_counter()
-        q = check_query(q)
-        k = check_k(k)
-        lang = check_lang(lang)
-        method = check_method(method)
-        cfg = self.config
-        extra = self.expansions(q) if method != "dense" else []
-        lists = self.candidates(q, max(cfg.pool, k * 5), lang, method, extra)
-        windows = dict(lists.pop("windows", []))
-        ranked = fuse(lists, self.langs, detect_lang(q), self.front, cfg)
-        rows: dict[int, Chunk] = {}  # chunks read from the store for this query, by row id
-        counted = None  # what a counting question counts, in both languages
-        if method == "hybrid":
-            ranked = smooth(ranked, self.neighbours, cfg.neighbour_weight)
-            counted = count_targets(q, self.dictionary, self.vocab.__contains__)
-            ranked = self.answer_type(q, ranked, rows, counted)
-        if lang is None and method != "keyword" and k >= 2 * cfg.balance_min + 1:
-            ranked = balance(ranked, self.langs, k, cfg.balance_min, ~self.front)
-        top = ranked[: k * 2]  # room for collapsed near-duplicates
-        rows.update(self.store.chunks([rid for rid, _ in top if rid not in rows]))
-        highlighter = Highlighter(q, extra)
-        results: list[Result] = []
-        kept: list[frozenset[str]] = []
-        for rid, score in top:
-            chunk = rows.get(rid)
-            if chunk is None:
-                continue
-            shingles = self._fingerprint(rid, chunk.text)
-            dup = next((i for i, f in enumerate(kept) if near_duplicate(shingles, f)), None)
-            if dup is not None:
-                results[dup].duplicates.append(chunk.chunk_id)
-                continue
-            if len(results) == k:
-                break
-            kept.append(shingles)
-            window = windows.get(rid)
-            results.append(
-                self._result(len(results) + 1, score, rid, chunk, highlighter, window, counted)
-            )
+        query = self.analyse(check_query(q), check_k(k), check_lang(lang), check_method(method))
+        ranked, chunks, windows = self.rank(query)
+        top = ranked[: query.k * 2]  # room for collapsed near-duplicates
+        chunks.update(self.chunks([rid for rid, _ in top if rid not in chunks]))
+        results = present(query, top, chunks, windows, self.documents, self._fingerprint)
         counts = {code: sum(r.lang == code for r in results) for code in LANGS}
-        took = (time.perf_counter() - started) * 1000
-        return Response(q, detect_lang(q), round(took, 2), results, lang or "any", counts)
+        took = round((time.perf_counter() - started) * 1000, 2)
+        return Response(query.text, query.lang, took, results, lang or "any", counts)
 
-    def answer_type(
-        self,
-        q: str,
-        ranked: Ranked,
-        rows: dict[int, Chunk] | None = None,
-        targets: tuple[list[str], list[str]] | None = None,
-    ) -> Ranked:
-        """Lift, among the best passages, those stating a number of what a counting question
-        counts (see search/answer.py). ``targets`` are the query's ``count_targets`` (worked
-        out here when not given); the chunks read are added to ``rows``."""
-        if targets is None:
-            targets = count_targets(q, self.dictionary, self.vocab.__contains__)
-        if targets is None or not self.config.count_weight:
-            return ranked
-        top = [rid for rid, _ in ranked[: self.config.count_depth]]
-        chunks = self.store.chunks(top)
-        if rows is not None:
-            rows.update(chunks)
-        lifted = {
-            rid
-            for rid in top
-            if rid in chunks and states_count(chunks[rid].text, chunks[rid].lang, *targets)
-        }
-        return boost(ranked, lifted, self.config.count_weight)
+    def rank(self, query: Query) -> tuple[Ranked, dict[int, Chunk], dict[int, int]]:
+        """The whole ranking of ``query``, the chunks read on the way (by row id), and the
+        best sentence window of each dense hit."""
+        cfg, table = self.config, self.table
+        qvec = self.embedder.encode_query([query.form]) if query.uses_vectors else None
+        n = max(cfg.pool, query.k * 5)
+        found = gather(self.store, table, query, qvec, n, cfg.pool, cfg.dense_chunk_weight)
+        ranked = fuse(found.lists, table.lang, query.lang, table.front, cfg)
+        chunks: dict[int, Chunk] = {}
+        if query.method == "hybrid":
+            ranked = smooth(ranked, table.neighbours, cfg.neighbour_weight)
+            if query.counted is not None and cfg.count_weight:
+                chunks = self.chunks([rid for rid, _ in ranked[: cfg.count_depth]])
+                texts = {rid: (c.text, c.lang) for rid, c in chunks.items()}
+                ranked = lift_counts(ranked, texts, query.counted, cfg.count_weight)
+        balanced = query.lang_filter is None and query.method != "keyword"
+        if balanced and query.k >= 2 * cfg.balance_min + 1:
+            ranked = balance(ranked, table.lang, query.k, cfg.balance_min, ~table.front)
+        return ranked, chunks, found.windows
+
+    def chunks(self, ids: list[int]) -> dict[int, Chunk]:
+        """The passages ``ids``, read from the store once and then kept (bounded)."""
+        cache = self._chunks
+        missing = [rid for rid in ids if rid not in cache]
+        if missing:
+            if len(cache) + len(missing) > PASSAGE_CACHE:
+                cache.clear()
+            cache.update(self.store.chunks(missing))
+        return {rid: cache[rid] for rid in ids if rid in cache}
 
     def _fingerprint(self, rid: int, text: str) -> frozenset[str]:
         """Near-duplicate shingles of a chunk, cached by row id (bounded)."""
         cached = self._fingerprints.get(rid)
         if cached is None:
-            if len(self._fingerprints) > 20_000:
+            if len(self._fingerprints) > PASSAGE_CACHE:
                 self._fingerprints.clear()
             cached = self._fingerprints[rid] = fingerprint(text)
         return cached
 
-    def _result(
-        self,
-        rank: int,
-        score: float,
-        rid: int,
-        chunk: Chunk,
-        highlighter: Highlighter,
-        window: int | None,
-        counted: tuple[list[str], list[str]] | None = None,
-    ) -> Result:
-        doc = self.documents.get(chunk.doc_id, {})
-        spans = highlighter.spans(chunk.text)
-        count = count_span(chunk.text, chunk.lang, *counted) if counted else None
-        if count is not None:  # a counting question: mark the count and show its sentence
-            spans = merge_spans([*spans, count])
-            a, b = best_sentences(chunk.text, [count])
-        elif window is not None:
-            spans_w = window_spans(chunk.text)
-            a, b = spans_w[min(max(0, window - int(self.window_start[rid])), len(spans_w) - 1)]
-        else:
-            a, b = best_sentences(chunk.text, spans)
-        return Result(
-            snippet=chunk.text[a:b],
-            snippet_span=[a, b],
-            highlights=[list(x) for x in spans],
-            rank=rank,
-            score=round(score, 6),
-            text=chunk.text,
-            lang=chunk.lang,
-            doc_id=chunk.doc_id,
-            chunk_id=chunk.chunk_id,
-            citation=citation_for(chunk, doc),
-            heading=chunk.heading,
-        )
+
+def warm_segmenter() -> None:
+    """Load jieba's dictionary and part-of-speech tables (used by Chinese queries)."""
+    chinese_phrases("预热")
+    counted_words("预热多少个")

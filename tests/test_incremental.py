@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from search.__main__ import main as search_main
 from search.build import build
 from search.embed.hashing import HashingEncoder
 from search.searcher import Searcher
@@ -113,13 +114,16 @@ def test_another_encoder_re_embeds_everything(corpus: Path, tmp_path: Path) -> N
     assert Store.open(out).manifest["encoder"] == "hashing:32"
 
 
-def test_docs_cli_list_add_remove(corpus: Path, tmp_path: Path) -> None:
+def test_docs_cli_list_add_remove(corpus: Path, tmp_path: Path, capsys) -> None:
     out = tmp_path / "index"
     build([corpus], out, "hashing:64")
 
     def docs(*args: str) -> subprocess.CompletedProcess:
-        cmd = [sys.executable, "-m", "search", "docs", "--index", str(out), *args]
-        return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        """``python -m search docs ...``, in-process (its ``main``, as the command runs it)."""
+        capsys.readouterr()
+        code = search_main(["docs", "--index", str(out), *args])
+        captured = capsys.readouterr()
+        return subprocess.CompletedProcess(args, code, captured.out, captured.err)
 
     listed = docs("list")
     assert listed.returncode == 0 and len(listed.stdout.splitlines()) == 3

@@ -7,6 +7,22 @@ from typing import Any
 from search.citation import CITATION_SCHEMA
 
 ERROR = {"$ref": "#/components/schemas/Error"}
+BINARY = {"schema": {"type": "string", "format": "binary"}}
+ORIGINAL = {
+    "description": "the file as indexed (HTML sources as plain text)",
+    "content": {
+        t: BINARY
+        for t in (
+            "application/pdf",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "text/plain",
+        )
+    },
+}
+STATIC = {
+    "description": "a static file",
+    "content": {t: BINARY for t in ("text/css", "text/javascript")},
+}
 
 
 def _json(description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -30,14 +46,20 @@ def _param(
     }
 
 
-def _page(summary: str, params: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    ok = {"description": "an HTML page", "content": {"text/html": {"schema": {"type": "string"}}}}
+def _html(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"text/html": {"schema": {"type": "string"}}}}
+
+
+def _page(
+    summary: str, params: list[dict[str, Any]] | None = None, ok: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    errors = {str(c): _html("an HTML page saying what went wrong") for c in (400, 401, 404, 429)}
     return {
         "get": {
             "tags": ["pages"],
             "summary": summary,
             "parameters": params or [],
-            "responses": {"200": ok, **_errors(400, 404, 429)},
+            "responses": {"200": ok or _html("an HTML page"), **errors},
         }
     }
 
@@ -97,11 +119,27 @@ def openapi_spec(settings: dict[str, Any]) -> dict[str, Any]:
                 "responses": {"200": _json("health")},
             }
         },
+        "/metrics": {
+            "get": {
+                "tags": ["ops"],
+                "summary": "Prometheus metrics: requests, latency, index generation and age",
+                "responses": {
+                    "200": {
+                        "description": "Prometheus text format",
+                        "content": {"text/plain": {"schema": {"type": "string"}}},
+                    }
+                },
+            }
+        },
         "/": _page("search page (全部 / 中文 / English)", [{**q, "required": False}, k, lang]),
         "/embed": _page("results page for an iframe", [{**q, "required": False}, k, lang]),
         "/doc/{doc_id}": _page("a document in reading order, cited passage targeted", [doc_id]),
-        "/doc/{doc_id}/original": _page("the indexed PDF/Word/HTML file (#page=N)", [doc_id]),
-        "/static/{filename}": _page("static files: style.css, app.js, widget.js", [filename]),
+        "/doc/{doc_id}/original": _page(
+            "the indexed PDF/Word/HTML file (#page=N)", [doc_id], ok=ORIGINAL
+        ),
+        "/static/{filename}": _page(
+            "static files: style.css, app.js, widget.js", [filename], ok=STATIC
+        ),
     }
     return {
         "openapi": "3.0.3",

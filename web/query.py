@@ -1,4 +1,5 @@
-"""The search parameters of a request (q, k, lang), checked against the configured limits."""
+"""The search parameters of a request (q, k, lang), checked against the configured limits by
+the same functions the CLI and the Python API use (:mod:`search.query`)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from search.errors import QueryError
-from search.searcher import check_lang, check_query
+from search.query import DEFAULT_K, check_lang, check_query, parse_k
+
+__all__ = ["DEFAULT_K", "LANG_CHOICES", "SearchQuery", "parse_lang", "parse_query"]
 
 LANG_CHOICES = ("any", "zh", "en")
-DEFAULT_K = 10
 
 
 @dataclass(frozen=True)
@@ -24,25 +26,8 @@ class SearchQuery:
         return None if self.lang == "any" else self.lang
 
 
-def parse_k(raw: str | None, max_k: int) -> int:
-    if raw is None or raw == "":
-        return min(DEFAULT_K, max_k)
-    try:
-        k = int(raw.strip())
-    except ValueError:
-        raise QueryError(f"k must be a whole number from 1 to {max_k} (got {raw[:20]!r})") from None
-    if not 1 <= k <= max_k:
-        raise QueryError(f"k must be a whole number from 1 to {max_k} (got {k})")
-    return k
-
-
 def parse_lang(raw: str | None) -> str:
-    if raw is None or raw == "":
-        return "any"
-    try:
-        return check_lang(raw) or "any"
-    except QueryError:
-        raise QueryError(f"lang must be one of zh, en, any (got {raw[:20]!r})") from None
+    return check_lang(raw) or "any"
 
 
 def parse_query(args: Mapping[str, str], settings: Mapping[str, Any]) -> SearchQuery:

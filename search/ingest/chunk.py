@@ -13,11 +13,10 @@ from dataclasses import dataclass
 
 from search.ingest.align import Aligner
 from search.ingest.passage_lang import passage_lang
+from search.text.sentences import sentence_spans
 from search.types import Chunk, CleanDocument, Paragraph
 
 _UNIT = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[A-Za-z0-9](?:[A-Za-z0-9'’./:_-]*[A-Za-z0-9])?")
-# A sentence ends after 。！？； (and any closing quote/bracket), or after . ! ? followed by space.
-_SENTENCE_END = re.compile(r"(?<=[。！？；])[”’」』）)]*|(?<=[.!?])[”’\"')\]]*\s+(?=\S)")
 
 
 @dataclass(frozen=True)
@@ -31,31 +30,6 @@ class ChunkSizes:
 def units(text: str) -> int:
     """Size of ``text``: CJK characters plus Latin words/numbers."""
     return len(_UNIT.findall(text))
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of the sentences of ``text``: they end at Chinese 。！？； or English . ! ? + space."""
-    spans, start = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        if m.end() > start and text[start : m.end()].strip():
-            spans.append(_strip_span(text, start, m.end()))
-        start = m.end()
-    if text[start:].strip():
-        spans.append(_strip_span(text, start, len(text)))
-    return spans
-
-
-def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
-def split_sentences(text: str) -> list[str]:
-    """The sentences of ``text`` (see :func:`sentence_spans`)."""
-    return [text[a:b] for a, b in sentence_spans(text)]
 
 
 def split_spans(text: str, max_units: int) -> list[tuple[int, int]]:
@@ -76,11 +50,6 @@ def split_spans(text: str, max_units: int) -> list[tuple[int, int]]:
     if cur:
         out.append(cur)
     return out
-
-
-def split_long(text: str, max_units: int) -> list[str]:
-    """``text`` cut at sentence ends into pieces of at most ``max_units``."""
-    return [text[a:b] for a, b in split_spans(text, max_units)]
 
 
 @dataclass
@@ -162,23 +131,3 @@ def chunk_document(
             )
         )
     return chunks
-
-
-def window_spans(text: str, size: int = 2) -> list[tuple[int, int]]:
-    """Spans of the overlapping windows of ``size`` sentences of ``text`` (at least one)."""
-    spans = sentence_spans(text) or [(0, len(text))]
-    return [
-        (spans[j][0], spans[min(j + size, len(spans)) - 1][1])
-        for j in range(max(1, len(spans) - size + 1))
-    ]
-
-
-def sentence_windows(texts: list[str], size: int = 2) -> tuple[list[str], list[int]]:
-    """The sentence windows of each text, and the number of the text each belongs to."""
-    windows: list[str] = []
-    owners: list[int] = []
-    for i, text in enumerate(texts):
-        for a, b in window_spans(text, size):
-            windows.append(text[a:b])
-            owners.append(i)
-    return windows, owners
