@@ -15,9 +15,9 @@ from search.ingest.cleaners.plain import clean_plain, outline_heading
 from search.ingest.formats import read_source
 from search.ingest.formats.base import decode
 from search.ingest.formats.html import stated_date
-from search.ingest.passage_lang import passage_lang
 from search.searcher import Searcher
 from search.store import Store
+from search.text.lang import passage_lang
 from tests.docmaker import make_pdf
 
 GBK_DOC = "数据出境安全评估办法\n二、数据出境\n国家网信部门负责全国数据出境安全评估工作。\n"
