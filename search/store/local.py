@@ -20,6 +20,7 @@ Ctrl-C mid-build leaves the previous index serving; readers open whatever ``curr
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -31,12 +32,13 @@ import numpy as np
 from search.errors import BadIndexError
 from search.store import ann
 from search.store.base import ChunkTable, Ranked
-from search.store.generations import resolve
+from search.store.generations import ReaderLock, resolve
 from search.store.write import CHUNK_COLUMNS, TABLE_FILES, read_vocabulary
 from search.text.terms import WEIGHTS, quote
 from search.types import Chunk, Document, Footnote
 
-FORMAT_VERSION = 3  # 3: per-chunk table and restricted dictionary stored at build time
+FORMAT_VERSION = 5  # 5: citation fields page_end, block, block_end; 4: keyword terms from the
+# matching form (search/text/normalize.py), per-chunk table and restricted dictionary stored
 
 
 def row_to_chunk(row: sqlite3.Row | tuple) -> Chunk:
@@ -53,12 +55,45 @@ def document_from_row(row: dict[str, Any]) -> Document:
     return Document(**fields)
 
 
+def fts_search(
+    db: sqlite3.Connection, words: list[str], n: int, column: str | None = None
+) -> Ranked:
+    """BM25 over the FTS5 keywords table (column weights ``WEIGHTS``): the ``n`` best
+    ``(row id, score)``, score > 0, ties broken by row id; ``column`` restricts the match."""
+    expr = quote(words)
+    if not expr:
+        return []
+    if column:
+        expr = f"{column} : ({expr})"
+    rank = "bm25(keywords, {}, {}, {})".format(*WEIGHTS)
+    rows = db.execute(
+        f"SELECT rowid, -{rank} AS score FROM keywords WHERE keywords MATCH ? "
+        f"ORDER BY {rank}, rowid LIMIT ?",
+        (expr, n),
+    ).fetchall()
+    return [(int(r), float(s)) for r, s in rows]
+
+
 class Store:
     """A read-only, opened generation: the FAISS index, the SQLite metadata and the manifest."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.location = str(path)
+        self._reader = ReaderLock(path)  # held until close(): see store/generations.py
+        self._connections: list[sqlite3.Connection] = []
+        self._conn_lock = threading.Lock()
+        try:
+            self._load(path)
+        except BaseException:
+            self._reader.release()
+            raise
+        self._local = threading.local()
+        self._pid = os.getpid()
+        self._table: ChunkTable | None = None
+        self._vocab: frozenset[str] | None = None
+
+    def _load(self, path: Path) -> None:
         try:
             self.manifest: dict[str, Any] = json.loads((path / "manifest.json").read_text())
         except (OSError, ValueError) as exc:
@@ -82,9 +117,32 @@ class Store:
         self._db_path = path / "meta.sqlite"
         if not self._db_path.exists():
             raise BadIndexError(f"index at '{path}': meta.sqlite is missing")
-        self._local = threading.local()
-        self._table: ChunkTable | None = None
-        self._vocab: frozenset[str] | None = None
+        self._check_shape(path)
+
+    def _check_shape(self, path: Path) -> None:
+        """Cheap checks that turn a damaged index into one clear error at open time (the full
+        check, with checksums, is ``search.store.verify``)."""
+        dim = self.manifest.get("dim")
+        if self.vectors.d != dim or self.windows.d != dim:
+            raise BadIndexError(
+                f"index at '{path}': {self.vectors.d}-dim vectors but manifest.json says {dim}; "
+                "rebuild it with 'python build_index.py'"
+            )
+        try:
+            db = sqlite3.connect(f"file:{self._db_path}?mode=ro", uri=True)
+            try:
+                rows = db.execute("SELECT count(*) FROM chunks").fetchone()[0]
+            finally:
+                db.close()
+        except sqlite3.Error as exc:
+            raise BadIndexError(
+                f"index at '{path}': meta.sqlite is damaged ({exc}); "
+                "check it with 'python -m search check' and rebuild"
+            ) from exc
+        if rows != self.vectors.ntotal:
+            raise BadIndexError(
+                f"index at '{path}': {rows} passages but {self.vectors.ntotal} vectors; rebuild it"
+            )
 
     @classmethod
     def open(cls, root: str | Path) -> Store:
@@ -94,8 +152,13 @@ class Store:
 
     def table(self) -> ChunkTable:
         if self._table is None:
+            # memory-mapped (shared by every process serving this index), viewed as plain
+            # arrays: np.memmap's own indexing costs ~2 us an element in the ranking's loops
             self._table = ChunkTable(
-                *(np.load(self.path / f"table_{name}.npy", mmap_mode="r") for name in TABLE_FILES)
+                *(
+                    np.load(self.path / f"table_{name}.npy", mmap_mode="r").view(np.ndarray)
+                    for name in TABLE_FILES
+                )
             )
         return self._table
 
@@ -103,6 +166,18 @@ class Store:
         if self._vocab is None:
             self._vocab = read_vocabulary(self.db)
         return self._vocab
+
+    def term_frequencies(self) -> dict[str, int]:
+        return dict(self.db.execute("SELECT term, doc FROM keyword_vocab").fetchall())
+
+    def passage_terms(self, ids: list[int]) -> dict[int, tuple[str, str, str]]:
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(
+            f"SELECT rowid, body, heading, ids FROM keywords WHERE rowid IN ({marks})", ids
+        ).fetchall()
+        return {r[0]: (r[1] or "", r[2] or "", r[3] or "") for r in rows}
 
     def dictionary_data(self) -> dict[str, Any] | None:
         with open(self.path / "dictionary.json", encoding="utf-8") as fh:
@@ -132,30 +207,29 @@ class Store:
     def keyword_search(
         self, words: list[str], n: int, column: str | None = None, lang: str | None = None
     ) -> Ranked:
-        expr = quote(words)
-        if not expr:
-            return []
-        if column:
-            expr = f"{column} : ({expr})"
-        rank = "bm25(keywords, {}, {}, {})".format(*WEIGHTS)
-        rows = self.db.execute(
-            f"SELECT rowid, -{rank} AS score FROM keywords WHERE keywords MATCH ? "
-            f"ORDER BY {rank}, rowid LIMIT ?",
-            (expr, n if lang is None else n * 20),
-        ).fetchall()
+        hits = fts_search(self.db, words, n if lang is None else n * 20, column)
+        if lang is None:
+            return hits[:n]
         langs = self.table().lang
-        hits = [(int(r), float(s)) for r, s in rows if lang is None or langs[r] == lang]
-        return hits[:n]
+        return [(rid, s) for rid, s in hits if langs[rid] == lang][:n]
 
     # -- reading --
 
     @property
     def db(self) -> sqlite3.Connection:
+        """This thread's read-only connection. A forked process (a server worker loaded before
+        forking) opens its own rather than sharing its parent's."""
+        if self._pid != os.getpid():  # the parent's connections are never touched here
+            self._local, self._pid = threading.local(), os.getpid()
+            with self._conn_lock:
+                self._connections = []
         conn = getattr(self._local, "db", None)
         if conn is None:
             uri = f"file:{self._db_path}?mode=ro"
             conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
             self._local.db = conn
+            with self._conn_lock:
+                self._connections.append(conn)
         return conn
 
     def chunks(self, ids: list[int]) -> dict[int, Chunk]:
@@ -210,11 +284,21 @@ class Store:
         )
         return chunks, vectors, windows, owners, wvecs, [kw[i] for i in ids]
 
+    def relock(self) -> None:
+        """Take the reader lock again with this process's own descriptor (call it in a worker
+        forked after the store was opened, e.g. gunicorn ``preload_app``): the inherited one
+        is shared with the parent and is released only when both close it."""
+        fresh = ReaderLock(self.path)
+        self._reader.release()
+        self._reader = fresh
+
     def close(self) -> None:
-        """Close this thread's SQLite connection. Other threads' connections close when the
-        store is garbage-collected, so a request still running on an old generation during a
-        hot reload is never cut off."""
-        conn = getattr(self._local, "db", None)
-        if conn is not None:
+        """Close every thread's SQLite connection and release the generation for pruning. A
+        server calls it only once no request uses this store (``web.reload`` counts them)."""
+        with self._conn_lock:
+            conns, self._connections = self._connections, []
+        for conn in conns:
             conn.close()
-            self._local.db = None
+        self._local = threading.local()
+        self._table = None  # memory maps go with the last array that uses them
+        self._reader.release()

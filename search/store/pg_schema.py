@@ -25,6 +25,7 @@ COLUMNS = {
         "id bigint NOT NULL, doc_id text NOT NULL, chunk_id text NOT NULL, ordinal int, "
         "text text NOT NULL, lang text, heading text, section text, para_start int, "
         "para_end int, char_start int, char_end int, page int, kind text, footnotes text, "
+        "page_end int, block int, block_end int, "
         "kw_body text, kw_heading text, kw_ids text, n_tokens int NOT NULL, "
         "embedding vector({dim}) NOT NULL"
     ),
@@ -77,6 +78,9 @@ CHUNK_COLUMNS = [
     "page",
     "kind",
     "footnotes",
+    "page_end",
+    "block",
+    "block_end",
 ]
 DOCUMENT_COLUMNS = [
     "doc_id",

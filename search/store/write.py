@@ -14,6 +14,7 @@ import numpy as np
 
 from search.store import ann
 from search.store.base import chunk_table
+from search.store.verify import file_checksums
 from search.text.dictionary import default_dictionary
 from search.types import Chunk, Document
 
@@ -26,7 +27,7 @@ CREATE TABLE chunks (
     id INTEGER PRIMARY KEY, chunk_id TEXT UNIQUE NOT NULL, doc_id TEXT NOT NULL, ordinal INTEGER,
     text TEXT NOT NULL, lang TEXT, heading TEXT, section TEXT, para_start INTEGER,
     para_end INTEGER, char_start INTEGER, char_end INTEGER, page INTEGER, kind TEXT,
-    footnotes TEXT
+    footnotes TEXT, page_end INTEGER, block INTEGER, block_end INTEGER
 );
 CREATE INDEX chunks_doc ON chunks (doc_id, ordinal);
 CREATE VIRTUAL TABLE keywords USING fts5 (
@@ -36,7 +37,7 @@ CREATE VIRTUAL TABLE keyword_vocab USING fts5vocab (keywords, 'row');
 """
 
 TABLE_ROWS = "SELECT id, lang, kind, doc_id, heading FROM chunks ORDER BY doc_id, ordinal, id"
-TABLE_FILES = ("lang", "front", "neighbours", "window_start")
+TABLE_FILES = ("lang", "front", "neighbours", "window_start", "doc", "doc_names")
 
 CHUNK_COLUMNS = [
     "id",
@@ -54,6 +55,9 @@ CHUNK_COLUMNS = [
     "page",
     "kind",
     "footnotes",
+    "page_end",
+    "block",
+    "block_end",
 ]
 
 
@@ -103,6 +107,7 @@ def write_generation(
     faiss.write_index(windex, str(path / "windows.faiss"))
     np.save(path / "window_owners.npy", np.asarray(owners, dtype=np.int64))
     write_derived(path)
+    manifest["files"] = file_checksums(path)  # checked before serving: search/store/verify.py
     (path / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2))
 
 
@@ -118,7 +123,7 @@ def write_derived(path: Path) -> None:
     for name in TABLE_FILES:
         np.save(path / f"table_{name}.npy", getattr(table, name))
     full = default_dictionary()
-    data = full.restrict(vocab.__contains__).to_data() if full is not None else None
+    data = full.restrict(vocab).to_data() if full is not None else None
     (path / "dictionary.json").write_text(json.dumps(data, ensure_ascii=False))
 
 
@@ -131,5 +136,6 @@ def _chunk_row(c: Chunk) -> tuple:
     notes = json.dumps([asdict(f) for f in c.footnotes], ensure_ascii=False)
     return (
         c.chunk_id, c.doc_id, c.ordinal, c.text, c.lang, c.heading, c.section, c.para_start,
-        c.para_end, c.char_start, c.char_end, c.page, c.kind, notes,
+        c.para_end, c.char_start, c.char_end, c.page, c.kind, notes, c.page_end, c.block,
+        c.block_end,
     )  # fmt: skip
