@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -18,11 +19,14 @@ import numpy as np
 from search.errors import BadIndexError
 from search.store import pg_keywords, pg_layout
 from search.store.base import ChunkTable, Ranked
-from search.store.local import FORMAT_VERSION  # one manifest format, two backends
+from search.store.local import (
+    FORMAT_VERSION,  # one manifest format, two backends
+    row_to_chunk,
+)
 from search.store.pg_connect import Connections, connect, parse_location, safe_location
-from search.store.pg_schema import CHUNK_COLUMNS, DOCUMENT_COLUMNS
-from search.store.write import TABLE_FILES
-from search.types import Chunk, Footnote
+from search.store.pg_schema import DOCUMENT_COLUMNS
+from search.store.write import CHUNK_COLUMNS, TABLE_FILES
+from search.types import Chunk
 
 
 def current_generation(location: str) -> str | None:
@@ -65,6 +69,9 @@ class PostgresStore:
                 f"index at '{self.location}' has format version {version}, this program reads "
                 f"{FORMAT_VERSION}: rebuild it with 'python build_index.py'"
             )
+        # what the server names the generation it serves (X-Index-Generation, /metrics), as
+        # the embedded store's generation folder: only ``.name`` is meaningful here
+        self.path = Path(self.generation)
         g = self.generation
         conn = self.db.get()
         self.parts = {t: pg_layout.parts(conn, g, t) for t in ("chunks", "windows", "postings")}
@@ -263,13 +270,6 @@ class PostgresStore:
 
     def close(self) -> None:
         self.db.close()
-
-
-def row_to_chunk(row: tuple) -> Chunk:
-    r = dict(zip(CHUNK_COLUMNS, row, strict=True))
-    r.pop("id")
-    r["footnotes"] = tuple(Footnote(**f) for f in json.loads(r["footnotes"] or "[]"))
-    return Chunk(**r)
 
 
 def _union(one: str, parts: list[str]) -> str:
