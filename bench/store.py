@@ -51,7 +51,7 @@ def synthetic(n: int, dim: int = DIM) -> tuple[np.ndarray, list[tuple[str, str, 
 
 def corpus(n: int) -> tuple[list[Document], list[Chunk]]:
     docs = [
-        Document(doc_id=f"d{i:07d}", path=f"/synthetic/{i}.txt", title=f"doc {i}", lang="en")
+        Document(f"d{i:07d}", f"/synthetic/{i}.txt", f"doc {i}", "en", "text")
         for i in range((n + PER_DOC - 1) // PER_DOC)
     ]
     chunks = [
@@ -61,6 +61,12 @@ def corpus(n: int) -> tuple[list[Document], list[Chunk]]:
             ordinal=i % PER_DOC,
             text=f"passage {i}",
             lang="en",
+            heading="",
+            section="",
+            para_start=i % PER_DOC + 1,
+            para_end=i % PER_DOC + 1,
+            char_start=0,
+            char_end=0,
         )
         for i in range(n)
     ]
@@ -78,6 +84,12 @@ def database(url: str, name: str, ports: list[int]) -> str:
     if ports:
         pg_layout.attach_shards(target, ports, parts.hostname or "127.0.0.1")
     return target
+
+
+def drop_database(url: str, name: str) -> None:
+    admin = urlunsplit(urlsplit(url)._replace(path="/postgres", query=""))
+    with connect(admin, write=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def percentiles(ms: list[float]) -> dict[str, float]:
@@ -153,6 +165,7 @@ def run(url: str, n: int, shard_counts: list[int], log=print) -> dict[str, Any]:
         row = {"layout": "1 node" if k == 0 else f"{k} shards", "write_s": write_s}
         row.update(measure(target, x, queries))
         rows.append(row)
+        drop_database(url, name)
         log(json.dumps(row))
     single = next((r for r in rows if r["layout"] == "1 node"), None)
     for r in rows:
