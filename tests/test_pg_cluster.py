@@ -219,3 +219,36 @@ def test_bad_locations_fail_in_one_line(pg_database, tiny_index) -> None:
     )
     assert out.returncode != 0
     assert "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+def test_web_app_serves_a_postgres_index_like_a_folder(pg_tiny: str, tiny_index: Path) -> None:
+    from web import create_app
+
+    pg = create_app({"index": pg_tiny, "reload_interval": 0}).test_client()
+    local = create_app({"index": str(tiny_index)}).test_client()
+    for q in QUERIES:
+        a = pg.get("/api/search", query_string={"q": q, "k": 5})
+        b = local.get("/api/search", query_string={"q": q, "k": 5})
+        assert a.status_code == b.status_code == 200
+        assert a.headers["X-Index-Generation"].startswith("g_")
+        strip = ("took_ms",)
+        got = {k: v for k, v in a.get_json().items() if k not in strip}
+        want = {k: v for k, v in b.get_json().items() if k not in strip}
+        assert [r["chunk_id"] for r in got["results"]] == [r["chunk_id"] for r in want["results"]]
+        assert [r["snippet"] for r in got["results"]] == [r["snippet"] for r in want["results"]]
+    assert pg.get("/healthz").get_json()["status"] == "ok"
+    assert pg.get("/api/documents").get_json() == local.get("/api/documents").get_json()
+
+
+def test_web_app_picks_up_a_rebuilt_postgres_index(pg_database, tiny_index: Path) -> None:
+    from search.store.pg_import import import_index
+    from web import create_app
+
+    url = pg_database("webreload")
+    import_index(tiny_index, url)
+    client = create_app({"index": url, "reload_interval": 0}).test_client()
+    first = client.get("/api/search?q=circular+economy").headers["X-Index-Generation"]
+    assert first == generation(url)
+    import_index(tiny_index, url)
+    second = client.get("/api/search?q=circular+economy").headers["X-Index-Generation"]
+    assert second == generation(url) != first
