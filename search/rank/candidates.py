@@ -40,13 +40,32 @@ def gather(
     """Every candidate list ``query.method`` asks for, ``n`` long at most."""
     out = Candidates()
     lang = query.lang_filter
+    # A store with ``submit`` (PostgreSQL, search/store/postgres.py) runs the keyword lists
+    # beside the dense search; the lists and their order are the same either way.
+    submit = getattr(store, "submit", None) if query.uses_vectors else None
+    pending = None
     if query.uses_keywords:
-        out.lists["keyword"] = store.keyword_search(query.words, n, lang=lang)
-        out.lists["identifier"] = identifier_search(store, query.identifiers, n, lang)
-        out.lists["translated"] = store.keyword_search(query.translations, n, lang=lang)
+        if submit is not None:
+            pending = submit(keyword_lists, store, query, n, lang)
+        else:
+            out.lists.update(keyword_lists(store, query, n, lang))
+    dense_hits = None
     if query.uses_vectors and qvec is not None:
-        out.lists["dense"], out.windows = dense(store, table, qvec, n, lang, pool, chunk_weight)
+        dense_hits, out.windows = dense(store, table, qvec, n, lang, pool, chunk_weight)
+    if pending is not None:
+        out.lists.update(pending.result())
+    if dense_hits is not None:
+        out.lists["dense"] = dense_hits
     return out
+
+
+def keyword_lists(store: IndexStore, query: Query, n: int, lang: str | None) -> dict[str, Ranked]:
+    """The query's own words, its identifiers and its translations, each BM25-ranked."""
+    return {
+        "keyword": store.keyword_search(query.words, n, lang=lang),
+        "identifier": identifier_search(store, query.identifiers, n, lang),
+        "translated": store.keyword_search(query.translations, n, lang=lang),
+    }
 
 
 def dense(

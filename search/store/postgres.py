@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -82,10 +85,20 @@ class PostgresStore:
         self._bm25 = (rows_kw, self.manifest["keyword_tokens"] / max(rows_kw, 1))
         self._table: ChunkTable | None = None
         self._vocab: frozenset[str] | None = None
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_pid = 0
 
     @classmethod
     def open(cls, location: str) -> PostgresStore:
         return cls(location)
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
+        """Run ``fn(*args)`` on this store's small thread pool (each thread has its own
+        connection): the searcher's keyword lists run there beside its dense search."""
+        if self._pool is None or self._pool_pid != os.getpid():  # none survives a fork
+            self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pg-store")
+            self._pool_pid = os.getpid()
+        return self._pool.submit(fn, *args)
 
     # -- vectors -------------------------------------------------------------------------
 
@@ -269,6 +282,11 @@ class PostgresStore:
         return chunks, vectors, windows, owners, wvecs, keywords
 
     def close(self) -> None:
+        """Close this thread's connection and the pool's threads (and with them theirs)."""
+        if self._pool is not None and self._pool_pid == os.getpid():
+            self._pool.submit(self.db.close)  # each pool thread closes its own on exit
+            self._pool.shutdown(wait=False)
+            self._pool = None
         self.db.close()
 
 
