@@ -76,6 +76,7 @@ class Searcher:
         self.documents = {d["doc_id"]: d for d in store.documents()}
         self._fingerprints: dict[int, frozenset[str]] = {}
         self._chunks: dict[int, Chunk] = {}
+        self._held: dict[int, relevance.Passage] = {}
         self.row_docs = RowDocs(self.table)
         self.doc_freq = store.term_frequencies()  # weighted highlights (rank/emphasis.py)
         self.frequent = emphasis.frequent_terms(self.doc_freq, len(self.table))
@@ -127,7 +128,7 @@ class Searcher:
         facet_counts = facets(ranked, self.row_docs, self.table.lang)
         if filters.active:
             ranked = keep_docs(ranked, self.row_docs, allowed_docs(self.documents, filters))
-        good = self.judge(query, ranked, chunks)
+        good = self.judge(query, ranked)
         ranked = self.balance(query, ranked, good)
         top = ranked[: (query.offset + query.k) * 2]  # room for collapsed near-duplicates
         chunks.update(self.chunks([rid for rid, _ in top if rid not in chunks]))
@@ -169,19 +170,26 @@ class Searcher:
                 ranked = lift_counts(ranked, texts, query.counted, cfg.count_weight)
         return ranked, chunks, found.windows
 
-    def judge(self, query: Query, ranked: Ranked, chunks: dict[int, Chunk]) -> np.ndarray:
+    def judge(self, query: Query, ranked: Ranked) -> np.ndarray:
         """Good matches among ``ranked`` (a mask over row ids; search/rank/relevance.py): the
         best few are also checked for holding every query term."""
         checked = [rid for rid, _ in ranked[: max(60, (query.offset + query.k) * 2)]]
-        rows = self.chunks(checked)
-        chunks.update(rows)
-        held = relevance.passages(
-            self.store.passage_terms(checked), {rid: c.text for rid, c in rows.items()}
-        )
+        held = self.passages(checked)
         threshold = self.threshold(query.method)
         return relevance.good_mask(
             ranked, len(self.table), threshold, query.coverage, held, query.terms
         )
+
+    def passages(self, ids: list[int]) -> dict[int, relevance.Passage]:
+        """The keyword terms and text of passages ``ids``, read once and then kept (bounded)."""
+        cache = self._held
+        missing = [rid for rid in ids if rid not in cache]
+        if missing:
+            if len(cache) + len(missing) > PASSAGE_CACHE:
+                cache.clear()
+            texts = {rid: c.text for rid, c in self.chunks(missing).items()}
+            cache.update(relevance.passages(self.store.passage_terms(missing), texts))
+        return {rid: cache[rid] for rid in ids if rid in cache}
 
     def balance(self, query: Query, ranked: Ranked, good: np.ndarray) -> Ranked:
         """Each language with good candidates holds at least ``balance_min`` of the top k."""
@@ -237,10 +245,13 @@ def warm_segmenter() -> None:
 
 
 class RowDocs:
-    """``row_docs[rid]``: the document id of a row (for filters and facets)."""
+    """``row_docs[rid]``: the document id of a row, or an array of them for an array of row
+    ids (filters and facets), without a string per row in memory."""
 
     def __init__(self, table: ChunkTable) -> None:
         self.table = table
 
-    def __getitem__(self, rid: int) -> str:
+    def __getitem__(self, rid: int | np.ndarray) -> str | np.ndarray:
+        if isinstance(rid, np.ndarray):
+            return self.table.doc_names[self.table.doc[rid]]
         return self.table.doc_of(rid)
