@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import shlex
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -68,8 +67,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--save", type=Path, metavar="F.json", help="write the results file here")
     p.add_argument("--compare", nargs=2, type=Path, metavar=("A", "B"), help="compare two "
                    "saved runs (.json results, or TREC runs with --qrels)")  # fmt: skip
-    p.add_argument("--reproduce", action="store_true", help="re-run every results file's "
-                   "command (search/evaluation/docs.py), then --write-docs")  # fmt: skip
+    p.add_argument("--reproduce", action="store_true", help="re-run the command of each "
+                   "results file (search/evaluation/docs.py), then --write-docs")  # fmt: skip
     p.add_argument("--write-docs", action="store_true", help="regenerate the figures in docs")
     p.add_argument("--check-docs", action="store_true", help="exit 1 if the docs are stale")
     p.add_argument("--verbose", action="store_true", help="print each query's rank")
@@ -81,10 +80,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         if args.reproduce:
-            for name, script in docs.EXPERIMENTS.items():
-                save = ["--save", str(docs.RESULTS_DIR / name)]
-                print(f"\n== python {' '.join([*script, *save])}")
-                subprocess.run([sys.executable, *script, *save], check=True)
             for name, command in docs.RESULTS.items():
                 extra = [] if args.index == "index" else ["--index", args.index]
                 print(f"\n== {docs.command(name)}")

@@ -3,7 +3,9 @@
 
 Each generated block sits between ``<!-- eval:NAME:start -->`` and ``<!-- eval:NAME:end -->``
 and names the commands that produced its figures. ``python -m search.eval --reproduce``
-re-runs every command of ``RESULTS`` against ``index/`` and rewrites the blocks;
+re-runs every command of ``RESULTS`` against ``index/`` and rewrites the blocks (the ablation
+and chunk-size results come from ``eval/experiments/ablate.py`` and ``chunk_grid.py``, whose
+commands their tables name);
 ``--write-docs`` only rewrites the blocks from the committed results files, ``--check-docs``
 says whether they are current (the test suite runs it).
 """
@@ -35,13 +37,6 @@ RESULTS: dict[str, list[str]] = {
     "check-no-neighbours.json": [CHECK, "--shared-with", DEV, "--versus", "neighbour_weight=0"],
     "dev-no-count.json": [DEV, "--versus", "count_weight=0"],
     "check-no-count.json": [CHECK, "--shared-with", DEV, "--versus", "count_weight=0"],
-}
-
-
-# results files written by the experiment scripts (``--reproduce`` runs these too)
-EXPERIMENTS: dict[str, list[str]] = {
-    "ablations.json": ["eval/experiments/ablate.py", "index"],
-    "chunk-grid.json": ["eval/experiments/chunk_grid.py", "/tmp/chunk-grid"],
 }
 
 
