@@ -109,8 +109,11 @@ def main(argv: list[str] | None = None) -> int:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     """Evaluate one setting (and the ``--versus`` one); print; return the results file."""
     queries = load_queries(args.file)
+    config = settings.ranking(args.ranking, args.ranking_file)  # bad settings fail before loading
+    other = None
+    if args.versus or args.versus_file or args.versus_method:
+        other = settings.ranking(args.ranking + args.versus, args.ranking_file + args.versus_file)
     base = Searcher.open(args.index)
-    config = settings.ranking(args.ranking, args.ranking_file)
     a = setting(args.method, config)
     report, run_a = run_queries(with_ranking(base, config), queries, args.method, "a")
     texts = None
@@ -132,8 +135,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         write_run(run_a, args.run)
     if args.qrels and texts is not None:
         write_qrels(judgements(texts, queries), args.qrels)
-    if args.versus or args.versus_file or args.versus_method:
-        other = settings.ranking(args.ranking + args.versus, args.ranking_file + args.versus_file)
+    if other is not None:
         method = args.versus_method or args.method
         b = setting(method, other)
         report_b, run_b = run_queries(with_ranking(base, other), queries, method, "b")
