@@ -193,7 +193,7 @@ def compared(paths: list[Path], qrels_path: Path | None) -> tuple[dict, dict, li
     ids = [q for q in ranks[0] if q in ranks[1]]
     if not ids:
         raise SearchError("the two runs have no query in common")
-    return ranks[0], ranks[1], ids, f"{len(ids)} queries in both"
+    return ranks[0], ranks[1], ids, "the queries of both runs"
 
 
 def print_differences(a: dict, b: dict, ids: list[str], label: str) -> None:
