@@ -124,3 +124,13 @@ def test_server_start_fails_with_one_line(rebuildable_index, damage: str) -> Non
     assert "Traceback" not in done.stderr and "Worker failed to boot" not in done.stderr
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: index ") and "damaged" in lines[0]
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_query_cli_on_a_damaged_index_is_one_line(rebuildable_index, damage: str) -> None:
+    DAMAGE[damage](rebuildable_index.build(NEW_DOCS))
+    cmd = [sys.executable, "-m", "search", "--index", str(rebuildable_index.root), "standards"]
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in done.stderr, done.stderr[-1500:]
+    if done.returncode != 0:  # a query that needs no damaged page may still be answered
+        assert len(done.stderr.strip().splitlines()) == 1, done.stderr
