@@ -104,7 +104,7 @@ class Metrics:
 def counters_of(app: Flask) -> dict[str, float]:
     holder = app.extensions["searcher"]
     return {
-        "rate_limit_refusals": len(app.extensions.get("refusals", ())),
+        "rate_limit_refusals": app.extensions["refusals"].value,
         "reload_failures": holder.reload_failures,
     }
 
