@@ -43,7 +43,7 @@ from search.text.dictionary import BilingualDictionary
 from search.text.terms import chinese_phrases
 from search.types import Chunk
 
-FINGERPRINT_CACHE = 20_000  # passages whose near-duplicate shingles are kept
+PASSAGE_CACHE = 20_000  # passages (rows and near-duplicate shingles) kept between queries
 
 
 class Searcher:
@@ -65,9 +65,10 @@ class Searcher:
         self.table = store.table()
         data = store.dictionary_data()
         self.dictionary = BilingualDictionary.from_data(data) if data else None
-        self.analyse = Analyser(store.vocabulary(), self.dictionary, config)
+        self.analyse = Analyser(store.vocabulary(), self.dictionary)
         self.documents = {d["doc_id"]: d for d in store.documents()}
         self._fingerprints: dict[int, frozenset[str]] = {}
+        self._chunks: dict[int, Chunk] = {}
 
     @classmethod
     def open(
@@ -101,7 +102,7 @@ class Searcher:
         query = self.analyse(check_query(q), check_k(k), check_lang(lang), check_method(method))
         ranked, chunks, windows = self.rank(query)
         top = ranked[: query.k * 2]  # room for collapsed near-duplicates
-        chunks.update(self.store.chunks([rid for rid, _ in top if rid not in chunks]))
+        chunks.update(self.chunks([rid for rid, _ in top if rid not in chunks]))
         results = present(query, top, chunks, windows, self.documents, self._fingerprint)
         counts = {code: sum(r.lang == code for r in results) for code in LANGS}
         took = round((time.perf_counter() - started) * 1000, 2)
@@ -111,7 +112,7 @@ class Searcher:
         """The whole ranking of ``query``, the chunks read on the way (by row id), and the
         best sentence window of each dense hit."""
         cfg, table = self.config, self.table
-        qvec = self.embedder.encode_query([query.text]) if query.uses_vectors else None
+        qvec = self.embedder.encode_query([query.form]) if query.uses_vectors else None
         n = max(cfg.pool, query.k * 5)
         found = gather(self.store, table, query, qvec, n, cfg.pool, cfg.dense_chunk_weight)
         ranked = fuse(found.lists, table.lang, query.lang, table.front, cfg)
@@ -119,7 +120,7 @@ class Searcher:
         if query.method == "hybrid":
             ranked = smooth(ranked, table.neighbours, cfg.neighbour_weight)
             if query.counted is not None and cfg.count_weight:
-                chunks = self.store.chunks([rid for rid, _ in ranked[: cfg.count_depth]])
+                chunks = self.chunks([rid for rid, _ in ranked[: cfg.count_depth]])
                 texts = {rid: (c.text, c.lang) for rid, c in chunks.items()}
                 ranked = lift_counts(ranked, texts, query.counted, cfg.count_weight)
         balanced = query.lang_filter is None and query.method != "keyword"
@@ -127,11 +128,21 @@ class Searcher:
             ranked = balance(ranked, table.lang, query.k, cfg.balance_min, ~table.front)
         return ranked, chunks, found.windows
 
+    def chunks(self, ids: list[int]) -> dict[int, Chunk]:
+        """The passages ``ids``, read from the store once and then kept (bounded)."""
+        cache = self._chunks
+        missing = [rid for rid in ids if rid not in cache]
+        if missing:
+            if len(cache) + len(missing) > PASSAGE_CACHE:
+                cache.clear()
+            cache.update(self.store.chunks(missing))
+        return {rid: cache[rid] for rid in ids if rid in cache}
+
     def _fingerprint(self, rid: int, text: str) -> frozenset[str]:
         """Near-duplicate shingles of a chunk, cached by row id (bounded)."""
         cached = self._fingerprints.get(rid)
         if cached is None:
-            if len(self._fingerprints) > FINGERPRINT_CACHE:
+            if len(self._fingerprints) > PASSAGE_CACHE:
                 self._fingerprints.clear()
             cached = self._fingerprints[rid] = fingerprint(text)
         return cached

@@ -16,7 +16,7 @@ from search.text.dictionary import BilingualDictionary
         ("How many participants joined the meeting online", ["participants"]),
         ("how much funding did the fund receive", ["funding"]),
         ("number of ESG standards in China", ["ESG", "standards"]),
-        ("韩国参加了多少个IEC技术委员会和分委员会", ["IEC", "技术", "委员会"]),
+        ("韩国参加了多少个IEC技术委员会和分委员会", ["iec", "技术", "委员会"]),
         ("韩国技术标准局由几个局组成", ["局"]),  # stops at the verb 组成
         ("我国团体标准的发展分为几个阶段", ["阶段"]),
         ("全球仍有多少人用不上电", ["人"]),  # the measure word is what is counted

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from search.rank.analysis import marks
-from search.rank.fusion import balance, combine, dense_scores, rrf, smooth
+from search.rank.fusion import balance, combine, dense_scores, smooth
 from search.rank.snippet import (
     Highlighter,
     best_sentences,
@@ -14,12 +14,10 @@ from search.rank.snippet import (
 )
 
 
-def test_rrf_is_deterministic_on_ties() -> None:
-    a = [(3, 0.9), (1, 0.8)]
-    b = [(1, 5.0), (3, 4.0)]
-    fused = rrf([(a, 1.0), (b, 1.0)])
-    assert fused[0][1] == fused[1][1]  # a tie ...
-    assert [rid for rid, _ in fused] == [1, 3]  # ... broken by id, the same on every run
+def highlight_spans(text: str, query: str, extra_terms: tuple[str, ...] = ()) -> list:
+    from search.text.terms import chinese_phrases
+
+    return Highlighter(marks(query, chinese_phrases(query), list(extra_terms))).spans(text)
 
 
 def test_dense_scores_mix_chunk_and_best_window() -> None:
@@ -64,12 +62,6 @@ def test_balance_respects_eligibility_and_leaves_balanced_lists_alone() -> None:
 
 def test_merge_spans() -> None:
     assert merge_spans([(5, 8), (0, 2), (1, 3), (8, 9)]) == [(0, 3), (5, 9)]
-
-
-def highlight_spans(text: str, query: str, extra: list[str] | None = None) -> list[tuple[int, int]]:
-    from search.text.terms import chinese_phrases
-
-    return Highlighter(marks(query, chinese_phrases(query), extra or [])).spans(text)
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from search.citation import CITATION_SCHEMA
+
 ERROR = {"$ref": "#/components/schemas/Error"}
 BINARY = {"schema": {"type": "string", "format": "binary"}}
 ORIGINAL = {
@@ -101,7 +103,7 @@ def openapi_spec(settings: dict[str, Any]) -> dict[str, Any]:
     doc_id = _param("doc_id", "path", {"type": "string"}, "a document id", required=True)
     chunk_id = _param("chunk_id", "path", {"type": "string"}, "a passage id", required=True)
     filename = _param("filename", "path", {"type": "string"}, "a static file", required=True)
-    search_ok = "ranked passages with citations, took_ms, query_lang and per-language counts"
+    search_ok = "ranked passages with citations (schema Citation), took_ms, query_lang and counts"
     paths = {
         "/api/search": _api("search passages", search_ok, [q, k, lang], errors=(400,)),
         "/api/documents": _api("list the indexed documents", "documents", errors=()),
@@ -150,6 +152,7 @@ def openapi_spec(settings: dict[str, Any]) -> dict[str, Any]:
         "paths": paths,
         "components": {
             "schemas": {
+                "Citation": CITATION_SCHEMA,
                 "Error": {
                     "type": "object",
                     "properties": {
@@ -158,7 +161,7 @@ def openapi_spec(settings: dict[str, Any]) -> dict[str, Any]:
                             "properties": {k: {"type": "string"} for k in ("code", "message")},
                         }
                     },
-                }
+                },
             },
             "securitySchemes": {"apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"}},
         },

@@ -99,7 +99,7 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("index", "index", "index folder (built from seeds/ on first run if default)", _text),
     Setting("host", "127.0.0.1", "address to listen on", _text),
-    Setting("port", 8000, "TCP port to listen on (0 = any free port, logged)", _int(0, 65535)),
+    Setting("port", 8000, "TCP port to listen on (0: any free one, logged)", _int(0, 65535)),
     Setting("workers", 2, "gunicorn worker processes", _int(1, 64)),
     Setting("threads", 4, "threads per worker (gthread)", _int(1, 64)),
     Setting("cors_origins", (), "origins allowed to call /api/* from a browser ('*' = any)", _list),

@@ -7,11 +7,12 @@ English passage of the same size carry roughly the same amount of text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from search.ingest.align import Aligner
-from search.text.lang import detect_lang
+from search.ingest.passage_lang import passage_lang
 from search.text.sentences import sentence_spans
 from search.types import Chunk, CleanDocument, Paragraph
 
@@ -29,11 +30,6 @@ class ChunkSizes:
 def units(text: str) -> int:
     """Size of ``text``: CJK characters plus Latin words/numbers."""
     return len(_UNIT.findall(text))
-
-
-def split_sentences(text: str) -> list[str]:
-    """The sentences of ``text`` (see :func:`sentence_spans`)."""
-    return [text[a:b] for a, b in sentence_spans(text)]
 
 
 def split_spans(text: str, max_units: int) -> list[tuple[int, int]]:
@@ -56,11 +52,6 @@ def split_spans(text: str, max_units: int) -> list[tuple[int, int]]:
     return out
 
 
-def split_long(text: str, max_units: int) -> list[str]:
-    """``text`` cut at sentence ends into pieces of at most ``max_units``."""
-    return [text[a:b] for a, b in split_spans(text, max_units)]
-
-
 @dataclass
 class _Piece:
     text: str
@@ -80,6 +71,16 @@ def _pieces(source: str, paragraphs: tuple[Paragraph, ...], sizes: ChunkSizes) -
         for a, b in spans:
             start, end = aligner.span(para.text, a, b)
             yield _Piece(para.text[a:b], no, para, start, end)
+
+
+def page_at(
+    pages: tuple[tuple[int, int | None], ...], offset: int, default: int | None
+) -> int | None:
+    """The page holding source ``offset`` by the cleaner's page table (``default`` without one)."""
+    if not pages:
+        return default
+    at = bisect_right([start for start, _ in pages], offset) - 1
+    return pages[max(at, 0)][1]
 
 
 def chunk_document(
@@ -116,16 +117,17 @@ def chunk_document(
                 doc_id=doc_id,
                 ordinal=ordinal,
                 text=text,
-                lang=detect_lang(text),
+                lang=passage_lang(text),
                 heading=art.heading if art else "",
                 section=art.section if art else "",
                 para_start=first.para_no,
                 para_end=group[-1].para_no,
                 char_start=min(p.start for p in group),
                 char_end=max(p.end for p in group),
-                page=first.para.page,
+                page=page_at(clean.pages, min(p.start for p in group), first.para.page),
                 kind=first.para.kind,
                 footnotes=art.footnotes if art else (),
+                page_end=page_at(clean.pages, max(p.end for p in group) - 1, group[-1].para.page),
             )
         )
     return chunks

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from search.config import RankingConfig
 from search.rank.answer import count_targets
 from search.rank.snippet import LATIN_WORD
 from search.text.dictionary import BilingualDictionary
+from search.text.identifiers import find as find_identifiers
 from search.text.lang import detect_lang
+from search.text.normalize import fold
+from search.text.query_form import query_form
 from search.text.terms import (
-    IDENTIFIER,
     STOP_EN,
     STOP_ZH,
     chinese_phrases,
@@ -32,7 +33,8 @@ Targets = tuple[list[str], list[str]]  # what a counting question counts: Englis
 class Query:
     """One analysed query. ``text`` is the validated query; the rest is derived from it."""
 
-    text: str
+    text: str  # as the user typed it (trimmed)
+    form: str  # its matching form (search/text/query_form.py): what every matcher sees
     k: int
     lang_filter: str | None  # only passages in this language (None: any)
     method: str  # dense | keyword | hybrid
@@ -56,7 +58,7 @@ class Query:
 class Marks:
     """The query's words as highlighting finds them in passages."""
 
-    identifiers: list[str]  # identifiers as typed (matched however spaced)
+    identifiers: list[str]  # identifiers in canonical form (matched however spaced)
     stems: frozenset[str]  # English stems (query words and translations)
     words: list[str]  # Chinese words (query words and translations), longest first
 
@@ -64,58 +66,56 @@ class Marks:
 class Analyser:
     """Analyses queries against one index's vocabulary and dictionary."""
 
-    def __init__(
-        self,
-        vocabulary: frozenset[str],
-        dictionary: BilingualDictionary | None,
-        config: RankingConfig,
-    ) -> None:
+    def __init__(self, vocabulary: frozenset[str], dictionary: BilingualDictionary | None) -> None:
         self.vocabulary = vocabulary
         self.dictionary = dictionary
-        self.config = config
 
     def known(self, term: str) -> bool:
         return term in self.vocabulary
 
     def __call__(self, text: str, k: int, lang_filter: str | None, method: str) -> Query:
-        phrases = chinese_phrases(text)
-        translations = self.translations(text, phrases) if method != "dense" else []
+        form = query_form(text)
+        phrases = chinese_phrases(form)
+        translations = self.translations(form, phrases) if method != "dense" else []
         counted = None
         if method == "hybrid":
-            counted = count_targets(text, self.dictionary, self.known)
+            counted = count_targets(form, self.dictionary, self.known)
         return Query(
             text=text,
+            form=form,
             k=k,
             lang_filter=lang_filter,
             method=method,
-            lang=detect_lang(text),
-            words=terms(text, with_ids=False) if method != "dense" else [],
-            identifiers=identifiers(text),
+            lang=detect_lang(form),
+            words=terms(form, with_ids=False) if method != "dense" else [],
+            identifiers=identifiers(form),
             translations=translations,
             counted=counted,
-            marks=marks(text, phrases, translations),
+            marks=marks(form, phrases, translations),
         )
 
-    def translations(self, text: str, phrases: list[str]) -> list[str]:
-        """Keyword terms for ``text`` that can match passages in the other language:
-        dictionary translations, plus the script-neutral tokens both languages write alike
-        (acronyms such as IEC or ESG, numbers such as 2023)."""
-        out = [t for t in neutral_terms(text) if self.known(t)]
+    def translations(self, form: str, phrases: list[str]) -> list[str]:
+        """Keyword terms for the query ``form`` that can match passages in the other
+        language: dictionary translations, plus the script-neutral tokens both languages
+        write alike (acronyms such as IEC or ESG, numbers such as 2023)."""
         if self.dictionary is None:
-            return out
+            return [t for t in neutral_terms(form) if self.known(t)]
+        out = [t for t in neutral_terms(form, self.dictionary.is_word) if self.known(t)]
         if phrases:
             return out + self.dictionary.to_english(phrases, self.known)
-        return out + self.dictionary.to_chinese(text, self.known)
+        return out + self.dictionary.to_chinese(form, self.known)
 
 
-def marks(text: str, phrases: list[str], extra: list[str]) -> Marks:
-    """Identifiers (however spaced), English words by stem, Chinese words literally."""
-    stems = {stem(w) for w in LATIN_WORD.findall(text) if w.lower() not in STOP_EN}
+def marks(form: str, phrases: list[str], extra: list[str]) -> Marks:
+    """Identifiers (however spaced), English words by stem, Chinese words literally, from the
+    query's matching form (``form``; see :func:`search.text.normalize.fold`)."""
+    folded = fold(form)
+    stems = {stem(w) for w in LATIN_WORD.findall(folded) if w not in STOP_EN}
     stems |= {stem(t) for t in extra if t.isascii()}
     words = {w for w in phrases if len(w) >= 2 and w not in STOP_ZH}
     words |= {t for t in extra if not t.isascii() and len(t) >= 2}
     return Marks(
-        identifiers=[m.group(0) for m in IDENTIFIER.finditer(text)],
+        identifiers=[i.canonical for i in find_identifiers(folded)],
         stems=frozenset(stems),
         words=sorted(words, key=lambda w: (-len(w), w)),
     )

@@ -12,18 +12,6 @@ from search.config import DEFAULT_RANKING, RankingConfig
 Ranked = list[tuple[int, float]]  # (row id, score), best first
 
 
-def rrf(lists: Sequence[tuple[Ranked, float]], k: int = 60) -> Ranked:
-    """Weighted reciprocal rank fusion of ``(ranked list, weight)`` pairs.
-
-    Ties are broken by row id so a ranking never changes between runs.
-    """
-    scores: dict[int, float] = {}
-    for ranked, weight in lists:
-        for rank, (rid, _) in enumerate(ranked, start=1):
-            scores[rid] = scores.get(rid, 0.0) + weight / (k + rank)
-    return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-
-
 def dense_scores(
     chunk_cos: dict[int, float], windows: list[tuple[int, float]], chunk_weight: float
 ) -> Ranked:
@@ -160,9 +148,10 @@ def smooth(ranked: Ranked, neighbours: np.ndarray, weight: float) -> Ranked:
     """Add ``weight`` x the better score of each passage's two neighbours in its article.
 
     ``neighbours[rid]`` holds the row ids of the passages just before and after ``rid`` in the
-    same article (-1 where there is none). A passage that continues an answer ("It is the
-    work of 39 experts ...") gains from the neighbour that names the subject. A neighbour
-    outside ``ranked``, or a missing one, counts as the lowest score in ``ranked``.
+    same article (-1 where there is none). A passage that continues an answer (one that
+    refers back with "it" or "the committee") gains from the neighbour that names the
+    subject. A neighbour outside ``ranked``, or a missing one, counts as the lowest score in
+    ``ranked``.
     """
     if not ranked or not weight:
         return ranked

@@ -6,11 +6,12 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING
 
+from search.text.normalize import fold_aligned
 from search.text.sentences import sentence_spans
+from search.text.terms import STOP_EN, stem
 
 if TYPE_CHECKING:
     from search.rank.analysis import Marks
-from search.text.terms import STOP_EN, stem
 
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*|\d+(?:\.\d+)?")
 _SPACE = re.compile(r"\s+")
@@ -31,14 +32,15 @@ def merge_spans(spans: list[Span]) -> list[Span]:
 
 def _identifier_pattern(ident: str) -> re.Pattern[str]:
     """A pattern matching an identifier however it is spaced or hyphenated."""
-    chars = [re.escape(c) for c in re.sub(r"[\s\-–/:.]", "", ident)]
-    return re.compile(r"[\s\-–/:.]?".join(chars), re.IGNORECASE)
+    chars = [re.escape(c) for c in re.sub(r"[\s\-/:.]", "", ident)]
+    return re.compile(r"\s?[\-/:.]?\s?".join(chars), re.IGNORECASE)
 
 
 class Highlighter:
     """Finds the spans of a text that match one query's :class:`Marks`: identifiers (however
-    spaced), English words by stem, Chinese words (and dictionary translations) literally.
-    Built once per query; :meth:`spans` runs once per result."""
+    spaced), English words by stem, Chinese words (and dictionary translations) literally, all
+    in the text's matching form (full-width, case and traditional characters folded) at the
+    offsets of the text as shown. Built once per query; :meth:`spans` runs once per result."""
 
     def __init__(self, marks: Marks) -> None:
         self.identifiers = [_identifier_pattern(i) for i in marks.identifiers]
@@ -46,6 +48,7 @@ class Highlighter:
         self.words = re.compile("|".join(map(re.escape, marks.words))) if marks.words else None
 
     def spans(self, text: str) -> list[Span]:
+        text = fold_aligned(text)  # same offsets as the shown text, matched in folded form
         found: list[Span] = []
         for pattern in self.identifiers:
             found += [m.span() for m in pattern.finditer(text)]

@@ -37,7 +37,8 @@ from search.store.write import CHUNK_COLUMNS, TABLE_FILES, read_vocabulary
 from search.text.terms import WEIGHTS, quote
 from search.types import Chunk, Document, Footnote
 
-FORMAT_VERSION = 3  # 3: per-chunk table and restricted dictionary stored at build time
+FORMAT_VERSION = 5  # 5: citation fields page_end, block, block_end; 4: keyword terms from the
+# matching form (search/text/normalize.py), per-chunk table and restricted dictionary stored
 
 
 def row_to_chunk(row: sqlite3.Row | tuple) -> Chunk:
@@ -132,8 +133,13 @@ class Store:
 
     def table(self) -> ChunkTable:
         if self._table is None:
+            # memory-mapped (shared by every process serving this index), viewed as plain
+            # arrays: np.memmap's own indexing costs ~2 us an element in the ranking's loops
             self._table = ChunkTable(
-                *(np.load(self.path / f"table_{name}.npy", mmap_mode="r") for name in TABLE_FILES)
+                *(
+                    np.load(self.path / f"table_{name}.npy", mmap_mode="r").view(np.ndarray)
+                    for name in TABLE_FILES
+                )
             )
         return self._table
 

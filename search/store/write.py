@@ -27,7 +27,7 @@ CREATE TABLE chunks (
     id INTEGER PRIMARY KEY, chunk_id TEXT UNIQUE NOT NULL, doc_id TEXT NOT NULL, ordinal INTEGER,
     text TEXT NOT NULL, lang TEXT, heading TEXT, section TEXT, para_start INTEGER,
     para_end INTEGER, char_start INTEGER, char_end INTEGER, page INTEGER, kind TEXT,
-    footnotes TEXT
+    footnotes TEXT, page_end INTEGER, block INTEGER, block_end INTEGER
 );
 CREATE INDEX chunks_doc ON chunks (doc_id, ordinal);
 CREATE VIRTUAL TABLE keywords USING fts5 (
@@ -55,6 +55,9 @@ CHUNK_COLUMNS = [
     "page",
     "kind",
     "footnotes",
+    "page_end",
+    "block",
+    "block_end",
 ]
 
 
@@ -120,7 +123,7 @@ def write_derived(path: Path) -> None:
     for name in TABLE_FILES:
         np.save(path / f"table_{name}.npy", getattr(table, name))
     full = default_dictionary()
-    data = full.restrict(vocab.__contains__).to_data() if full is not None else None
+    data = full.restrict(vocab).to_data() if full is not None else None
     (path / "dictionary.json").write_text(json.dumps(data, ensure_ascii=False))
 
 
@@ -133,5 +136,6 @@ def _chunk_row(c: Chunk) -> tuple:
     notes = json.dumps([asdict(f) for f in c.footnotes], ensure_ascii=False)
     return (
         c.chunk_id, c.doc_id, c.ordinal, c.text, c.lang, c.heading, c.section, c.para_start,
-        c.para_end, c.char_start, c.char_end, c.page, c.kind, notes,
+        c.para_end, c.char_start, c.char_end, c.page, c.kind, notes, c.page_end, c.block,
+        c.block_end,
     )  # fmt: skip

@@ -23,9 +23,10 @@ _SKIP = re.compile(
     r"\w+ variant|erhua variant|pr\. |[A-Z][a-z]+ \(name\))"
 )
 _WORDS = re.compile(r"[a-z][a-z']*")
+_LOWER_WORD = re.compile(r"(?<![A-Za-z])[a-z]+(?![A-Za-z])")
 MAX_PHRASE = 3
 MAX_GLOSSES = 4
-DATA_VERSION = 1  # of to_data(); bump when the stored form or its meaning changes
+DATA_VERSION = 2  # of to_data(); bump when the stored form or its meaning changes
 
 
 def dictionary_path() -> Path | None:
@@ -70,14 +71,21 @@ class BilingualDictionary:
     that (:meth:`from_data`).
     """
 
-    def __init__(self, en_zh: dict[str, list[str]], zh_en: dict[str, list[str]]) -> None:
+    def __init__(
+        self,
+        en_zh: dict[str, list[str]],
+        zh_en: dict[str, list[str]],
+        english_words: frozenset[str] = frozenset(),
+    ) -> None:
         self.en_zh = en_zh
         self.zh_en = zh_en
+        self.english_words = english_words  # stems of words glosses write in lower case
 
     @classmethod
     def parse(cls, lines: Iterable[str]) -> BilingualDictionary:
         glosses_of: dict[str, list[str]] = {}
         positions: dict[str, list[tuple[int, str]]] = {}
+        english_words: set[str] = set()
         for line in lines:
             if line.startswith("#") or "/" not in line:
                 continue
@@ -90,6 +98,8 @@ class BilingualDictionary:
             if not glosses:
                 continue
             glosses_of.setdefault(simp, []).extend(glosses)
+            for gloss in glosses:
+                english_words.update(stem(w) for w in _LOWER_WORD.findall(gloss))
             for pos, gloss in enumerate(glosses[:MAX_GLOSSES]):
                 key = phrase_key(gloss)
                 if key and key.count(" ") < MAX_PHRASE:
@@ -98,7 +108,7 @@ class BilingualDictionary:
             key: [zh for _, zh in sorted(c, key=_candidate_order)] for key, c in positions.items()
         }
         zh_en = {zh: [_usable_key(g) for g in gl[:MAX_GLOSSES]] for zh, gl in glosses_of.items()}
-        return cls(en_zh, zh_en)
+        return cls(en_zh, zh_en, frozenset(english_words))
 
     @classmethod
     def load(cls, path: Path | None = None) -> BilingualDictionary | None:
@@ -108,9 +118,11 @@ class BilingualDictionary:
         with open(path, encoding="utf-8") as fh:
             return cls.parse(fh)
 
-    def restrict(self, known: Callable[[str], bool]) -> BilingualDictionary:
-        """The same lookups for an index whose terms are ``known``: every answer of
-        :meth:`to_chinese` and :meth:`to_english` with that ``known`` is unchanged."""
+    def restrict(self, vocabulary: frozenset[str]) -> BilingualDictionary:
+        """The same lookups for an index whose terms are ``vocabulary``: every answer of
+        :meth:`to_chinese` and :meth:`to_english` with ``known`` = membership in it, and of
+        :meth:`is_word` for its terms, is unchanged."""
+        known = vocabulary.__contains__
         en_zh = {}
         for key, cands in self.en_zh.items():
             kept = [zh for zh in cands if len(zh) >= 2 and known(zh)]
@@ -121,17 +133,28 @@ class BilingualDictionary:
             for zh, keys in self.zh_en.items()
             if any(known(t) for key in keys for t in key.split())
         }
-        return BilingualDictionary(en_zh, zh_en)
+        words = frozenset(w for w in map(stem, vocabulary) if w in self.english_words)
+        return BilingualDictionary(en_zh, zh_en, words)
+
+    def is_word(self, token: str) -> bool:
+        """Whether the glosses use ``token`` as an ordinary lower-case English word (so
+        ``standard`` is one and ``ESG``, ``IEC``, ``ISO`` written in capitals are not)."""
+        return stem(token.lower()) in self.english_words
 
     def to_data(self) -> dict[str, Any]:
-        return {"version": DATA_VERSION, "en_zh": self.en_zh, "zh_en": self.zh_en}
+        return {
+            "version": DATA_VERSION,
+            "en_zh": self.en_zh,
+            "zh_en": self.zh_en,
+            "english_words": sorted(self.english_words),
+        }
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> BilingualDictionary | None:
         """From :meth:`to_data` output; None when it was written by another version."""
         if data.get("version") != DATA_VERSION:
             return None
-        return cls(data["en_zh"], data["zh_en"])
+        return cls(data["en_zh"], data["zh_en"], frozenset(data["english_words"]))
 
     def to_chinese(self, text: str, known: Callable[[str], bool], per_phrase: int = 2) -> list[str]:
         """Chinese terms for the English words/phrases of ``text`` (longest phrases first)."""

@@ -465,4 +465,14 @@ def clean_pdf_text(source: str) -> CleanDocument:
         )
         for i, a in enumerate(builder.articles)
     )
-    return CleanDocument(paragraphs=paragraphs, articles=articles)
+    return CleanDocument(paragraphs=paragraphs, articles=articles, pages=page_table(lines, layout))
+
+
+def page_table(lines: list[Line], layout: Layout) -> tuple[tuple[int, int | None], ...]:
+    """(source offset, page) where each page starts, so that a span's last page is known too."""
+    out: list[tuple[int, int | None]] = []
+    for ln in lines:
+        page = layout.pages.get(ln.idx)
+        if not out or out[-1][1] != page:
+            out.append((ln.start, page))
+    return tuple(out)
