@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -34,6 +35,7 @@ from search.store import (
     write_generation,
 )
 from search.store.base import is_database_url, open_store
+from search.store.verify import newest_good
 from search.text.sentences import sentence_windows
 from search.text.terms import keyword_columns
 from search.types import Chunk, Document
@@ -227,9 +229,16 @@ def kept_part(
 
 
 def previous_store(out: Path) -> Store | None:
-    """The generation ``out`` serves now, or None when there is none or it cannot be read."""
+    """The generation ``out`` serves now, or None when there is none or it cannot be read. A
+    damaged generation is never built upon: the newest sound one is (search/store/verify.py)."""
     try:
-        return open_store(out)  # a folder or a postgresql:// database
+        if is_database_url(out):
+            return open_store(out)
+        good, wrong = newest_good(Path(out))
+        if wrong and good is not None:
+            msg = f"warning: the served generation is damaged ({wrong[0]}); building on {good.name}"
+            sys.stderr.write(msg + "\n")
+        return Store(good) if good is not None else None
     except SearchError:
         return None
 

@@ -134,3 +134,19 @@ def test_query_cli_on_a_damaged_index_is_one_line(rebuildable_index, damage: str
     assert "Traceback" not in done.stderr, done.stderr[-1500:]
     if done.returncode != 0:  # a query that needs no damaged page may still be answered
         assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+def test_a_build_after_a_damaged_generation_builds_on_the_last_good_one(
+    rebuildable_index, tmp_path: Path, capsys
+) -> None:
+    from search.build import build
+
+    DAMAGE["random pages in meta.sqlite"](rebuildable_index.build(NEW_DOCS))
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "water.en.md").write_text("# Water\n\nStandards for drinking water.\n")
+    summary = build([extra], rebuildable_index.root, encoder="hashing:64")  # keeps documents
+    assert problems(summary.path) == []
+    names = {d.rsplit("-", 1)[0] for d in Searcher.open(rebuildable_index.root).documents}
+    assert names == {"carbon-zh", "esg-en", "water-en"}  # the last good one's, plus the new
+    assert "building on gen-" in capsys.readouterr().err
