@@ -87,7 +87,7 @@ def test_cli_and_server_fail_in_one_line(rebuildable_index, damage: str) -> None
     with pytest.raises(BadIndexError) as server_error:
         check_index(root)
     assert "damaged" in str(server_error.value) and "\n" not in str(server_error.value)
-    cmd = [sys.executable, "-m", "search.ops_cli", "check", "--index", str(root)]
+    cmd = [sys.executable, "-m", "search", "check", "--index", str(root)]
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
     assert "Traceback" not in done.stderr + done.stdout
@@ -109,7 +109,7 @@ def test_wrong_dimension_is_one_clear_error_at_open(rebuildable_index) -> None:
 
 
 def test_check_passes_on_a_sound_index(rebuildable_index) -> None:
-    cmd = [sys.executable, "-m", "search.ops_cli", "check", "--index", str(rebuildable_index.root)]
+    cmd = [sys.executable, "-m", "search", "check", "--index", str(rebuildable_index.root)]
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.startswith("ok: ")
