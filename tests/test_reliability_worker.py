@@ -24,6 +24,8 @@ GET = b"GET /api/search?q=a HTTP/1.1\r\nHost: x\r\n"
         (b"POST /x HTTP/1.1\r\nContent-Length: 999999999\r\n\r\n", True),  # the app says 413
         (b"GET /" + b"a" * (HEAD_LIMIT + 1), True),  # the parser says 414
         (GET + b"X-Content-Length: 9\r\n\r\n", True),  # not the header it looks like
+        (b"POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab", False),
+        (b"POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n0\r\n\r\n", True),
     ],
 )
 def test_request_complete(buf: bytes, complete: bool) -> None:

@@ -26,6 +26,7 @@ HEAD_TIMEOUT = 10.0  # seconds a client may take to send a whole request head (a
 HEAD_LIMIT = 64 * 1024  # beyond this gunicorn's parser answers (414 / 431)
 BODY_LIMIT = 64 * 1024  # larger bodies are not waited for: the app refuses them (413)
 CONTENT_LENGTH = re.compile(rb"\r\ncontent-length:[ \t]*(\d+)", re.IGNORECASE)
+CHUNKED = re.compile(rb"\r\ntransfer-encoding:[^\r\n]*chunked", re.IGNORECASE)
 JSON_PATHS = (b"/api/", b"/healthz")
 
 
@@ -35,6 +36,8 @@ def request_complete(buf: bytes | bytearray) -> bool:
     end = buf.find(b"\r\n\r\n")
     if end < 0:
         return len(buf) > HEAD_LIMIT
+    if CHUNKED.search(buf, 0, end + 2):  # a chunked body: wait for its last chunk
+        return buf.endswith(b"0\r\n\r\n") or len(buf) > end + 4 + BODY_LIMIT
     match = CONTENT_LENGTH.search(buf, 0, end + 2)
     if match is None:
         return True
