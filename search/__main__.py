@@ -12,7 +12,7 @@ from pathlib import Path
 from search.cli import Parser, add_ranking_arguments
 from search.config import RankingConfig
 from search.errors import SearchError
-from search.query import MAX_K, Response, check_lang, check_method, parse_k
+from search.query import MAX_K, Response, check_lang, check_method, parse_k, parse_offset, shortened
 from search.searcher import Searcher
 
 
@@ -28,8 +28,24 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--method", default="hybrid", help="dense, keyword or hybrid (default)")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.add_argument("--batch", metavar="FILE", help='one query per line (text or {"q": ...})')
+    # filters, paging, long queries
+    p.add_argument("--offset", help="skip this many results (for the next page; default 0)")
+    p.add_argument("--doc", action="append", help="only this document id (repeatable)")
+    p.add_argument("--date-from", help="only documents dated from (YYYY, YYYY-MM, YYYY-MM-DD)")
+    p.add_argument("--date-to", help="only documents dated up to (YYYY, YYYY-MM, YYYY-MM-DD)")
+    p.add_argument("--file", metavar="FILE", help="the query is the text of FILE (- = stdin)")
     add_ranking_arguments(p)
     return p.parse_args(argv)
+
+
+def read_query_file(path: str) -> str:
+    """The whole text of ``path`` (``-`` = standard input) as one query."""
+    try:
+        if path == "-":
+            return sys.stdin.read()
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SearchError(f"cannot read query file '{path}': {exc}") from exc
 
 
 def read_batch(path: str) -> list[str]:
@@ -48,12 +64,19 @@ def read_batch(path: str) -> list[str]:
 
 
 def render(resp: Response) -> str:
+    query = shortened(resp.query, 80)
     if not resp.results:
-        return f"No results for “{resp.query}”."
-    out = [f"{len(resp.results)} results for “{resp.query}” ({resp.took_ms:.0f} ms)", ""]
+        return f"No results for “{query}”."
+    about = "about " if resp.total_is_estimate else ""
+    first, last = resp.offset + 1, resp.offset + len(resp.results)
+    out = [f"{first}–{last} of {about}{resp.total} results for “{query}” ({resp.took_ms:.0f} ms)"]
+    if not resp.good:
+        out.append("No good answer for this query: these are the closest passages, all weak.")
+    out.append("")
     for r in resp.results:
         body = textwrap.shorten(r.snippet or r.text, 400, placeholder=" …")
-        out += [f"{r.rank}. [{r.lang}] {body}", f"   — {r.citation['text']}", ""]
+        weak = " (weak match)" if r.match != "good" else ""
+        out += [f"{r.rank}. [{r.lang}]{weak} {body}", f"   — {r.citation['text']}", ""]
     return "\n".join(out)
 
 
@@ -72,7 +95,10 @@ def main(argv: list[str] | None = None) -> int:
         k = parse_k(args.k)
         lang = check_lang(args.lang)
         method = check_method(args.method)
+        offset = parse_offset(args.offset)
         config = RankingConfig.load(args.ranking_file, args.ranking)
+        if args.file is not None:
+            args.query = read_query_file(args.file)
         if args.batch is None and args.query is None:
             raise SearchError('give a query, e.g. python -m search "ESG standards in China"')
         queries = read_batch(args.batch) if args.batch else [args.query]
@@ -83,7 +109,10 @@ def main(argv: list[str] | None = None) -> int:
     failed = 0
     for q in queries:
         try:
-            resp = searcher.search(q, k=k, lang=lang, method=method)
+            resp = searcher.search(
+                q, k=k, lang=lang, method=method, offset=offset, docs=args.doc,
+                date_from=args.date_from, date_to=args.date_to,
+            )  # fmt: skip
         except SearchError as exc:
             failed += 1
             if args.json:

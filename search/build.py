@@ -10,35 +10,28 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from search.build_parts import Part, Previous, keep_others, previous_store, read_sources
 from search.build_report import BuildSummary, progress_bar
-from search.catalog import absolute, discover, load_catalog, source_root
+from search.catalog import absolute, discover
 from search.embed import Embedder, get_embedder
-from search.errors import SearchError, SourceError
-from search.ingest.chunk import ChunkSizes, chunk_document
-from search.ingest.document import Read, locate_chunks, read_document
+from search.errors import SearchError
+from search.ingest.chunk import ChunkSizes
 from search.store import (
     FORMAT_VERSION,
-    Store,
-    document_from_row,
     new_generation,
     publish,
     targets,
     write_generation,
 )
-from search.store.base import is_database_url, open_store
-from search.store.verify import newest_good
-from search.text.sentences import sentence_windows
-from search.text.terms import keyword_columns
-from search.types import Chunk, Document
+from search.store.base import is_database_url
+from search.types import Chunk
 
 __all__ = ["BATCH", "BuildSummary", "build", "encoder_text", "progress_bar"]
 
@@ -51,30 +44,6 @@ def encoder_text(chunk: Chunk, with_heading: bool) -> str:
     if with_heading and chunk.heading and chunk.kind != "front":
         return f"{chunk.heading}\n{chunk.text}"
     return chunk.text
-
-
-@dataclass
-class Part:
-    """Everything one document contributes to an index generation."""
-
-    doc: Document
-    chunks: list[Chunk]
-    vectors: np.ndarray | None = None  # one per chunk; None until encoded
-    windows: list[str] = field(default_factory=list)
-    window_owners: list[int] = field(default_factory=list)  # chunk number within the document
-    window_vectors: np.ndarray | None = None
-    keywords: list[tuple[str, str, str]] = field(default_factory=list)
-    reused: bool = False
-
-
-def new_part(read: Read, sizes: ChunkSizes) -> Part:
-    """Chunk a read document (no encoding yet)."""
-    doc = read.doc
-    chunks = chunk_document(doc.doc_id, read.source.text, read.cleaned(), sizes)
-    chunks = locate_chunks(chunks, read.source)
-    windows, owners = sentence_windows([c.text for c in chunks])
-    keywords = [keyword_columns(c.text, c.heading) for c in chunks]
-    return Part(doc, chunks, windows=windows, window_owners=owners, keywords=keywords)
 
 
 def compatible(manifest: dict, embedder: Embedder, settings: dict) -> bool:
@@ -133,65 +102,18 @@ def build(
         "encoder_input": "heading+text" if with_heading else "text",
     }
     with targets.build_lock(out):  # a folder or a postgresql:// database (store/targets.py)
-        prev = previous_store(out)
-        reusable = (
-            prev is not None and incremental and compatible(prev.manifest, embedder, settings)
-        )
-        manifest = prev.manifest if prev else {}
-        roots = sorted({str(absolute(r)) for r in manifest.get("source_roots", [])})
-        removed: dict[str, str] = dict(manifest.get("removed", {}))
-        found, unreadable = discover(sources, [Path(r) for r in roots], outside_links)
+        prev = previous(out, embedder, settings, incremental)
+        found, unreadable = discover(sources, prev.roots, outside_links)
         summary.skipped.extend(unreadable)
-        known = [Path(r) for r in roots]
-        new_roots = {absolute(s) for s in sources if s.is_dir()}
-        roots += [str(r) for r in new_roots if not any(r.is_relative_to(k) for k in known)]
-        roots.sort()
-        old = {d["doc_id"]: d for d in prev.documents()} if prev else {}
-        ids_by_path = {d["path"]: doc_id for doc_id, d in old.items()}
-        parts: dict[str, Part] = {}
-        readable = 0
-        for path, entry, root in found:
-            try:
-                read = read_document(path, entry, root, ids_by_path.get(str(path)))
-            except SourceError as exc:
-                summary.skipped.append((path.name, str(exc).removeprefix(f"{path.name}: ")))
-                continue
-            doc = read.doc
-            readable += 1
-            if doc.doc_id in parts:
-                summary.skipped.append((path.name, f"duplicate document id '{doc.doc_id}'"))
-                continue
-            if doc.doc_id in remove:
-                continue
-            if doc.doc_id in removed and not readd:
-                summary.held_back.append(doc.doc_id)
-                continue
-            removed.pop(doc.doc_id, None)
-            same = old.get(doc.doc_id, {}).get("content_hash") == doc.content_hash
-            part = reused_part(prev, doc) if same and reusable else new_part(read, sizes)
-            if not part.chunks:
-                summary.skipped.append((path.name, "no text found"))
-                readable -= 1
-                continue
-            parts[doc.doc_id] = part
+        parts, readable = read_sources(found, prev, sizes, summary, remove, readd)
         if sources and not readable:
             raise SearchError("nothing to index: no readable text in the sources")
-        for doc_id, row in old.items():
-            if doc_id in parts or doc_id in remove or doc_id in summary.held_back:
-                continue
-            gone = not Path(row["path"]).is_file()
-            if prune and gone:
-                summary.removed.append(doc_id)
-                continue
-            part = kept_part(prev, row, reusable, gone, sizes, [Path(r) for r in roots])
-            if part is None:
-                summary.skipped.append((Path(row["path"]).name, "file is gone: cannot re-embed"))
-                continue
-            parts[doc_id] = part
-        for doc_id in sorted(d for d in remove if d in old):
-            summary.removed.append(doc_id)
-            removed[doc_id] = old[doc_id]["path"]
-        summary.held_back.sort()
+        prev.roots += [
+            r
+            for r in {absolute(s) for s in sources if s.is_dir()}
+            if not any(r.is_relative_to(k) for k in prev.roots)
+        ]
+        keep_others(parts, prev, sizes, summary, remove, prune)
         encode_parts(embedder, list(parts.values()), with_heading, progress, summary)
         ordered = [parts[k] for k in sorted(parts)]
         summary.documents = len(ordered)
@@ -199,54 +121,30 @@ def build(
         summary.unchanged = sorted(p.doc.doc_id for p in ordered if p.reused)
         summary.embedded_chunks = sum(len(p.chunks) for p in ordered if not p.reused)
         summary.chunks_by_lang = Counter(c.lang for p in ordered for c in p.chunks)
-        record = {"source_roots": roots, "removed": dict(sorted(removed.items()))}
+        record = {
+            "source_roots": sorted(str(r) for r in prev.roots),
+            "removed": dict(sorted(prev.removed.items())),
+        }
         summary.path = write_parts(out, ordered, embedder, {**settings, **record}, summary)
-        if prev is not None:
-            prev.close()
+        if prev.store is not None:
+            prev.store.close()
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def kept_part(
-    prev: Store, row: dict, reusable: bool, gone: bool, sizes: ChunkSizes, roots: list[Path]
-) -> Part | None:
-    """A document of the old index that this build's sources do not name: taken over when its
-    vectors can be reused, else read again from its file, with its catalog entry if it has one
-    (None when it cannot be read)."""
-    doc = document_from_row(row)
-    if reusable:
-        return reused_part(prev, doc)
-    if gone:
-        return None
-    path = Path(doc.path)
-    root = source_root(path, roots)
-    try:
-        entry = load_catalog(root).get(path.relative_to(root).as_posix())
-        read = read_document(path, entry, root, known_id=doc.doc_id)
-    except SearchError:
-        return None
-    return new_part(read, sizes)
-
-
-def previous_store(out: Path) -> Store | None:
-    """The generation ``out`` serves now, or None when there is none or it cannot be read. A
-    damaged generation is never built upon: the newest sound one is (search/store/verify.py)."""
-    try:
-        if is_database_url(out):
-            return open_store(out)
-        good, wrong = newest_good(Path(out))
-        if wrong and good is not None:
-            msg = f"warning: the served generation is damaged ({wrong[0]}); building on {good.name}"
-            sys.stderr.write(msg + "\n")
-        return Store(good) if good is not None else None
-    except SearchError:
-        return None
-
-
-def reused_part(store: Store, doc: Document) -> Part:
-    """A document's chunks, vectors and keyword columns taken over from ``store``."""
-    chunks, vectors, windows, owners, window_vectors, keywords = store.document_data(doc.doc_id)
-    return Part(doc, chunks, vectors, windows, owners, window_vectors, keywords, reused=True)
+def previous(out: Path | str, embedder: Embedder, settings: dict, incremental: bool) -> Previous:
+    """The index ``out`` serves now (empty when there is none or it cannot be read)."""
+    store = previous_store(out)
+    if store is None:
+        return Previous()
+    manifest = store.manifest
+    return Previous(
+        store=store,
+        reusable=incremental and compatible(manifest, embedder, settings),
+        documents={d["doc_id"]: d for d in store.documents()},
+        removed=dict(manifest.get("removed", {})),
+        roots=sorted({absolute(Path(r)) for r in manifest.get("source_roots", [])}),
+    )
 
 
 def encode_parts(

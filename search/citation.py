@@ -10,8 +10,10 @@ text of ``page`` and ``page_end``; Word: into the text of ``block`` and ``block_
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
+from search.cite_formats import with_formats
 from search.types import Chunk
 
 
@@ -34,6 +36,7 @@ QUOTE_UNITS = 8  # words (or CJK characters) at each end of a quote
 _UNIT = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\s\u3400-\u9fff\uf900-\ufaff]+")
 
 
+@lru_cache(maxsize=4096)  # a result passage recurs across queries
 def quote(text: str, units: int = QUOTE_UNITS) -> str:
     """The passage's first and last words (``first … last``), or all of it when it is short.
     Each end lies within one line of the passage, so a viewer's search finds it."""
@@ -76,7 +79,7 @@ def citation_for(chunk: Chunk, doc: dict[str, Any]) -> dict[str, Any]:
     text = ", ".join(parts)
     if url:
         text += f". Source: {url}"
-    return {
+    fields = {
         "title": title,
         "section": chunk.heading or None,
         "paragraph": paragraph_label(chunk),
@@ -90,6 +93,7 @@ def citation_for(chunk: Chunk, doc: dict[str, Any]) -> dict[str, Any]:
         "quote": quote(chunk.text),
         "text": text,
     }
+    return with_formats(fields, doc, chunk.doc_id, chunk.chunk_id)  # permalink, formats
 
 
 def _field(kind: str, description: str) -> dict[str, Any]:
@@ -118,5 +122,12 @@ CITATION_SCHEMA: dict[str, Any] = {
                         "of it when short, to find it with Ctrl+F in any viewer"),
         "source_url": _field("string", "the original source link the document gives"),
         "text": _field("string", "the whole citation as one ready-to-paste string"),
+        "permalink": _field("string", "the link to the passage: /doc/<doc_id>#<chunk_id> (a "
+                            "path in the CLI and Python, a full address in the API and pages)"),
+        "formats": {"type": "object", "description": "ready-to-paste footnotes",
+                    "properties": {
+                        "gbt7714": _field("string", "GB/T 7714-2015 style, for Chinese drafts"),
+                        "chicago": _field("string", "Chicago notes style, for English drafts"),
+                    }},
     },
 }  # fmt: skip

@@ -21,16 +21,22 @@ from search.cli import Parser
 from search.errors import SearchError
 from search.store import Store
 
+FLAGS = {
+    "--quiet": "no progress output",
+    "--verbose": "list every document in the summary",
+    "--json": "print JSON (list: the documents; add, remove: the summary)",
+}
+REPORT_HELP = "write the summary as JSON to FILE"
+
 
 def common_flags(default: Any) -> argparse.ArgumentParser:
     """The flags every sub-command shares (``default`` is SUPPRESS on sub-commands, so a flag
     given before the sub-command is not reset by it)."""
     p = argparse.ArgumentParser(add_help=False)
     p.add_argument("--index", type=Path, default=default or Path("index"), help="index folder")
-    p.add_argument("--quiet", action="store_true", default=default or False, help="no progress")
-    p.add_argument("--verbose", action="store_true", default=default or False, help="list all")
-    p.add_argument("--json", action="store_true", default=default or False, help="print JSON")
-    p.add_argument("--report", type=Path, default=default, metavar="FILE", help="JSON report")
+    for flag, help_text in FLAGS.items():
+        p.add_argument(flag, action="store_true", default=default or False, help=help_text)
+    p.add_argument("--report", type=Path, default=default, metavar="FILE", help=REPORT_HELP)
     return p
 
 
@@ -46,12 +52,12 @@ def parse(argv: list[str]) -> argparse.Namespace:
     add = sub.add_parser(
         "add", help="index files (new or changed ones are embedded)", parents=shared
     )
-    add.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    add.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="a file or folder")
     add.add_argument(
         "--follow-outside-links", action="store_true", help="follow links out of the folder"
     )
     rm = sub.add_parser("remove", help="drop documents (by id, path or file name)", parents=shared)
-    rm.add_argument("names", nargs="+", metavar="DOC")
+    rm.add_argument("names", nargs="+", metavar="DOC", help="a document id, path or file name")
     return p.parse_args(argv)
 
 

@@ -3,12 +3,14 @@ CLI, the API and the Python API), and the result records returned."""
 
 from __future__ import annotations
 
+import datetime
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from search.errors import QueryError
 
-MAX_QUERY_CHARS = 2000
+MAX_QUERY_CHARS = 6000  # a pasted paragraph or two
 MAX_K = 50
 DEFAULT_K = 10
 LANGS = ("zh", "en")
@@ -29,6 +31,7 @@ class Result:
     snippet_span: list[int] = field(default_factory=list)  # [start, end] of snippet in text
     highlights: list[list[int]] = field(default_factory=list)  # [start, end] spans in text
     duplicates: list[str] = field(default_factory=list)  # chunk ids of collapsed near-copies
+    match: str = "good"  # "good" or "weak": above or below the relevance threshold
 
 
 @dataclass
@@ -39,6 +42,11 @@ class Response:
     results: list[Result]
     lang: str = "any"
     counts: dict[str, int] = field(default_factory=dict)
+    total: int = 0  # matching passages (an estimate when total_is_estimate)
+    total_is_estimate: bool = False
+    good: int = 0  # results above the relevance threshold
+    offset: int = 0
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -62,15 +70,24 @@ def check_k(k: int, max_k: int = MAX_K) -> int:
     return k
 
 
-def parse_k(raw: str | None, max_k: int = MAX_K) -> int:
-    """``k`` as typed (CLI flag, URL parameter): absent means ``DEFAULT_K``; otherwise ASCII
-    digits only (not empty, not ``٣`` or ``５``), then :func:`check_k`."""
+def parse_k(raw: str | int | None, max_k: int = MAX_K) -> int:
+    """``k`` as sent (CLI flag, URL parameter, JSON body): absent means ``DEFAULT_K``; text
+    must be ASCII digits (not empty, not ``٣`` or ``５``); then :func:`check_k`."""
     if raw is None:
         return min(DEFAULT_K, max_k)
-    text = raw.strip()
-    if not (text.isascii() and text.isdigit()):
+    number = _whole(raw)
+    if number is None:
         raise QueryError(f"k must be a whole number from 1 to {max_k} (got {_shown(raw)})")
-    return check_k(int(text), max_k)
+    return check_k(number, max_k)
+
+
+def _whole(raw: object) -> int | None:
+    """A JSON whole number, or text of ASCII digits (spaces around allowed), as an int."""
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit():
+        return int(raw.strip())
+    return None
 
 
 def check_lang(lang: str | None) -> str | None:
@@ -92,3 +109,82 @@ def _shown(value: object) -> str:
     """A bad value as quoted in a message: repr, cut to 20 characters."""
     text = repr(value)
     return text if len(text) <= 22 else text[:20] + "…"
+
+
+# --- filters and paging: offset, doc, date_from, date_to ---
+MAX_OFFSET = 500
+MAX_DOCS = 50
+_ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+
+def check_offset(offset: int) -> int:
+    if not isinstance(offset, int) or isinstance(offset, bool) or not 0 <= offset <= MAX_OFFSET:
+        raise QueryError(
+            f"offset must be a whole number from 0 to {MAX_OFFSET} (got {_shown(offset)})"
+        )
+    return offset
+
+
+def parse_offset(raw: str | int | None) -> int:
+    """``offset`` as sent: absent means 0; otherwise as :func:`parse_k`, from 0."""
+    if raw is None:
+        return 0
+    number = _whole(raw)
+    if number is None:
+        got = _shown(raw)
+        raise QueryError(f"offset must be a whole number from 0 to {MAX_OFFSET} (got {got})")
+    return check_offset(number)
+
+
+def check_docs(docs: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
+    """Document ids to search in (none = all); a single id may be given as text."""
+    if docs is None or docs == "":
+        return ()
+    items = [docs] if isinstance(docs, str) else docs
+    if not isinstance(items, list | tuple) or not all(isinstance(d, str) for d in items):
+        raise QueryError("doc must be a document id or a list of document ids")
+    out = tuple(dict.fromkeys(d.strip() for d in items if d.strip()))
+    if len(out) > MAX_DOCS or any(len(d) > 200 for d in out):
+        raise QueryError(f"doc accepts at most {MAX_DOCS} document ids of up to 200 characters")
+    return out
+
+
+def check_date(value: str | None, name: str = "date") -> str | None:
+    """An ISO date (YYYY, YYYY-MM or YYYY-MM-DD) that exists, or None for none."""
+    if value is None or value == "":
+        return None
+    text = value.strip() if isinstance(value, str) else ""
+    ok = bool(_ISO_DATE.fullmatch(text))
+    if ok:
+        parts = [int(p) for p in text.split("-")]
+        try:
+            datetime.date(
+                parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1
+            )
+        except ValueError:
+            ok = False
+    if not ok:
+        raise QueryError(
+            f"{name} must be a date like 2024-07-31, 2024-07 or 2024 (got {str(value)[:20]!r})"
+        )
+    return text
+
+
+def check_date_range(date_from: str | None, date_to: str | None) -> tuple[str | None, str | None]:
+    date_from, date_to = check_date(date_from, "date_from"), check_date(date_to, "date_to")
+    if date_from and date_to and date_from[: len(date_to)] > date_to:
+        raise QueryError(f"date_from ({date_from}) is after date_to ({date_to})")
+    return date_from, date_to
+
+
+def shortened(q: str, width: int = 80) -> str:
+    """``q`` on one line, cut to ``width`` characters with "…" (at a space when one is near, so
+    an English word is not cut; Chinese has none and is cut anywhere)."""
+    flat = " ".join(q.split())
+    if len(flat) <= width:
+        return flat
+    cut = flat[: width - 1]
+    space = cut.rfind(" ")
+    if space >= width - 20:
+        cut = cut[:space]
+    return cut.rstrip() + "…"

@@ -16,6 +16,8 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
+
 from search.config import DEFAULT_RANKING, RankingConfig
 from search.embed import Embedder, get_embedder
 from search.errors import BadIndexError
@@ -26,19 +28,24 @@ from search.query import (  # noqa: F401  (re-exported for callers)
     METHODS,
     Response,
     Result,
+    check_date_range,
+    check_docs,
     check_k,
     check_lang,
     check_method,
+    check_offset,
     check_query,
 )
+from search.rank import emphasis, relevance
 from search.rank.analysis import Analyser, Query
 from search.rank.answer import counted_words, lift_counts
 from search.rank.candidates import gather
+from search.rank.filters import Filters, allowed_docs, facets, keep_docs
 from search.rank.fusion import Ranked, balance, fuse, smooth
 from search.rank.present import present
-from search.rank.snippet import fingerprint
+from search.rank.snippet import Highlighter, fingerprint
 from search.store import ann
-from search.store.base import IndexStore, open_store
+from search.store.base import ChunkTable, IndexStore, open_store
 from search.text.dictionary import BilingualDictionary
 from search.text.terms import chinese_phrases
 from search.types import Chunk
@@ -69,6 +76,11 @@ class Searcher:
         self.documents = {d["doc_id"]: d for d in store.documents()}
         self._fingerprints: dict[int, frozenset[str]] = {}
         self._chunks: dict[int, Chunk] = {}
+        self._held: dict[int, relevance.Passage] = {}
+        self.row_docs = RowDocs(self.table)
+        self.doc_freq = store.term_frequencies()  # weighted highlights (rank/emphasis.py)
+        self.frequent = emphasis.frequent_terms(self.doc_freq, len(self.table))
+        self.thresholds: dict[str, relevance.Threshold] = {}  # method -> override, if any
 
     @classmethod
     def open(
@@ -96,24 +108,57 @@ class Searcher:
         warm_segmenter()
 
     def search(
-        self, q: str, k: int = 10, lang: str | None = None, method: str = "hybrid"
+        self,
+        q: str,
+        k: int = 10,
+        lang: str | None = None,
+        method: str = "hybrid",
+        offset: int = 0,
+        docs: str | list[str] | tuple[str, ...] | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
     ) -> Response:
+        """The ``k`` best passages for ``q`` after the first ``offset``, in documents ``docs``
+        (ids; all when none) dated within ``date_from`` .. ``date_to`` (ISO; either open)."""
         started = time.perf_counter()
-        query = self.analyse(check_query(q), check_k(k), check_lang(lang), check_method(method))
+        filters = Filters(check_docs(docs), *check_date_range(date_from, date_to))
+        q, k, lang_filter = check_query(q), check_k(k), check_lang(lang)
+        query = self.analyse(q, k, lang_filter, check_method(method), check_offset(offset), filters)
         ranked, chunks, windows = self.rank(query)
-        top = ranked[: query.k * 2]  # room for collapsed near-duplicates
+        facet_counts = facets(ranked, self.row_docs, self.table.lang)
+        if filters.active:
+            ranked = keep_docs(ranked, self.row_docs, allowed_docs(self.documents, filters))
+        good = self.judge(query, ranked)
+        ranked = self.balance(query, ranked, good)
+        top = ranked[: (query.offset + query.k) * 2]  # room for collapsed near-duplicates
         chunks.update(self.chunks([rid for rid, _ in top if rid not in chunks]))
-        results = present(query, top, chunks, windows, self.documents, self._fingerprint)
+        highlighter = self.highlighter(query)
+        results = present(
+            query, top, chunks, windows, self.documents, self._fingerprint, highlighter, good
+        )
+        results = results[query.offset :]
         counts = {code: sum(r.lang == code for r in results) for code in LANGS}
         took = round((time.perf_counter() - started) * 1000, 2)
-        return Response(query.text, query.lang, took, results, lang or "any", counts)
+        return Response(
+            query.text,
+            query.lang,
+            took,
+            results,
+            lang or "any",
+            counts,
+            total=len(ranked),
+            total_is_estimate=query.method != "keyword" and len(ranked) < len(self.table),
+            good=relevance.good_count(r.match for r in results),
+            offset=query.offset,
+            facets=facet_counts,
+        )
 
     def rank(self, query: Query) -> tuple[Ranked, dict[int, Chunk], dict[int, int]]:
-        """The whole ranking of ``query``, the chunks read on the way (by row id), and the
-        best sentence window of each dense hit."""
+        """The whole ranking of ``query`` (before filters and balance), the chunks read on the
+        way (by row id), and the best sentence window of each dense hit."""
         cfg, table = self.config, self.table
         qvec = self.embedder.encode_query([query.form]) if query.uses_vectors else None
-        n = max(cfg.pool, query.k * 5)
+        n = max(cfg.pool, (query.offset + query.k) * 5)
         found = gather(self.store, table, query, qvec, n, cfg.pool, cfg.dense_chunk_weight)
         ranked = fuse(found.lists, table.lang, query.lang, table.front, cfg)
         chunks: dict[int, Chunk] = {}
@@ -123,10 +168,55 @@ class Searcher:
                 chunks = self.chunks([rid for rid, _ in ranked[: cfg.count_depth]])
                 texts = {rid: (c.text, c.lang) for rid, c in chunks.items()}
                 ranked = lift_counts(ranked, texts, query.counted, cfg.count_weight)
-        balanced = query.lang_filter is None and query.method != "keyword"
-        if balanced and query.k >= 2 * cfg.balance_min + 1:
-            ranked = balance(ranked, table.lang, query.k, cfg.balance_min, ~table.front)
         return ranked, chunks, found.windows
+
+    def judge(self, query: Query, ranked: Ranked) -> np.ndarray:
+        """Good matches among ``ranked`` (a mask over row ids; search/rank/relevance.py): the
+        best few are also checked for holding every query term."""
+        checked = [rid for rid, _ in ranked[: max(60, (query.offset + query.k) * 2)]]
+        held = self.passages(checked)
+        threshold = self.threshold(query.method)
+        return relevance.good_mask(
+            ranked, len(self.table), threshold, query.coverage, held, query.terms
+        )
+
+    def passages(self, ids: list[int]) -> dict[int, relevance.Passage]:
+        """The keyword terms and text of passages ``ids``, read once and then kept (bounded)."""
+        cache = self._held
+        missing = [rid for rid in ids if rid not in cache]
+        if missing:
+            if len(cache) + len(missing) > PASSAGE_CACHE:
+                cache.clear()
+            texts = {rid: c.text for rid, c in self.chunks(missing).items()}
+            cache.update(relevance.passages(self.store.passage_terms(missing), texts))
+        return {rid: cache[rid] for rid in ids if rid in cache}
+
+    def balance(self, query: Query, ranked: Ranked, good: np.ndarray) -> Ranked:
+        """Each language with good candidates holds at least ``balance_min`` of the top k."""
+        cfg, table = self.config, self.table
+        if query.lang_filter is not None or query.method == "keyword":
+            return ranked
+        shown = query.offset + query.k
+        if shown < 2 * cfg.balance_min + 1:
+            return ranked
+        return balance(ranked, table.lang, shown, cfg.balance_min, ~table.front & good)
+
+    def highlighter(self, query: Query | str) -> emphasis.Weighted:
+        """What a result marks of ``query`` (analysed, or text to analyse): its words that
+        carry weight (search/rank/emphasis.py). The document view marks the cited passage
+        with the same."""
+        if isinstance(query, str):
+            query = self.analyse(check_query(query), 1, None, "hybrid")
+        inner = Highlighter(query.marks)
+        return emphasis.Weighted(inner, query.form, self.doc_freq, self.frequent)
+
+    def threshold(self, method: str) -> relevance.Threshold:
+        """The good-match threshold of this index's encoder for ``method``."""
+        return self.thresholds.get(method) or relevance.threshold_for(self.embedder.name, method)
+
+    def coverage(self, q: str) -> float:
+        """Share of the query's terms this index knows, itself or translated."""
+        return self.analyse(check_query(q), 1, None, "hybrid").coverage
 
     def chunks(self, ids: list[int]) -> dict[int, Chunk]:
         """The passages ``ids``, read from the store once and then kept (bounded)."""
@@ -152,3 +242,16 @@ def warm_segmenter() -> None:
     """Load jieba's dictionary and part-of-speech tables (used by Chinese queries)."""
     chinese_phrases("预热")
     counted_words("预热多少个")
+
+
+class RowDocs:
+    """``row_docs[rid]``: the document id of a row, or an array of them for an array of row
+    ids (filters and facets), without a string per row in memory."""
+
+    def __init__(self, table: ChunkTable) -> None:
+        self.table = table
+
+    def __getitem__(self, rid: int | np.ndarray) -> str | np.ndarray:
+        if isinstance(rid, np.ndarray):
+            return self.table.doc_names[self.table.doc[rid]]
+        return self.table.doc_of(rid)

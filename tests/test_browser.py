@@ -134,7 +134,7 @@ def test_intranet_page_uses_widget_and_iframe(page, server: str, host_origin: st
     assert widget_results.count() == 5
     assert "ESG" in widget_results.first.inner_text()
     link = widget_results.first.locator("a.context")
-    assert link.get_attribute("target") == "_top"
+    assert link.get_attribute("target") == "_blank"  # a new tab: the portal stays
     assert link.get_attribute("href").startswith(server + "/doc/")
     style = widget_results.first.evaluate(
         "el => [getComputedStyle(el).color, getComputedStyle(el).fontSize]"
@@ -157,7 +157,7 @@ def test_intranet_page_uses_widget_and_iframe(page, server: str, host_origin: st
     frame = page.frame_locator("#search-frame")
     frame.locator("li.result").first.wait_for()
     assert frame.locator("li.result").count() >= 1
-    assert frame.locator("a.context").first.get_attribute("target") == "_top"
+    assert frame.locator("a.context").first.get_attribute("target") == "_blank"
     page.wait_for_timeout(300)  # let fonts settle before the picture
     page.screenshot(path=str(OUT / "widget-intranet.png"), full_page=True)
     assert not page.js_errors, page.js_errors

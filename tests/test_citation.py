@@ -39,3 +39,36 @@ def test_schema_describes_every_field() -> None:
     cite = citation_for(chunk(), {"title": "Doc"})
     assert set(CITATION_SCHEMA["properties"]) == set(cite)
     assert {"page", "page_end", "quote", "char_start", "char_end"} <= set(cite)
+
+
+BATTERY_PAGE = """<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>电动自行车用锂离子电池</title></head>
+<body><nav><a href="/">首页</a> <a href="/news">新闻</a></nav>
+<article>
+<h1>电动自行车用锂离子电池安全技术规范</h1>
+<p>标准要求电池在发生热失控后5分钟内不起火、不爆炸，为用户逃生留出时间。</p>
+<p>标准还规定了过充、短路和挤压等&nbsp;14&nbsp;项安全试验。</p>
+</article><footer>版权所有</footer></body></html>
+"""
+
+
+def test_html_citation_points_into_the_raw_html(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Issue case: chars 134–197 pointed into the extracted text, not the file."""
+    import html
+    import re
+
+    from search.build import build
+    from search.store import Store
+
+    page = tmp_path / "battery.html"
+    page.write_text(BATTERY_PAGE, encoding="utf-8")
+    build([page], tmp_path / "index", "hashing:64")
+    store = Store.open(tmp_path / "index")
+    doc = store.documents()[0]
+    passage = next(c for c in store.document_chunks(doc["doc_id"]) if "热失控" in c.text)
+    cite = citation_for(passage, doc)
+    span = BATTERY_PAGE[cite["char_start"] : cite["char_end"]]
+    assert "<p>标准要求电池在发生热失控后5分钟内不起火" in span
+    visible = html.unescape(re.sub(r"<[^>]+>", "", span))
+    assert "".join(visible.split()) == "".join(passage.text.split())
+    assert cite["page"] is None and cite["page_end"] is None and cite["block"] is None

@@ -12,7 +12,8 @@ import sqlite3
 import pytest
 
 from search.store import pg_keywords as K
-from search.text.terms import WEIGHTS, bm25_search, keyword_columns
+from search.store.local import fts_search as bm25_search
+from search.text.terms import WEIGHTS, keyword_columns
 
 WORDS = ["standard", "2.5", "china's", "标准", "委员会", "gbt123502022", "3", "5", "iso", "s"]
 

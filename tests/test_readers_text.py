@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from search.build import build, encoder_text
 from search.citation import citation_for, quote
@@ -13,9 +15,9 @@ from search.ingest.cleaners.plain import clean_plain, outline_heading
 from search.ingest.formats import read_source
 from search.ingest.formats.base import decode
 from search.ingest.formats.html import stated_date
-from search.ingest.passage_lang import passage_lang
 from search.searcher import Searcher
 from search.store import Store
+from search.text.lang import passage_lang
 from tests.docmaker import make_pdf
 
 GBK_DOC = "数据出境安全评估办法\n二、数据出境\n国家网信部门负责全国数据出境安全评估工作。\n"
@@ -194,3 +196,22 @@ def test_quote_is_the_first_and_last_words(text: str, expected: str) -> None:
     got_head, got_tail = result.split(" … ")
     assert got_head == head
     assert got_tail.endswith(tail.split()[-1]) and got_tail in " ".join(text.split())
+
+
+_LINES = st.one_of(
+    st.sampled_from(
+        ["", "  ", "二、数据出境", "（一）适用范围", "第一章 总则", "# Scope", "1. 总体要求"]
+    ),
+    st.sampled_from(["第三条 为了规范数据处理活动，制定本办法。", "1. Install the package"]),
+    st.text(alphabet="数据出境安全评估 abcXYZ，。.", min_size=1, max_size=40),
+)
+
+
+@given(st.lists(_LINES, min_size=1, max_size=30), st.sampled_from(["\n", "\n\n"]))
+@settings(max_examples=200, deadline=None)
+def test_plain_paragraphs_map_back_to_the_source(lines: list[str], sep: str) -> None:
+    source = sep.join(lines)
+    doc = clean_plain(source)
+    for p in doc.paragraphs:
+        assert "".join(source[p.start : p.end].split()) == "".join(p.text.split())
+        assert p.text.strip() and 0 <= p.article < len(doc.articles)

@@ -48,7 +48,7 @@ def test_odd_queries_answer_without_error(searcher: Searcher, query: str) -> Non
     [
         ({"q": ""}, "the query is empty"),
         ({"q": " \n\t "}, "the query is empty"),
-        ({"q": "x" * 100_000}, "the limit is 2000"),
+        ({"q": "x" * 100_000}, "the limit is 6000"),
         ({"q": "ok", "k": 0}, "k must be a whole number from 1 to 50"),
         ({"q": "ok", "k": 51}, "k must be a whole number from 1 to 50"),
         ({"q": "ok", "k": "5"}, "k must be a whole number"),

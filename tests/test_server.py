@@ -49,7 +49,7 @@ def test_gunicorn_serves_the_api_and_pages(
     assert headers["Server"].startswith("gunicorn")
     assert json.loads(body)["results"][0]["citation"]["text"]
     status, _, body = get(base + "/?q=%E6%A0%87%E5%87%86")  # 标准
-    assert status == 200 and b'class="result"' in body
+    assert status == 200 and b'class="result ' in body
     status, _, body = get(base + "/api/search?q=a&k=1000")
     assert status == 400 and b"from 1 to 50" in body
     status, _, body = get(base + "/api/search?q=" + "%E7%A2%B3" * 512)  # 512 Chinese chars

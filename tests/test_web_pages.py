@@ -24,14 +24,15 @@ def html(resp) -> str:
     return resp.get_data(as_text=True)
 
 
-def test_search_page_without_query_is_a_bilingual_form(web_client: FlaskClient) -> None:
+def test_search_page_without_query_is_a_form_in_one_language(web_client: FlaskClient) -> None:
     resp = web_client.get("/")
     assert resp.status_code == 200
     page = html(resp)
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
     assert 'name="q"' in page and 'type="search"' in page and "autofocus" in page
-    for label in ("全部", "中文", "English", "搜索", "Search"):
+    for label in ("All", "Chinese", "English", "Search", "Paste a paragraph"):
         assert label in page
+    assert "搜索" not in page and "全部" not in page  # one language at a time
     assert re.search(r'name="lang" value="any"\s+checked', page)
     assert resp.headers["X-Frame-Options"] == "SAMEORIGIN"
     assert "frame-ancestors 'self'" in resp.headers["Content-Security-Policy"]
@@ -45,12 +46,15 @@ def test_search_page_shows_cited_results(web_client: FlaskClient, doc_ids) -> No
     assert 'class="badge badge-en"' in page and 'class="badge badge-zh"' not in page
     assert re.search(r'name="lang" value="en"\s+checked', page)
     esg = doc_ids["esg.en"]
-    assert re.search(rf'href="/doc/{esg}#{esg}-\d+"', page), "open-in-context link"
-    assert "Open in context" in page and "在原文中查看" in page
+    assert re.search(rf'href="/doc/{esg}\?at={esg}-\d+[^"]*#{esg}-\d+"', page), "passage link"
+    assert re.search(r'<h2 class="heading"><a class="title" href="/doc/', page), "title links"
+    assert "Open in context" in page and "在原文中查看" not in page
     assert 'class="citation"' in page and "¶1–2" in page
+    assert re.search(r'class="copy copy-chicago" data-citation="[^"]*“ESG standards in China', page)
     assert re.search(
-        r'<button type="button" class="copy" data-citation="ESG standards in China, ', page
+        r'class="copy copy-gbt7714" data-citation="[^"]*ESG standards in China\[', page
     )
+    assert "chars " not in re.findall(r'data-citation="([^"]*)"', page)[0]
 
 
 def test_chinese_results_carry_the_chinese_badge(web_client: FlaskClient) -> None:
@@ -72,11 +76,11 @@ def test_query_markup_is_reflected_as_text(web_client: FlaskClient, path: str) -
 @pytest.mark.parametrize("path", ["/", "/embed"])
 def test_bad_parameters_show_a_message_not_a_crash(web_client: FlaskClient, path: str) -> None:
     for query, message in [
-        ("?q=a&k=abc", "k must be a whole number"),
+        ("?q=a&k=abc", "must be a whole number from 1 to 50"),
         ("?q=a&k=1000", "from 1 to 50"),
-        ("?q=a&lang=fr", "lang must be one of"),
-        ("?q=", "the query is empty"),
-        ("?q=" + "x" * 10_000, "the limit is 512"),
+        ("?q=a&lang=fr", "Choose a language: All, Chinese or English"),
+        ("?q=", "Type some words to search for"),
+        ("?q=" + "x" * 10_000, "The text has 10000 characters; the limit is 4000"),
     ]:
         resp = web_client.get(path + query)
         assert resp.status_code == 400, query
@@ -195,7 +199,7 @@ def test_document_page_lists_footnote_sources_safely(
     holder = web_app.extensions["searcher"]
     monkeypatch.setattr(holder.searcher.store, "document_chunks", lambda doc_id: [chunk, chunk])
     page = html(web_app.test_client().get(f"/doc/{doc_ids['esg.en']}"))
-    assert "Sources" in page and "来源" in page
+    assert "Sources" in page and "来源" not in page
     assert 'href="https://www.iso.org/standard/66453.html"' in page
     assert "ISO 14064-1:2018 &lt;i&gt;GHG&lt;/i&gt;" in page
     assert "javascript:" not in page
@@ -221,15 +225,21 @@ def test_unknown_pages_are_html_404(web_client: FlaskClient, path: str) -> None:
     assert "Back to search" in page
 
 
-def test_embed_page_is_framable_and_links_to_top(web_client: FlaskClient) -> None:
+def test_embed_page_is_framable_and_links_open_a_new_tab(web_client: FlaskClient) -> None:
     resp = web_client.get("/embed?q=ESG")
     assert resp.status_code == 200
     assert "X-Frame-Options" not in resp.headers
     assert "frame-ancestors *" in resp.headers["Content-Security-Policy"]
     page = html(resp)
     links = re.findall(r'<a class="context" href="[^"]+"([^>]*)>', page)
-    assert links and all('target="_top"' in attrs for attrs in links)
+    assert links and all('target="_blank" rel="noopener"' in attrs for attrs in links)
     assert 'action="/embed"' in page and "<footer" not in page
+
+
+def test_embed_link_target_is_configurable(make_app) -> None:
+    page = html(make_app(link_target="_top").test_client().get("/embed?q=ESG"))
+    links = re.findall(r'<a class="context" href="[^"]+"([^>]*)>', page)
+    assert links and all(attrs == ' target="_top"' for attrs in links)
 
 
 def test_pages_send_protective_headers(web_client: FlaskClient) -> None:
@@ -248,7 +258,8 @@ def test_static_assets_are_served(web_client: FlaskClient) -> None:
     assert widget.status_code == 200 and "javascript" in widget.mimetype
     source = widget.get_data(as_text=True)
     assert "attachShadow" in source and "textContent" in source
-    assert "innerHTML" not in source and 'target = "_top"' in source
+    assert "innerHTML" not in source and "a.target = LINK_TARGET" in source
+    assert '"_blank"' in source  # a new tab unless data-link-target says otherwise
     assert web_client.get("/static/../web/__init__.py").status_code == 404
 
 
@@ -256,7 +267,20 @@ def test_intranet_example_shows_both_ways() -> None:
     page = (ROOT / "examples" / "intranet.html").read_text(encoding="utf-8")
     assert "<iframe" in page and "/embed?q=" in page
     assert "/static/widget.js" in page and "data-target" in page and 'id="box"' in page
-    assert 'get("server")' in page  # the host URL is configurable with ?server=
+    script = (ROOT / "examples" / "intranet.js").read_text(encoding="utf-8")
+    assert 'get("server")' in script  # the host URL is configurable with ?server=
+
+
+def test_example_page_is_served_by_the_server_within_its_csp(web_client: FlaskClient) -> None:
+    resp = web_client.get("/example/")
+    page = html(resp)
+    assert resp.status_code == 200 and "<script>" not in page and "<style>" not in page
+    assert 'src="intranet.js"' in page and 'href="intranet.css"' in page
+    js = web_client.get("/example/intranet.js")
+    assert js.status_code == 200 and "javascript" in js.mimetype
+    assert 'location.pathname === "/example/"' in js.get_data(as_text=True)
+    assert web_client.get("/example/intranet.css").mimetype == "text/css"
+    assert web_client.get("/example/../web/__init__.py").status_code == 404
 
 
 def test_original_file_is_served_only_for_pdf_word_html(web_client, doc_ids) -> None:

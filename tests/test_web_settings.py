@@ -16,7 +16,7 @@ pytest_plugins = ("tests.web_conftest",)
 def test_defaults_match_the_issue() -> None:
     s = load(environ={})
     assert (s["host"], s["port"], s["index"]) == ("127.0.0.1", 8000, "index")
-    assert (s["max_query_chars"], s["max_k"]) == (512, 50)
+    assert (s["max_query_chars"], s["max_k"]) == (4000, 50)
     assert s["api_keys"] == () and s["cors_origins"] == ()
     assert all(setting.help for setting in SETTINGS)
 

@@ -10,7 +10,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from search.searcher import Searcher
-from web import access, api, errors, filters, metrics, reload, views
+from web import access, api, errors, filters, i18n, metrics, reload, views
 from web.reload import SearcherHolder
 from web.settings import load
 
@@ -40,6 +40,7 @@ def create_app(config: Mapping[str, Any] | None = None, searcher: Searcher | Non
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore
     filters.register(app)
     metrics.register(app)  # first: its clock starts before other hooks
+    i18n.register(app)
     access.register(app)
     reload.register(app)
     errors.register(app)

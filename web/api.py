@@ -7,10 +7,18 @@ from typing import Any
 from flask import Blueprint, abort, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
+from search.errors import QueryError
 from search.searcher import Searcher
 from web.openapi import openapi_spec
-from web.query import parse_query
-from web.records import MAX_ID_CHARS, chunk_record, document_record, find_document, footnotes
+from web.query import SearchQuery, parse_query
+from web.records import (
+    MAX_ID_CHARS,
+    chunk_record,
+    document_record,
+    find_document,
+    footnotes,
+    linked_citations,
+)
 
 bp = Blueprint("api", __name__)
 MANIFEST_SUMMARY = ("documents", "chunks", "chunks_by_lang", "encoder", "dim", "built_at")
@@ -20,11 +28,33 @@ def searcher() -> Searcher:
     return current_app.extensions["searcher"].searcher
 
 
-@bp.get("/api/search")
+def run(query: SearchQuery) -> dict[str, Any]:
+    """Answer ``query`` as a dict, citations linked to this site."""
+    s = searcher()
+    response = s.search(
+        query.q,
+        k=query.k,
+        lang=query.lang_filter,
+        offset=query.offset,
+        docs=query.docs,
+        date_from=query.date_from,
+        date_to=query.date_to,
+    )
+    return linked_citations(response.to_dict(), s, request.url_root)
+
+
+def json_body() -> dict[str, Any]:
+    """The JSON object a POST carries (same keys as the query string)."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise QueryError('the request body must be a JSON object such as {"q": "碳达峰 标准"}')
+    return body
+
+
+@bp.route("/api/search", methods=["GET", "POST"])
 def search() -> ResponseReturnValue:
-    query = parse_query(request.args, current_app.config["SEARCH"])
-    response = searcher().search(query.q, k=query.k, lang=query.lang_filter)
-    return jsonify(response.to_dict())
+    args = request.args if request.method == "GET" else json_body()
+    return jsonify(run(parse_query(args, current_app.config["SEARCH"])))
 
 
 @bp.get("/api/documents")

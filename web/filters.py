@@ -8,6 +8,8 @@ from flask import Flask
 
 from search.citation import paragraph_label
 from web.highlight import result_snippet
+from web.i18n import friendly
+from web.page import passage_link
 
 SAFE_SCHEMES = ("http", "https")
 
@@ -27,3 +29,5 @@ def register(app: Flask) -> None:
     app.add_template_filter(result_snippet, "snippet")
     app.add_template_filter(safe_url, "safe_url")
     app.add_template_filter(paragraph_label, "paragraph")
+    app.add_template_global(passage_link, "passage_link")
+    app.add_template_global(friendly, "friendly")

@@ -84,3 +84,40 @@ def result_snippet(result: dict) -> Markup:
         focus = span[0] if isinstance(span[0], int) else None
         return marked(result["text"], result["highlights"], focus=focus)
     return marked(result.get("snippet") or result.get("text") or "")
+
+
+def parse_span(raw: str | None) -> tuple[int, int] | None:
+    """``"a-b"`` (from a link) as ``(a, b)``, or None when absent or malformed."""
+    try:
+        a, b = (int(x) for x in (raw or "").split("-"))
+    except ValueError:
+        return None
+    return (a, b) if 0 <= a < b else None
+
+
+def marked_passage(
+    text: str, spans: Sequence[Sequence[int]], sentence: tuple[int, int] | None
+) -> list[Markup]:
+    """``text`` as one HTML line per paragraph, query words in ``<mark>`` and the snippet
+    sentence in ``<span class="snip">`` (all text escaped)."""
+    good = clean_spans(spans, len(text))
+    cuts = {0, len(text)} | {x for s in good for x in s}
+    if sentence:
+        cuts |= {max(0, min(len(text), x)) for x in sentence}
+    cuts |= {i for i, c in enumerate(text) if c == "\n"} | {
+        i + 1 for i, c in enumerate(text) if c == "\n"
+    }
+    edges = sorted(cuts)
+    lines: list[list[Markup]] = [[]]
+    for a, b in zip(edges, edges[1:], strict=False):
+        piece = text[a:b]
+        if piece == "\n":
+            lines.append([])
+            continue
+        html = escape(piece)
+        if any(s <= a and b <= e for s, e in good):
+            html = Markup("<mark>%s</mark>") % html
+        if sentence and sentence[0] <= a and b <= sentence[1]:
+            html = Markup('<span class="snip">%s</span>') % html
+        lines[-1].append(html)
+    return [Markup("").join(line) for line in lines if "".join(map(str, line)).strip()]

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from search.citation import CITATION_SCHEMA
+from search.query import MAX_DOCS, MAX_OFFSET
 
-ERROR = {"$ref": "#/components/schemas/Error"}
+DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 BINARY = {"schema": {"type": "string", "format": "binary"}}
 ORIGINAL = {
     "description": "the file as indexed (HTML sources as plain text)",
@@ -23,6 +24,8 @@ STATIC = {
     "description": "a static file",
     "content": {t: BINARY for t in ("text/css", "text/javascript")},
 }
+
+ERROR = {"$ref": "#/components/schemas/Error"}
 
 
 def _json(description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -51,17 +54,38 @@ def _html(description: str) -> dict[str, Any]:
 
 
 def _page(
-    summary: str, params: list[dict[str, Any]] | None = None, ok: dict[str, Any] | None = None
+    summary: str,
+    params: list[dict[str, Any]] | None = None,
+    post: bool = False,
+    ok: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     errors = {str(c): _html("an HTML page saying what went wrong") for c in (400, 401, 404, 429)}
-    return {
-        "get": {
-            "tags": ["pages"],
-            "summary": summary,
-            "parameters": params or [],
-            "responses": {"200": ok or _html("an HTML page"), **errors},
-        }
+    get = {
+        "tags": ["pages"],
+        "summary": summary,
+        "parameters": params or [],
+        "responses": {"200": ok or _html("an HTML page"), **errors},
     }
+    if not post:
+        return {"get": get}
+    form = {"application/x-www-form-urlencoded": {"schema": _search_body(params or [])}}
+    return {
+        "get": get,
+        "post": {
+            **get,
+            "summary": summary + " (a pasted paragraph, as a form)",
+            "parameters": [],
+            "requestBody": {"required": True, "content": form},
+        },
+    }
+
+
+def _search_body(params: list[dict[str, Any]]) -> dict[str, Any]:
+    """The search parameters as the properties of one request body."""
+    props = {p["name"]: p["schema"] for p in params if p["in"] == "query"}
+    if "doc" in props:
+        props["doc"] = {"oneOf": [{"type": "string"}, props["doc"]]}
+    return {"type": "object", "required": ["q"], "properties": props}
 
 
 def _api(
@@ -100,12 +124,62 @@ def openapi_spec(settings: dict[str, Any]) -> dict[str, Any]:
         "only passages in this language",
         required=False,
     )
+    filters = [
+        _param(
+            "offset",
+            "query",
+            {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0},
+            "skip this many results (the next page starts at offset + k)",
+            required=False,
+        ),
+        {
+            **_param(
+                "doc",
+                "query",
+                {"type": "array", "items": {"type": "string"}, "maxItems": MAX_DOCS},
+                "only passages of these documents (ids from /api/documents; repeat the parameter)",
+                required=False,
+            ),
+            "style": "form",
+            "explode": True,
+        },
+        _param(
+            "date_from",
+            "query",
+            {"type": "string", "pattern": DATE_PATTERN},
+            "only documents dated from (ISO: 2024, 2024-07 or 2024-07-31)",
+            required=False,
+        ),
+        _param(
+            "date_to",
+            "query",
+            {"type": "string", "pattern": DATE_PATTERN},
+            "only documents dated up to (ISO: 2024, 2024-07 or 2024-07-31)",
+            required=False,
+        ),
+    ]
+    search_params = [q, k, lang, *filters]
     doc_id = _param("doc_id", "path", {"type": "string"}, "a document id", required=True)
     chunk_id = _param("chunk_id", "path", {"type": "string"}, "a passage id", required=True)
     filename = _param("filename", "path", {"type": "string"}, "a static file", required=True)
-    search_ok = "ranked passages with citations (schema Citation), took_ms, query_lang and counts"
+    search_ok = (
+        "ranked passages with citations (citation.permalink; citation.formats.gbt7714 and "
+        ".chicago), took_ms, query_lang, per-language counts; total (an estimate when "
+        "total_is_estimate), offset, facets (passages by doc and lang), good (results above "
+        "the relevance threshold); each result's match is good or weak"
+    )
     paths = {
-        "/api/search": _api("search passages", search_ok, [q, k, lang], errors=(400,)),
+        "/api/search": {
+            **_api("search passages", search_ok, search_params, errors=(400,)),
+            "post": {
+                **_api("search passages", search_ok, errors=(400, 413))["get"],
+                "summary": "search passages with a long query (a pasted paragraph) as JSON",
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _search_body(search_params)}},
+                },
+            },
+        },
         "/api/documents": _api("list the indexed documents", "documents", errors=()),
         "/api/documents/{doc_id}": _api(
             "one document, its passages in order", "a document", [doc_id]
@@ -119,6 +193,39 @@ def openapi_spec(settings: dict[str, Any]) -> dict[str, Any]:
                 "responses": {"200": _json("health")},
             }
         },
+        "/": _page("search page", [{**q, "required": False}, *search_params[1:]], post=True),
+        "/embed": _page(
+            "results page for an iframe", [{**q, "required": False}, *search_params[1:]], post=True
+        ),
+        "/export": _page(
+            "selected results as a file: Markdown, BibTeX or RIS",
+            [
+                _param(
+                    "chunk",
+                    "query",
+                    {"type": "array", "items": {"type": "string"}},
+                    "passage ids (repeat the parameter)",
+                    required=True,
+                ),
+                _param(
+                    "format",
+                    "query",
+                    {"type": "string", "enum": ["md", "bib", "ris"]},
+                    "file format",
+                    required=True,
+                ),
+            ],  # fmt: skip
+        ),
+        "/example/": _page("the intranet example page (widget and iframe)"),
+        "/example/intranet.css": _page("the example page's style sheet"),
+        "/example/intranet.js": _page("the example page's script"),
+        "/doc/{doc_id}": _page("a document in reading order, cited passage targeted", [doc_id]),
+        "/doc/{doc_id}/original": _page(
+            "the indexed PDF/Word/HTML file (#page=N)", [doc_id], ok=ORIGINAL
+        ),
+        "/static/{filename}": _page(
+            "static files: style.css, app.js, widget.js", [filename], ok=STATIC
+        ),
         "/metrics": {
             "get": {
                 "tags": ["ops"],
@@ -131,15 +238,6 @@ def openapi_spec(settings: dict[str, Any]) -> dict[str, Any]:
                 },
             }
         },
-        "/": _page("search page (全部 / 中文 / English)", [{**q, "required": False}, k, lang]),
-        "/embed": _page("results page for an iframe", [{**q, "required": False}, k, lang]),
-        "/doc/{doc_id}": _page("a document in reading order, cited passage targeted", [doc_id]),
-        "/doc/{doc_id}/original": _page(
-            "the indexed PDF/Word/HTML file (#page=N)", [doc_id], ok=ORIGINAL
-        ),
-        "/static/{filename}": _page(
-            "static files: style.css, app.js, widget.js", [filename], ok=STATIC
-        ),
     }
     return {
         "openapi": "3.0.3",

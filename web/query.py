@@ -1,5 +1,6 @@
-"""The search parameters of a request (q, k, lang), checked against the configured limits by
-the same functions the CLI and the Python API use (:mod:`search.query`)."""
+"""The search parameters of a request (q, k, lang, offset, doc, date_from, date_to) from a
+query string or a JSON body, checked against the configured limits by the same functions the
+CLI and the Python API use (:mod:`search.query`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from search.errors import QueryError
-from search.query import DEFAULT_K, check_lang, check_query, parse_k
+from search.query import (
+    DEFAULT_K,
+    check_date_range,
+    check_docs,
+    check_lang,
+    check_query,
+    parse_k,
+    parse_offset,
+)
 
 __all__ = ["DEFAULT_K", "LANG_CHOICES", "SearchQuery", "parse_lang", "parse_query"]
 
@@ -20,20 +29,45 @@ class SearchQuery:
     q: str
     k: int
     lang: str  # any | zh | en
+    offset: int = 0
+    docs: tuple[str, ...] = ()
+    date_from: str | None = None
+    date_to: str | None = None
 
     @property
     def lang_filter(self) -> str | None:
         return None if self.lang == "any" else self.lang
 
 
-def parse_lang(raw: str | None) -> str:
+def parse_lang(raw: Any) -> str:
+    if raw is not None and not isinstance(raw, str):
+        raise QueryError(f"lang must be one of zh, en, any (got {str(raw)[:20]!r})")
     return check_lang(raw) or "any"
 
 
-def parse_query(args: Mapping[str, str], settings: Mapping[str, Any]) -> SearchQuery:
-    """Read q, k and lang from query-string ``args``; a bad value raises ``QueryError``."""
+def parse_query(args: Mapping[str, Any], settings: Mapping[str, Any]) -> SearchQuery:
+    """Read the parameters from query-string ``args`` or a JSON body; a bad value raises
+    ``QueryError``."""
     raw = args.get("q")
     if raw is None:
         raise QueryError("the parameter q (what to search for) is required")
+    if not isinstance(raw, str):
+        raise QueryError("q must be text")
     q = check_query(raw, settings["max_query_chars"])
-    return SearchQuery(q, parse_k(args.get("k"), settings["max_k"]), parse_lang(args.get("lang")))
+    k, lang = parse_k(args.get("k"), settings["max_k"]), parse_lang(args.get("lang"))
+    dates = check_date_range(_optional(args.get("date_from")), _optional(args.get("date_to")))
+    return SearchQuery(q, k, lang, parse_offset(args.get("offset")), parse_docs(args), *dates)
+
+
+def _optional(raw: Any) -> str | None:
+    if raw is None or raw == "":
+        return None
+    if not isinstance(raw, str):
+        raise QueryError(f"expected a date as text (got {str(raw)[:20]!r})")
+    return raw
+
+
+def parse_docs(args: Mapping[str, Any]) -> tuple[str, ...]:
+    """``doc`` repeated in a query string, or one id / a list of ids in a JSON body."""
+    getlist = getattr(args, "getlist", None)
+    return check_docs(getlist("doc") if getlist else args.get("doc"))

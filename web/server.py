@@ -13,7 +13,8 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
-from search.build import build, progress_bar
+from search.build import build
+from search.build_report import progress_for
 from search.errors import BadIndexError
 from search.store import Store, resolve
 from search.store.verify import problems
@@ -105,7 +106,7 @@ def ensure_index(settings: dict[str, Any]) -> None:
                 ) from None
             raise
         print(f"no index yet: building '{root}' from '{seeds_folder()}' (once)", flush=True)
-        build([seeds_folder()], root, progress=progress_bar)
+        build([seeds_folder()], root, progress=progress_for(quiet=False))  # lines in a log
     check_index(root)
 
 

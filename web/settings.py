@@ -15,7 +15,7 @@ from typing import Any
 
 from search.config import DEFAULT_RANKING, RankingConfig, parse_assignments
 from search.errors import ConfigError
-from search.query import MAX_K
+from search.query import MAX_K, MAX_QUERY_CHARS
 
 ENV_PREFIX = "SEARCH_"
 
@@ -84,6 +84,12 @@ def _ranking(value: Any) -> RankingConfig:
     raise ValueError("expected a [ranking] table or KEY=VALUE,... text")
 
 
+def _target(value: Any) -> str:
+    if value not in ("_blank", "_top", "_self"):
+        raise ValueError("expected _blank (a new tab), _top or _self")
+    return str(value)
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -103,7 +109,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("workers", 2, "gunicorn worker processes", _int(1, 64)),
     Setting("threads", 4, "threads per worker (gthread)", _int(1, 64)),
     Setting("cors_origins", (), "origins allowed to call /api/* from a browser ('*' = any)", _list),
-    Setting("max_query_chars", 512, "longest query accepted, in characters", _int(1, 2000)),
+    Setting(
+        "max_query_chars", 4000, "longest query accepted, in characters", _int(1, MAX_QUERY_CHARS)
+    ),
     Setting("max_k", MAX_K, "most results one query may ask for", _int(1, MAX_K)),
     Setting(
         "api_keys",
@@ -142,8 +150,9 @@ SETTINGS: tuple[Setting, ...] = (
         _text,
     ),
     Setting("reload_interval", 1.0, "seconds between checks for a rebuilt index", _number),
-    Setting("max_body_bytes", 16 * 1024, "largest request body accepted", _int(0, 10**9)),
+    Setting("max_body_bytes", 64 * 1024, "largest request body accepted", _int(0, 10**9)),
     Setting("max_header_bytes", 16 * 1024, "largest total size of request headers", _int(1, 10**9)),
+    Setting("link_target", "_blank", "where /embed opens a passage: _blank, _top, _self", _target),
     Setting("trusted_proxies", 0, "reverse proxies in front (for X-Forwarded-For)", _int(0, 10)),
     Setting(
         "ranking",

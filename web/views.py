@@ -5,15 +5,34 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, abort, current_app, render_template, request, send_file
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    send_file,
+)
 from flask.typing import ResponseReturnValue
 
 from search.errors import QueryError
-from web.api import searcher
+from web.api import run, searcher
+from web.export import EXPORTS, export
+from web.highlight import marked_passage, parse_span
+from web.i18n import friendly, ui_lang
+from web.page import page_values, passage_link
 from web.query import LANG_CHOICES, parse_lang, parse_query
 from web.records import find_document, footnotes
 
 bp = Blueprint("views", __name__)
+ROOT = Path(__file__).absolute().parents[1]
+EXAMPLES = ROOT / "examples"
+EXAMPLE_FILES = {  # what /example/ serves: the intranet page and its two parts
+    "": ("intranet.html", "text/html"),
+    "intranet.css": ("intranet.css", "text/css"),
+    "intranet.js": ("intranet.js", "text/javascript"),
+}
 
 # Originals served for checking citations (plain-text sources are shown in full already).
 ORIGINAL_TYPES = {
@@ -25,41 +44,73 @@ ORIGINAL_TYPES = {
 
 
 def run_search() -> tuple[dict[str, Any], int]:
-    """Template values for a results page; a bad query becomes a message and a 400."""
-    args = request.args
-    values: dict[str, Any] = {"q": args.get("q", ""), "langs": LANG_CHOICES, "lang": "any"}
+    """Template values for a results page (GET, or POST for a pasted paragraph); a bad query
+    becomes a message for a drafter and a 400."""
+    args = request.form if request.method == "POST" else request.args
+    settings = current_app.config["SEARCH"]
+    values: dict[str, Any] = {
+        "q": args.get("q", ""),
+        "langs": LANG_CHOICES,
+        "lang": "any",
+        "long": args.get("mode") == "long" or request.method == "POST",
+        "documents": searcher().store.documents(),
+        "args": args,
+    }
     try:
         values["lang"] = parse_lang(args.get("lang"))
         if "q" not in args:
-            return values, 200  # the empty search page
-        query = parse_query(args, current_app.config["SEARCH"])
+            return values, 200  # the home page
+        query = parse_query(args, settings)
+        values["query"] = query
+        values["response"] = run(query)
     except QueryError as exc:
-        values["error"] = str(exc)
+        values["error"] = friendly(str(exc), settings["max_k"])
         return values, 400
-    values["response"] = searcher().search(query.q, k=query.k, lang=query.lang_filter).to_dict()
+    values["page"] = page_values(values["response"], query)
     return values, 200
 
 
-@bp.get("/")
+@bp.route("/", methods=["GET", "POST"])
 def index() -> ResponseReturnValue:
     values, status = run_search()
     return render_template("search.html", **values), status
 
 
-@bp.get("/embed")
+@bp.route("/embed", methods=["GET", "POST"])
 def embed() -> ResponseReturnValue:
     values, status = run_search()
-    return render_template("embed.html", **values), status
+    target = current_app.config["SEARCH"]["link_target"]
+    return render_template("embed.html", target=target, **values), status
 
 
 @bp.get("/doc/<doc_id>")
 def document(doc_id: str) -> ResponseReturnValue:
+    """A document in reading order; ``?at=<chunk>&q=...&s=a-b`` marks the query words and the
+    snippet sentence (characters ``a`` to ``b``) of the cited passage."""
     s = searcher()
     doc = find_document(s, doc_id)
     chunks = s.store.document_chunks(doc_id)
     original = Path(doc["path"]).suffix.lower() in ORIGINAL_TYPES and Path(doc["path"]).is_file()
+    at, q = request.args.get("at", ""), request.args.get("q", "")[:2000]
+    marked = {}
+    for chunk in chunks:
+        if chunk.chunk_id == at:
+            spans = s.highlighter(q).spans(chunk.text) if q.strip() else []
+            marked[at] = marked_passage(chunk.text, spans, parse_span(request.args.get("s")))
+    toc = []
+    for chunk in chunks:
+        if chunk.kind != "front" and chunk.heading and chunk.heading not in (h for h, _ in toc):
+            toc.append((chunk.heading, chunk.chunk_id))
+    back = request.args.get("back", "")
     return render_template(
-        "doc.html", doc=doc, chunks=chunks, notes=footnotes(chunks), original=original
+        "doc.html",
+        doc=doc,
+        chunks=chunks,
+        notes=footnotes(chunks),
+        original=original,
+        marked=marked,
+        toc=toc,
+        back=back if back.startswith("/") and not back.startswith("//") else "",
     )
 
 
@@ -76,3 +127,33 @@ def original_file(doc_id: str) -> ResponseReturnValue:
         return send_file(path, mimetype=mimetype, download_name=path.name, max_age=300)
     except OSError:  # removed or unreadable since the check
         abort(404, "the original file of this document is not available")
+
+
+@bp.get("/export")
+def export_selected() -> ResponseReturnValue:
+    """The selected passages (``chunk`` repeated) as Markdown, BibTeX or RIS (``format``)."""
+    fmt = request.args.get("format", "md")
+    if fmt not in EXPORTS:
+        raise QueryError(f"format must be one of {', '.join(EXPORTS)} (got {fmt[:20]!r})")
+    ids = request.args.getlist("chunk")[:50]
+    if not ids:
+        raise QueryError("select at least one result to export")
+    body, mimetype, name = export(searcher(), ids, fmt, request.url_root)
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(body, mimetype=mimetype, headers=headers)
+
+
+@bp.get("/example/")
+@bp.get("/example/intranet.css")
+@bp.get("/example/intranet.js")
+def example() -> ResponseReturnValue:
+    """The intranet example page (examples/intranet.html), served by this server, which the
+    page then uses for its widget and iframe."""
+    filename, mimetype = EXAMPLE_FILES[request.path.rsplit("/", 1)[1]]
+    path = EXAMPLES / filename
+    if not path.is_file():
+        abort(404, "the example page is not installed")
+    return send_file(path, mimetype=mimetype, max_age=0)
+
+
+__all__ = ["bp", "passage_link", "ui_lang"]

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from search.ingest.align import Aligner
-from search.ingest.passage_lang import passage_lang
+from search.text.lang import passage_lang
 from search.text.sentences import sentence_spans
 from search.types import Chunk, CleanDocument, Paragraph
 

@@ -31,6 +31,7 @@ class Read:
     clean: CleanDocument | None = None  # cleaned already when the title needed it
 
     def cleaned(self) -> CleanDocument:
+        """The cleaned document (a stated title heads the first article of plain text)."""
         if self.clean is not None:
             return self.clean
         stated = self.doc.title if self.doc.title != Path(self.doc.path).stem else ""

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from search.rank.answer import count_targets
+from search.rank.filters import NO_FILTERS, Filters
+from search.rank.relevance import QueryTerms, query_coverage, query_terms
 from search.rank.snippet import LATIN_WORD
 from search.text.dictionary import BilingualDictionary
 from search.text.identifiers import find as find_identifiers
@@ -44,6 +46,10 @@ class Query:
     translations: list[str]  # terms that match the other language (dictionary, acronyms)
     counted: Targets | None  # a counting question's targets (hybrid only), else None
     marks: Marks  # what highlighting marks in a result
+    terms: QueryTerms  # every term with its known translations (relevance: holds all terms?)
+    coverage: float  # share of those terms the index knows, itself or translated
+    offset: int = 0  # results skipped (paging)
+    filters: Filters = NO_FILTERS  # documents and dates searched (empty: all)
 
     @property
     def uses_keywords(self) -> bool:
@@ -73,8 +79,17 @@ class Analyser:
     def known(self, term: str) -> bool:
         return term in self.vocabulary
 
-    def __call__(self, text: str, k: int, lang_filter: str | None, method: str) -> Query:
+    def __call__(
+        self,
+        text: str,
+        k: int,
+        lang_filter: str | None,
+        method: str,
+        offset: int = 0,
+        filters: Filters = NO_FILTERS,
+    ) -> Query:
         form = query_form(text)
+        qterms = query_terms(terms(form), self.translate)
         phrases = chinese_phrases(form)
         translations = self.translations(form, phrases) if method != "dense" else []
         counted = None
@@ -92,6 +107,19 @@ class Analyser:
             translations=translations,
             counted=counted,
             marks=marks(form, phrases, translations),
+            terms=qterms,
+            coverage=query_coverage(qterms, self.known),
+            offset=offset,
+            filters=filters,
+        )
+
+    def translate(self, term: str) -> list[str]:
+        """A single term's translations this index knows (for the relevance check)."""
+        d = self.dictionary
+        if d is None:
+            return []
+        return (
+            d.to_chinese(term, self.known) if term.isascii() else d.to_english([term], self.known)
         )
 
     def translations(self, form: str, phrases: list[str]) -> list[str]:

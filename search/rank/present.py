@@ -1,17 +1,21 @@
 """Stage 3, presentation: the best of a ranking as :class:`Result` records - near-duplicates
-collapsed into the passage they repeat, each result with its snippet, highlights and citation.
-Only the ``k`` results shown are formatted."""
+collapsed into the passage they repeat, each result with its snippet, highlights, citation and
+match label. Only the results shown are formatted."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from search.citation import citation_for
 from search.query import Result
 from search.rank.analysis import Query
 from search.rank.answer import count_span
+from search.rank.emphasis import SpanFinder
 from search.rank.fusion import Ranked
+from search.rank.relevance import GOOD, WEAK
 from search.rank.snippet import Highlighter, best_sentences, merge_spans, near_duplicate
 from search.text.sentences import window_spans
 from search.types import Chunk
@@ -24,13 +28,18 @@ def present(
     windows: dict[int, int],
     documents: dict[str, dict[str, Any]],
     fingerprint: Callable[[int, str], frozenset[str]],
+    highlighter: SpanFinder | None = None,
+    good: np.ndarray | None = None,
 ) -> list[Result]:
-    """The top ``query.k`` of ``ranked`` (whose passages are in ``chunks``) as results.
+    """The top ``query.offset + query.k`` of ``ranked`` (whose passages are in ``chunks``) as
+    results, ranks from 1 (the caller drops the first ``offset``).
 
     ``windows`` gives a dense hit's best sentence window (its number within the chunk), used as
     the snippet when no counted number is shown; ``fingerprint(row id, text)`` gives a passage's
-    shingles for near-duplicate detection."""
-    highlighter = Highlighter(query.marks)
+    shingles for near-duplicate detection; ``highlighter`` marks the query's words (default:
+    all of its marks); ``good`` labels each row a good or a weak match (default: all good)."""
+    highlighter = highlighter or Highlighter(query.marks)
+    wanted = query.offset + query.k
     results: list[Result] = []
     kept: list[frozenset[str]] = []
     for rid, score in ranked:
@@ -42,13 +51,13 @@ def present(
         if dup is not None:
             results[dup].duplicates.append(chunk.chunk_id)
             continue
-        if len(results) == query.k:
+        if len(results) == wanted:
             break
         kept.append(shingles)
         doc = documents.get(chunk.doc_id, {})
-        results.append(
-            result(len(results) + 1, score, chunk, doc, query, highlighter, windows.get(rid))
-        )
+        item = result(len(results) + 1, score, chunk, doc, query, highlighter, windows.get(rid))
+        item.match = GOOD if good is None or good[rid] else WEAK
+        results.append(item)
     return results
 
 
@@ -58,7 +67,7 @@ def result(
     chunk: Chunk,
     doc: dict[str, Any],
     query: Query,
-    highlighter: Highlighter,
+    highlighter: SpanFinder,
     window: int | None,
 ) -> Result:
     """One result: highlights of the query's marks, and as snippet the sentence stating a

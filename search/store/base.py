@@ -30,9 +30,14 @@ class ChunkTable:
     front: np.ndarray  # bool: cover, contents, masthead, adverts
     neighbours: np.ndarray  # (n, 2) int64: the passages before and after in the article, -1 none
     window_start: np.ndarray  # int64: number of the chunk's first sentence window
+    doc: np.ndarray  # int32: the chunk's document, an index into doc_names
+    doc_names: np.ndarray  # the documents' ids, sorted (dtype <U)
 
     def __len__(self) -> int:
         return len(self.lang)
+
+    def doc_of(self, rid: int) -> str:
+        return str(self.doc_names[self.doc[rid]])
 
 
 def chunk_table(
@@ -54,7 +59,13 @@ def chunk_table(
             neighbours[previous[0], 1] = rid
         previous = (rid, doc_id, heading)
     window_start = np.searchsorted(np.asarray(window_owners, dtype=np.int64), np.arange(n))
-    return ChunkTable(lang, front, neighbours, window_start.astype(np.int64))
+    names = sorted({row[3] for row in rows})
+    code = {name: i for i, name in enumerate(names)}
+    doc = np.zeros(n, dtype=np.int32)
+    for rid, _, _, doc_id, _ in rows:
+        doc[rid] = code[doc_id]
+    doc_names = np.array(names, dtype=f"<U{max(map(len, names), default=1)}")
+    return ChunkTable(lang, front, neighbours, window_start.astype(np.int64), doc, doc_names)
 
 
 class IndexStore(Protocol):
@@ -69,6 +80,15 @@ class IndexStore(Protocol):
 
     def vocabulary(self) -> frozenset[str]:
         """Every keyword term the index holds."""
+        ...
+
+    def term_frequencies(self) -> dict[str, int]:
+        """How many passages hold each keyword term."""
+        ...
+
+    def passage_terms(self, ids: list[int]) -> dict[int, tuple[str, str, str]]:
+        """The keyword columns (body, heading, identifiers: space-separated terms) of
+        passages ``ids``."""
         ...
 
     def dictionary_data(self) -> dict[str, Any] | None:

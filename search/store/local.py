@@ -55,6 +55,25 @@ def document_from_row(row: dict[str, Any]) -> Document:
     return Document(**fields)
 
 
+def fts_search(
+    db: sqlite3.Connection, words: list[str], n: int, column: str | None = None
+) -> Ranked:
+    """BM25 over the FTS5 keywords table (column weights ``WEIGHTS``): the ``n`` best
+    ``(row id, score)``, score > 0, ties broken by row id; ``column`` restricts the match."""
+    expr = quote(words)
+    if not expr:
+        return []
+    if column:
+        expr = f"{column} : ({expr})"
+    rank = "bm25(keywords, {}, {}, {})".format(*WEIGHTS)
+    rows = db.execute(
+        f"SELECT rowid, -{rank} AS score FROM keywords WHERE keywords MATCH ? "
+        f"ORDER BY {rank}, rowid LIMIT ?",
+        (expr, n),
+    ).fetchall()
+    return [(int(r), float(s)) for r, s in rows]
+
+
 class Store:
     """A read-only, opened generation: the FAISS index, the SQLite metadata and the manifest."""
 
@@ -148,6 +167,18 @@ class Store:
             self._vocab = read_vocabulary(self.db)
         return self._vocab
 
+    def term_frequencies(self) -> dict[str, int]:
+        return dict(self.db.execute("SELECT term, doc FROM keyword_vocab").fetchall())
+
+    def passage_terms(self, ids: list[int]) -> dict[int, tuple[str, str, str]]:
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(
+            f"SELECT rowid, body, heading, ids FROM keywords WHERE rowid IN ({marks})", ids
+        ).fetchall()
+        return {r[0]: (r[1] or "", r[2] or "", r[3] or "") for r in rows}
+
     def dictionary_data(self) -> dict[str, Any] | None:
         with open(self.path / "dictionary.json", encoding="utf-8") as fh:
             return json.load(fh)
@@ -176,20 +207,11 @@ class Store:
     def keyword_search(
         self, words: list[str], n: int, column: str | None = None, lang: str | None = None
     ) -> Ranked:
-        expr = quote(words)
-        if not expr:
-            return []
-        if column:
-            expr = f"{column} : ({expr})"
-        rank = "bm25(keywords, {}, {}, {})".format(*WEIGHTS)
-        rows = self.db.execute(
-            f"SELECT rowid, -{rank} AS score FROM keywords WHERE keywords MATCH ? "
-            f"ORDER BY {rank}, rowid LIMIT ?",
-            (expr, n if lang is None else n * 20),
-        ).fetchall()
+        hits = fts_search(self.db, words, n if lang is None else n * 20, column)
+        if lang is None:
+            return hits[:n]
         langs = self.table().lang
-        hits = [(int(r), float(s)) for r, s in rows if lang is None or langs[r] == lang]
-        return hits[:n]
+        return [(rid, s) for rid, s in hits if langs[rid] == lang][:n]
 
     # -- reading --
 

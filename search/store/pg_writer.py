@@ -163,7 +163,7 @@ def write_derived(
         blobs.append((f"table_{name}", buf.getvalue()))
     if dictionary is True:
         full = default_dictionary()
-        dictionary = full.restrict(vocab.__contains__).to_data() if full is not None else None
+        dictionary = full.restrict(vocab).to_data() if full is not None else None
     blobs.append(("dictionary", json.dumps(dictionary, ensure_ascii=False).encode()))
     with conn.cursor() as cur:
         cur.executemany(f"INSERT INTO {schema}.derived (name, data) VALUES (%s, %s)", blobs)

@@ -171,6 +171,20 @@ class PostgresStore:
             self._vocab = frozenset(t for (t,) in rows)
         return self._vocab
 
+    def term_frequencies(self) -> dict[str, int]:
+        rows = self.db.query(f"SELECT term, df FROM {self.generation}.vocab WHERE NOT phrase")
+        return {t: int(df) for t, df in rows}
+
+    def passage_terms(self, ids: list[int]) -> dict[int, tuple[str, str, str]]:
+        if not ids:
+            return {}
+        rows = self.db.query(
+            f"SELECT id, kw_body, kw_heading, kw_ids FROM {self.generation}.chunks "
+            "WHERE id = ANY(%s)",
+            (list(map(int, ids)),),
+        )
+        return {int(r[0]): (r[1] or "", r[2] or "", r[3] or "") for r in rows}
+
     def table(self) -> ChunkTable:
         if self._table is None:
             arrays = []

@@ -37,7 +37,7 @@ CREATE VIRTUAL TABLE keyword_vocab USING fts5vocab (keywords, 'row');
 """
 
 TABLE_ROWS = "SELECT id, lang, kind, doc_id, heading FROM chunks ORDER BY doc_id, ordinal, id"
-TABLE_FILES = ("lang", "front", "neighbours", "window_start")
+TABLE_FILES = ("lang", "front", "neighbours", "window_start", "doc", "doc_names")
 
 CHUNK_COLUMNS = [
     "id",

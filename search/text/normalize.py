@@ -61,6 +61,7 @@ def _fold_char(ch: str) -> str:
     return lowered if len(lowered) == 1 else ch
 
 
+@lru_cache(maxsize=4096)  # result passages recur across queries; the conversion is pure Python
 def fold_aligned(text: str) -> str:
     """``fold`` of ``text`` with the same length, character for character, so a span found
     in the result is the same span of ``text``. Characters whose folded form is longer or

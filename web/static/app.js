@@ -22,21 +22,17 @@
 
   function setupCopyButtons() {
     document.querySelectorAll("button.copy[data-citation]").forEach(function (button) {
-      var label = Array.prototype.map.call(button.childNodes, function (n) {
-        return n.cloneNode(true);
-      });
+      var label = button.textContent;
       button.hidden = false;
       button.addEventListener("click", function () {
         copyText(button.dataset.citation).then(function () {
-          button.textContent = "已复制 · Copied";
+          button.textContent = button.dataset.done || "Copied";
           button.setAttribute("data-copied", "");
         }, function () {
-          button.textContent = "复制失败 · Copy failed";
+          button.textContent = button.dataset.failed || "Copy failed";
         }).finally(function () {
           setTimeout(function () {
-            button.replaceChildren.apply(button, label.map(function (n) {
-              return n.cloneNode(true);
-            }));
+            button.textContent = label;
             button.removeAttribute("data-copied");
           }, 2000);
         });
@@ -44,13 +40,15 @@
     });
   }
 
+  // The cited passage in the middle of the screen, below the sticky title bar.
   function focusTarget() {
     var id = decodeURIComponent(location.hash.slice(1));
     var el = id && document.getElementById(id);
-    if (el && el.classList.contains("passage")) {
-      el.focus({ preventScroll: true });
-      el.scrollIntoView({ block: "center" });
-    }
+    if (!el || !el.classList.contains("passage")) { return; }
+    var folded = el.closest("details");
+    if (folded) { folded.open = true; }
+    el.focus({ preventScroll: true });
+    el.scrollIntoView({ block: "center" });
   }
 
   function slashFocusesSearch() {
@@ -65,10 +63,37 @@
     });
   }
 
+  // Choosing a language (or a document) runs the search again.
+  function rerunOnChange() {
+    var form = document.querySelector("form.search");
+    var box = document.getElementById("q");
+    if (!form || !box) { return; }
+    form.querySelectorAll("input[name=lang]").forEach(function (radio) {
+      radio.addEventListener("change", function () {
+        if (box.value.trim()) { form.requestSubmit ? form.requestSubmit() : form.submit(); }
+      });
+    });
+  }
+
+  function historyBack() {
+    document.querySelectorAll("a[data-history-back]").forEach(function (link) {
+      var sameSite = document.referrer && new URL(document.referrer).origin === location.origin;
+      if (!sameSite) { return; }
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        history.back();
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     setupCopyButtons();
-    focusTarget();
     slashFocusesSearch();
+    rerunOnChange();
+    historyBack();
+    focusTarget();
     window.addEventListener("hashchange", focusTarget);
   });
+  // after fonts and layout settle, the browser's own jump to #id would leave it at the top
+  window.addEventListener("load", function () { requestAnimationFrame(focusTarget); });
 })();

@@ -4,7 +4,10 @@
  *   <div id="box"></div>
  *   <script src="https://HOST/static/widget.js" data-target="#box"></script>
  *
- * Optional attributes: data-k (results, default 5), data-lang (any|zh|en), data-api-key.
+ * Optional attributes: data-k (results per page, default 5), data-lang (any|zh|en),
+ * data-api-key, data-ui (zh|en; default: the browser's language), data-link-target (where
+ * passages open: _blank (default, a new tab), _top or _self), data-live ("off" turns off
+ * search-as-you-type).
  * It calls HOST/api/search under CORS (HOST must list this page's origin in cors_origins),
  * renders inside a Shadow DOM (host styles neither leak in nor out) and inserts all text with
  * textContent. No framework, no build step.
@@ -18,6 +21,37 @@
   var WINDOW = 320;
   var SNAP = 20;
   var TIMEOUT_MS = 15000;
+  var DEBOUNCE_MS = 450; // search-as-you-type waits for a pause in typing
+  var MIN_GAP_MS = 1000; // and sends at most one typed search a second (the rate limit is per minute)
+  var LINK_TARGET = /^(_blank|_top|_self)$/.test(opts.linkTarget || "") ? opts.linkTarget : "_blank";
+  var UI = opts.ui === "zh" || opts.ui === "en" ? opts.ui
+    : (/^zh/i.test(navigator.language || "") ? "zh" : "en");
+
+  var WORDS = {
+    search: ["搜索", "Search"], searchFor: ["检索词", "Search for"],
+    language: ["语言", "Language"], any: ["全部语言", "All languages"], zh: ["中文", "Chinese"],
+    en: ["英文", "English"], allDocs: ["全部文献", "All documents"], documents: ["文献", "Documents"],
+    loading: ["检索中…", "Searching…"],
+    summary: ["第 {a}–{b} 条，共{about} {n} 条", "{a}–{b} of {about}{n} passages"],
+    about: ["约", "about "],
+    empty: ["没有找到结果，请换个说法。", "No results: try other words."],
+    noGood: ["没有找到可靠的答案：以下段落仅供参考。", "No good answer for this query: the closest passages below are for reference only."],
+    weaker: ["较弱的匹配", "Weaker matches"], weak: ["弱", "weak"],
+    more: ["更多结果", "More results"], open: ["在原文中查看", "Open in context"],
+    source: ["原始来源", "Original source"],
+    rateLimited: ["检索太频繁，请 {s} 秒后再试。", "Too many searches: try again in {s} s."],
+    cors: ["无法连接检索服务器，或服务器不允许本页面调用（CORS）。管理员可在服务器设置 cors_origins 中加入 {origin}。",
+      "Could not reach the search server, or it does not allow this page (CORS). The fix: add {origin} to the server's cors_origins setting."],
+    server: ["检索服务器出错，请稍后再试。", "The search server had a problem: please try again later."],
+    badAnswer: ["检索服务器返回了无法识别的内容（状态 {status}）。", "The search server sent an answer this box cannot read (status {status})."],
+    timeout: ["检索超时，请重试。", "The search took too long: please try again."],
+    refused: ["检索未完成：{msg}", "The search could not be run: {msg}"]
+  };
+  function t(key, values) {
+    var text = WORDS[key][UI === "zh" ? 0 : 1];
+    Object.keys(values || {}).forEach(function (k) { text = text.split("{" + k + "}").join(String(values[k])); });
+    return text;
+  }
 
   var CSS = [
     ":host { all: initial; display: block; font-family: system-ui, -apple-system, 'Segoe UI',",
@@ -27,23 +61,38 @@
     ".box { border: 1px solid #dde1e6; border-radius: 8px; padding: 12px; background: #fff; }",
     "form { display: flex; flex-wrap: wrap; gap: 8px; margin: 0 0 8px; }",
     "input { flex: 1 1 12em; min-width: 0; font: inherit; padding: 6px 8px;",
-    "  border: 1px solid #9aa4b0; border-radius: 6px; color: inherit; background: #fff; }",
+    "  border: 1px solid #8a94a0; border-radius: 6px; color: inherit; background: #fff; }",
     "select, button { font: inherit; padding: 6px 10px; border-radius: 6px; }",
-    "select { border: 1px solid #9aa4b0; background: #fff; color: inherit; }",
+    "select { border: 1px solid #8a94a0; background: #fff; color: inherit; max-width: 100%; }",
     "button { border: 0; background: #0b5cad; color: #fff; font-weight: 600; cursor: pointer; }",
+    "button.more { background: #fff; color: #0b5cad; border: 1px solid #8a94a0; margin-top: 8px; }",
     ":focus-visible { outline: 3px solid #0b5cad; outline-offset: 2px; }",
     ".status { color: #5b6572; font-size: 13px; margin: 4px 0; }",
     ".status.error { color: #b3261e; }",
+    ".status.nogood { color: #1d232b; border-left: 3px solid #0b5cad; padding-left: 8px; }",
+    ".status[data-state=loading]::before { content: ''; display: inline-block; width: 10px; height: 10px;",
+    "  margin-right: 6px; border: 2px solid #0b5cad; border-right-color: transparent; border-radius: 50%;",
+    "  animation: spin .8s linear infinite; }",
+    "@keyframes spin { to { transform: rotate(360deg); } }",
     "ol { list-style: none; margin: 0; padding: 0; display: grid; gap: 8px; }",
     "li { border-top: 1px solid #eef0f2; padding-top: 8px; }",
+    "li.divider { color: #5b6572; font-size: 13px; font-weight: 600; border-top: 1px solid #dde1e6; }",
     ".badge { display: inline-block; font-size: 11px; font-weight: 700; color: #fff;",
     "  padding: 0 5px; border-radius: 3px; margin-right: 6px; }",
     ".zh { background: #b3261e; } .en { background: #1f6f43; }",
-    ".heading { font-weight: 600; }",
+    ".weak { font-size: 11px; color: #5b6572; border: 1px solid #dde1e6; border-radius: 3px; padding: 0 4px; margin-left: 6px; }",
+    ".heading { font-weight: 600; color: inherit; }",
     ".snippet { margin: 4px 0; overflow-wrap: anywhere; }",
     "mark { background: #ffe58a; color: inherit; }",
     ".cite { color: #5b6572; font-size: 13px; overflow-wrap: anywhere; }",
-    "a { color: #0b5cad; }"
+    "a { color: #0b5cad; }",
+    "@media (prefers-color-scheme: dark) {",
+    "  :host { color: #e6e9ed; } .box { background: #1e2227; border-color: #333a42; }",
+    "  input, select, button.more { background: #15181c; border-color: #7a8591; color: #e6e9ed; }",
+    "  button { background: #7db4f0; color: #0d1117; } button.more { color: #7db4f0; }",
+    "  .status, .cite, li.divider, .weak { color: #a3acb8; } .status.nogood { color: #e6e9ed; }",
+    "  .status.error { color: #f2b8b5; } li { border-color: #333a42; } mark { background: #6b5a10; }",
+    "  a { color: #7db4f0; } }"
   ].join("\n");
 
   function el(tag, className, text) {
@@ -116,106 +165,209 @@
     } catch (e) { return null; }
   }
 
-  function renderResult(r) {
-    var li = el("li");
+  function link(a, href) {
+    a.href = href;
+    a.target = LINK_TARGET;
+    if (LINK_TARGET === "_blank") { a.rel = "noopener noreferrer"; }
+    return a;
+  }
+
+  function passageUrl(r, q) {
+    var url = new URL("doc/" + encodeURIComponent(r.doc_id), base);
+    url.searchParams.set("at", r.chunk_id);
+    if (q.length <= 300) { url.searchParams.set("q", q); }
+    if (r.snippet_span && r.snippet_span.length === 2) {
+      url.searchParams.set("s", r.snippet_span[0] + "-" + r.snippet_span[1]);
+    }
+    url.hash = r.chunk_id;
+    return url.href;
+  }
+
+  function renderResult(r, q) {
+    var li = el("li", r.match === "good" ? "good" : "weakmatch");
     li.lang = r.lang === "zh" ? "zh" : "en";
     var head = el("div");
     head.appendChild(el("span", "badge " + (r.lang === "zh" ? "zh" : "en"), r.lang === "zh" ? "中文" : "EN"));
-    if (r.heading) { head.appendChild(el("span", "heading", r.heading)); }
+    var c = r.citation || {};
+    head.appendChild(link(el("a", "heading", r.heading || c.title), passageUrl(r, q)));
+    if (r.match !== "good") { head.appendChild(el("span", "weak", t("weak"))); }
     li.appendChild(head);
     li.appendChild(snippet(r));
-    var c = r.citation || {};
     var cite = el("div", "cite");
-    var parts = [c.title, c.section, c.paragraph, c.page != null ? "p. " + c.page : null];
+    var parts = [r.heading ? c.title : null, c.paragraph, c.page != null ? "p.\u00a0" + c.page : null];
     cite.appendChild(document.createTextNode(parts.filter(Boolean).join(" · ") + " · "));
-    var open = el("a", "context", "在原文中查看 · Open in context");
-    open.href = new URL("doc/" + encodeURIComponent(r.doc_id) + "#" + encodeURIComponent(r.chunk_id), base).href;
-    open.target = "_top";
-    cite.appendChild(open);
+    cite.appendChild(link(el("a", "context", t("open")), passageUrl(r, q)));
     var source = c.source_url && safeLink(c.source_url);
     if (source) {
       cite.appendChild(document.createTextNode(" · "));
-      var a = el("a", "source", "原文 · Source");
-      a.href = source;
-      a.target = "_top";
-      a.rel = "noopener noreferrer";
-      cite.appendChild(a);
+      cite.appendChild(link(el("a", "source", t("source")), source));
     }
     li.appendChild(cite);
     return li;
+  }
+
+  function option(value, label) {
+    var o = el("option", null, label);
+    o.value = value;
+    return o;
+  }
+
+  // An error answer (status, body or null) as the words shown to the reader.
+  function explain(status, body, retryAfter) {
+    if (status === 429) { return t("rateLimited", { s: retryAfter || 5 }); }
+    if (status >= 500) { return t("server"); }
+    if (body && body.error && body.error.message) { return t("refused", { msg: body.error.message }); }
+    return t("badAnswer", { status: status });
   }
 
   function mount(host) {
     var root = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
     addStyles(root);
     var box = el("div", "box");
+    box.lang = UI === "zh" ? "zh-CN" : "en";
     var form = el("form");
     form.setAttribute("role", "search");
     var input = el("input");
     input.type = "search";
     input.name = "q";
     input.required = true;
-    input.maxLength = 512;
-    input.placeholder = "检索 · Search";
-    input.setAttribute("aria-label", "检索词 · Search for");
+    input.maxLength = 4000;
+    input.placeholder = t("search");
+    input.setAttribute("aria-label", t("searchFor"));
     var lang = el("select");
-    lang.setAttribute("aria-label", "语言 · Language");
-    [["any", "全部 · All"], ["zh", "中文"], ["en", "English"]].forEach(function (o) {
-      var option = el("option", null, o[1]);
-      option.value = o[0];
-      lang.appendChild(option);
-    });
+    lang.setAttribute("aria-label", t("language"));
+    ["any", "zh", "en"].forEach(function (code) { lang.appendChild(option(code, t(code))); });
     lang.value = opts.lang || "any";
-    var button = el("button", null, "搜索 · Search");
+    var docs = el("select");
+    docs.setAttribute("aria-label", t("documents"));
+    docs.appendChild(option("", t("allDocs")));
+    docs.hidden = true;
+    var button = el("button", null, t("search"));
     button.type = "submit";
     form.appendChild(input);
     form.appendChild(lang);
+    form.appendChild(docs);
     form.appendChild(button);
     var status = el("p", "status");
     status.setAttribute("role", "status");
     var list = el("ol", "results");
+    var more = el("button", "more", t("more"));
+    more.type = "button";
+    more.hidden = true;
     box.appendChild(form);
     box.appendChild(status);
     box.appendChild(list);
+    box.appendChild(more);
     root.appendChild(box);
+    var headers = opts.apiKey ? { "X-API-Key": opts.apiKey } : {};
     var pending = null;
+    var state = { q: "", offset: 0, shownWeak: false, pausedUntil: 0, lastAuto: 0, timer: null };
 
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
+    fetch(new URL("api/documents", base).href, { headers: headers, mode: "cors", credentials: "omit" })
+      .then(function (resp) { return resp.ok ? resp.json() : null; })
+      .then(function (body) {
+        if (!body || !body.documents || body.documents.length < 2) { return; }
+        body.documents.forEach(function (d) { docs.appendChild(option(d.doc_id, d.title)); });
+        docs.hidden = false;
+      })
+      .catch(function () { /* the search itself reports what went wrong */ });
+
+    function setStatus(kind, text) {
+      status.className = "status" + (kind === "error" ? " error" : kind === "nogood" ? " nogood" : "");
+      status.setAttribute("data-state", kind);
+      status.textContent = text;
+    }
+
+    function run(append) {
       var q = input.value.trim();
       if (!q) { return; }
       if (pending) { pending.abort(); }
       var controller = typeof AbortController === "function" ? new AbortController() : null;
       pending = controller;
-      var timer = controller && setTimeout(function () { controller.abort(); }, TIMEOUT_MS);
+      var timedOut = false;
+      var timer = controller && setTimeout(function () { timedOut = true; controller.abort(); }, TIMEOUT_MS);
+      if (!append) { state.q = q; state.offset = 0; state.shownWeak = false; list.textContent = ""; }
+      var k = parseInt(opts.k || "5", 10) || 5;
       var url = new URL("api/search", base);
-      url.searchParams.set("q", q);
-      url.searchParams.set("k", opts.k || "5");
+      url.searchParams.set("q", state.q);
+      url.searchParams.set("k", String(k));
       url.searchParams.set("lang", lang.value);
-      var headers = opts.apiKey ? { "X-API-Key": opts.apiKey } : {};
-      status.className = "status";
-      status.textContent = "检索中… · Searching…";
-      list.textContent = "";
+      url.searchParams.set("offset", String(state.offset));
+      if (docs.value) { url.searchParams.set("doc", docs.value); }
+      setStatus("loading", t("loading"));
+      more.hidden = true;
       fetch(url.href, { headers: headers, mode: "cors", credentials: "omit",
                         signal: controller ? controller.signal : undefined })
         .then(function (resp) {
-          return resp.json().then(function (body) {
-            if (!resp.ok) { throw new Error((body.error && body.error.message) || resp.statusText); }
+          var retry = parseInt(resp.headers.get("Retry-After") || "", 10);
+          return resp.text().then(function (raw) {
+            var body = null;
+            try { body = JSON.parse(raw); } catch (e) { body = null; }
+            if (!resp.ok || !body || !body.results) {
+              if (resp.status === 429) { state.pausedUntil = Date.now() + (retry || 5) * 1000; }
+              var err = new Error(explain(resp.status, body, retry));
+              err.shown = true;
+              err.state = resp.status === 429 ? "ratelimited" : resp.status >= 500 ? "server" : "error";
+              throw err;
+            }
             return body;
           });
         })
         .then(function (body) {
-          status.textContent = body.results.length + " 条结果 · results (" +
-            Math.round(body.took_ms) + " ms)";
-          body.results.forEach(function (r) { list.appendChild(renderResult(r)); });
+          var about = body.total_is_estimate ? t("about") : "";
+          var b = body.offset + body.results.length;
+          if (!body.results.length && !append) {
+            setStatus("empty", t("empty"));
+          } else if (!body.good && body.offset === 0) {
+            setStatus("nogood", t("noGood"));
+          } else {
+            setStatus("done", t("summary", { a: 1, b: b, n: body.total, about: about }));
+          }
+          body.results.forEach(function (r) {
+            if (r.match !== "good" && !state.shownWeak && (body.good || body.offset > 0 || list.childNodes.length)) {
+              list.appendChild(el("li", "divider", t("weaker")));
+            }
+            if (r.match !== "good") { state.shownWeak = true; }
+            list.appendChild(renderResult(r, state.q));
+          });
+          state.offset = b;
+          more.hidden = !(body.results.length && b < body.total);
         })
         .catch(function (err) {
-          if (err && err.name === "AbortError" && pending !== controller) { return; }
-          status.className = "status error";
-          status.textContent = "检索失败 · Search failed: " + (err && err.message ? err.message : err);
+          if (err && err.name === "AbortError" && !timedOut) { return; }
+          var text = timedOut ? t("timeout")
+            : err && err.shown ? err.message : t("cors", { origin: location.origin });
+          var kind = timedOut ? "timeout" : err && err.state ? err.state : "cors";
+          setStatus("error", text);
+          status.setAttribute("data-state", kind);
         })
         .finally(function () { if (timer) { clearTimeout(timer); } });
+    }
+
+    // search as you type: after a pause, at most once a second, never while rate-limited
+    function typed() {
+      if (opts.live === "off") { return; }
+      clearTimeout(state.timer);
+      state.timer = setTimeout(function go() {
+        var q = input.value.trim();
+        if (q.length < 2 || q === state.q) { return; }
+        var now = Date.now();
+        var wait = Math.max(state.pausedUntil - now, state.lastAuto + MIN_GAP_MS - now);
+        if (wait > 0) { state.timer = setTimeout(go, wait); return; }
+        state.lastAuto = now;
+        run(false);
+      }, DEBOUNCE_MS);
+    }
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      clearTimeout(state.timer);
+      run(false);
     });
+    input.addEventListener("input", typed);
+    lang.addEventListener("change", function () { if (input.value.trim()) { run(false); } });
+    docs.addEventListener("change", function () { if (input.value.trim()) { run(false); } });
+    more.addEventListener("click", function () { run(true); });
   }
 
   function start() {

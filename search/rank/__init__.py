@@ -1,0 +1,1 @@
+"""Ranking stages over ranked lists (pure functions): relevance labels, filters, paging."""

@@ -1,0 +1,129 @@
+"""Honest relevance: which results are good matches, and when a query has no good answer.
+
+A result is a *good* match when the query is mostly about things the index knows (at least
+``coverage`` of the query's terms occur in the index vocabulary, directly or through a
+dictionary translation) and either its fused score reaches the threshold measured for the
+index's encoder and the search method, or the passage itself holds every term of the query
+(a one- or two-word query scores low in the encoder but is plainly answered by a passage that
+names what it asks about). The thresholds live in ``thresholds.json`` beside this file, written
+by ``python -m search.rank.calibrate --write`` (see its report for the figures).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+THRESHOLDS_FILE = Path(__file__).with_name("thresholds.json")
+GOOD, WEAK = "good", "weak"
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """The lowest fused score of a good match (None: not calibrated, every score passes) and
+    the lowest share of the query's terms the index must know."""
+
+    score: float | None = None
+    coverage: float = 0.0
+
+    def label(self, score: float, coverage: float, holds_all: bool = False) -> str:
+        """``"good"`` or ``"weak"`` for a result with ``score`` of a query with ``coverage``;
+        ``holds_all``: the passage holds every term of the query."""
+        if coverage < self.coverage:
+            return WEAK
+        if holds_all or self.score is None or score >= self.score:
+            return GOOD
+        return WEAK
+
+
+@lru_cache(maxsize=4)
+def load_table(path: Path = THRESHOLDS_FILE) -> dict[str, dict[str, dict[str, float]]]:
+    """``{encoder: {method: {"score": s, "coverage": c}}}`` (keys starting "_" are notes)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {k: v for k, v in data.items() if not k.startswith("_")}
+
+
+def threshold_for(encoder: str, method: str, table: dict | None = None) -> Threshold:
+    """The calibrated threshold of ``encoder`` and ``method``; an encoder never calibrated
+    gets no score threshold (only the coverage rule of the default entry applies)."""
+    table = load_table() if table is None else table
+    entry = table.get(encoder, {}).get(method)
+    if entry is None:
+        fallback = table.get("*", {}).get(method, {})
+        return Threshold(None, float(fallback.get("coverage", 0.0)))
+    score = entry.get("score")
+    return Threshold(None if score is None else float(score), float(entry.get("coverage", 0.0)))
+
+
+QueryTerms = list[tuple[str, frozenset[str]]]  # (term, its known translations)
+
+
+def query_terms(
+    terms: Iterable[str], translate: Callable[[str], list[str]], limit: int = 200
+) -> QueryTerms:
+    """The distinct terms of a query (at most ``limit``), each with its translations."""
+    distinct = list(dict.fromkeys(terms))[:limit]
+    return [(t, frozenset(translate(t))) for t in distinct]
+
+
+def query_coverage(qterms: QueryTerms, known: Callable[[str], bool]) -> float:
+    """Share of the query's terms the index knows, itself or by a translation; 0.0 for a
+    query without terms."""
+    if not qterms:
+        return 0.0
+    return sum(1 for t, tr in qterms if known(t) or tr) / len(qterms)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """What the relevance check reads of a passage: its keyword terms and its text."""
+
+    terms: frozenset[str]
+    text: str
+
+    def has(self, term: str) -> bool:
+        """A term is held as a keyword term or, for Chinese (whose segmentation may differ
+        between query and passage), anywhere in the text."""
+        return term in self.terms or (not term.isascii() and term in self.text)
+
+
+def holds_all(qterms: QueryTerms, passage: Passage) -> bool:
+    """Whether a passage holds every query term (itself or a translation)."""
+    return bool(qterms) and all(
+        passage.has(t) or any(passage.has(x) for x in tr) for t, tr in qterms
+    )
+
+
+def good_mask(
+    ranked: Sequence[tuple[int, float]],
+    size: int,
+    threshold: Threshold,
+    coverage: float,
+    passages: dict[int, Passage],
+    qterms: QueryTerms,
+) -> np.ndarray:
+    """A boolean array over row ids: True for the good matches of ``ranked``; ``passages``
+    holds the terms of the passages checked for holding every query term (others are
+    judged by score alone)."""
+    mask = np.zeros(size, dtype=bool)
+    for rid, score in ranked:
+        full = rid in passages and holds_all(qterms, passages[rid])
+        mask[rid] = threshold.label(score, coverage, full) == GOOD
+    return mask
+
+
+def passages(columns: dict[int, tuple[str, str, str]], texts: dict[int, str]) -> dict[int, Passage]:
+    """Passages from their keyword columns (body, heading, identifiers) and texts."""
+    return {
+        rid: Passage(frozenset(" ".join(cols).split()), texts.get(rid, ""))
+        for rid, cols in columns.items()
+    }
+
+
+def good_count(labels: Iterable[str]) -> int:
+    return sum(1 for m in labels if m == GOOD)
