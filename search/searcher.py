@@ -77,7 +77,7 @@ class Searcher:
         rows = store.db.execute("SELECT id, doc_id FROM chunks ORDER BY id").fetchall()
         self.row_docs = np.array([d for _, d in rows] or [""], dtype=object)  # filters
         self.thresholds: dict[str, relevance.Threshold] = {}  # method -> override, if any
-        self.doc_freq = emphasis.doc_freq(store.db)  # weighted highlights
+        self.term_stats = emphasis.term_stats(store.db)  # weighted highlights
 
     @classmethod
     def open(cls, path: str | Path = "index", encoder: str | Embedder | None = None) -> Searcher:
@@ -217,7 +217,7 @@ class Searcher:
         facet_counts = facets(ranked, self.row_docs, self.langs)
         if limits.active:
             ranked = keep_docs(ranked, self.row_docs, allowed_docs(self.documents, limits))
-        checked = [rid for rid, _ in ranked[: max(60, (offset + k) * 2)]]
+        checked = [rid for rid, _ in ranked[: (offset + k) * 2 + 20]]
         held = relevance.passages(self.store.db, checked)
         good = relevance.good_mask(ranked, len(self.langs), threshold, coverage, held, qterms)
         # --- end relevance, filters ---
@@ -262,7 +262,7 @@ class Searcher:
 
     def highlighter(self, q: str, extra: list[str]) -> emphasis.Weighted:
         """The query's highlighter, keeping only the words that carry weight."""
-        return emphasis.Weighted(Highlighter(q, extra), q, self.doc_freq, len(self.langs))
+        return emphasis.Weighted(Highlighter(q, extra), q, self.term_stats)
 
     def query_terms(self, q: str) -> relevance.QueryTerms:
         """The query's terms, each with its translations this index knows."""

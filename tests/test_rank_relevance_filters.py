@@ -55,7 +55,8 @@ def test_coverage_counts_known_terms_and_translations() -> None:
     ],
 )
 def test_holds_all(qterms, terms, text, expected) -> None:
-    assert relevance.holds_all(qterms, Passage(frozenset(terms), text)) is expected
+    passage = Passage(" " + " ".join(sorted(terms)) + " ", text)
+    assert relevance.holds_all(qterms, passage) is expected
 
 
 def test_threshold_table_and_fallback(tmp_path) -> None:
@@ -222,7 +223,8 @@ class Every:
 )
 def test_weighted_highlights(query, marked, text, kept) -> None:
     df = {"standard": 300, "china": 170, "标准化": 200, "esg": 20, "人才": 12}
-    weighted = emphasis.Weighted(Every(*marked), query, df, 458)
+    stats = emphasis.TermStats(df, frozenset(k for k, n in df.items() if n > 0.2 * 458))
+    weighted = emphasis.Weighted(Every(*marked), query, stats)
     assert [text[a:b] for a, b in weighted.spans(text)] == kept
 
 

@@ -12,12 +12,15 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
 from search.text.terms import IDENTIFIER, stem
 
 FREQUENT = 0.2  # share of passages a word may occur in and still be worth marking
 _PIECES = re.compile(r"[A-Za-z]+|\d+")
+_SEPARATORS = re.compile(r"[\s\-–/:.]")
 _WORDS = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*|\d+(?:\.\d+)?|[^\x00-\x7f]+")
 
 Span = tuple[int, int]
@@ -27,13 +30,30 @@ class SpanFinder(Protocol):
     def spans(self, text: str) -> list[Span]: ...
 
 
-def doc_freq(db: sqlite3.Connection) -> dict[str, int]:
-    """How many passages hold each keyword term (from the keyword index's vocabulary)."""
-    return dict(db.execute("SELECT term, doc FROM keyword_vocab").fetchall())
+@dataclass(frozen=True)
+class TermStats:
+    """How many passages hold each keyword term, and the terms too frequent to be marked
+    unless a query is only about them; read once per opened index."""
+
+    df: Mapping[str, int]
+    frequent: frozenset[str]
 
 
+def term_stats(db: sqlite3.Connection) -> TermStats:
+    """The keyword index's document frequencies (its fts5vocab table)."""
+    df = dict(db.execute("SELECT term, doc FROM keyword_vocab").fetchall())
+    passages = db.execute("SELECT count(*) FROM chunks").fetchone()[0]
+    limit = max(1.0, FREQUENT * max(passages, 1))
+    return TermStats(df, frozenset(k for k, n in df.items() if n > limit))
+
+
+@lru_cache(maxsize=20_000)
 def _key(word: str) -> str:
     return stem(word.lower()) if word.isascii() else word
+
+
+def _compact(text: str) -> str:
+    return _SEPARATORS.sub("", text).lower()
 
 
 def identifier_pieces(query: str) -> set[str]:
@@ -50,20 +70,17 @@ def query_keys(query: str) -> list[str]:
 class Weighted:
     """A highlighter that keeps only the spans that carry weight (see the module doc)."""
 
-    def __init__(self, inner: SpanFinder, query: str, df: Mapping[str, int], passages: int) -> None:
+    def __init__(self, inner: SpanFinder, query: str, stats: TermStats) -> None:
         self.inner = inner
         self.pieces = identifier_pieces(query)
-        self.identifiers = [m.group(0) for m in IDENTIFIER.finditer(query)]
-        limit = max(1.0, FREQUENT * max(passages, 1))
-        self.frequent = {k for k in set(df) if df[k] > limit}
-        keys = [k for k in query_keys(query) if k in df]
+        self.identifiers = {_compact(m.group(0)) for m in IDENTIFIER.finditer(query)}
+        self.frequent = stats.frequent
+        keys = [k for k in query_keys(query) if k in stats.df]
         self.drop_frequent = any(k not in self.frequent for k in keys) or bool(self.identifiers)
 
     def _keep(self, word: str) -> bool:
-        compact = re.sub(r"[\s\-–/:.]", "", word).lower()
-        if self.identifiers and any(
-            compact == re.sub(r"[\s\-–/:.]", "", i).lower() for i in self.identifiers
-        ):
+        compact = _compact(word)
+        if compact in self.identifiers:
             return True  # an identifier matched whole
         if word.lower() in self.pieces or compact in self.pieces:
             return False

@@ -84,13 +84,13 @@ def query_coverage(qterms: QueryTerms, known: Callable[[str], bool]) -> float:
 class Passage:
     """What the relevance check reads of a passage: its keyword terms and its text."""
 
-    terms: frozenset[str]
+    terms: str  # the keyword terms, space-separated, with a space at each end
     text: str
 
     def has(self, term: str) -> bool:
         """A term is held as a keyword term or, for Chinese (whose segmentation may differ
         between query and passage), anywhere in the text."""
-        return term in self.terms or (not term.isascii() and term in self.text)
+        return f" {term} " in self.terms or (not term.isascii() and term in self.text)
 
 
 def holds_all(qterms: QueryTerms, passage: Passage) -> bool:
@@ -128,7 +128,7 @@ def passages(db: sqlite3.Connection, ids: list[int]) -> dict[int, Passage]:
         f"JOIN chunks c ON c.id = k.rowid WHERE k.rowid IN ({marks})",
         ids,
     ).fetchall()
-    return {r[0]: Passage(frozenset(" ".join(x or "" for x in r[1:4]).split()), r[4]) for r in rows}
+    return {r[0]: Passage(" " + " ".join(x or "" for x in r[1:4]) + " ", r[4]) for r in rows}
 
 
 def good_count(labels: Iterable[str]) -> int:
