@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
-from search.text.terms import IDENTIFIER, stem
+from search.text.terms import IDENTIFIER, stem, terms
 
 FREQUENT = 0.2  # share of passages a word may occur in and still be worth marking
 _PIECES = re.compile(r"[A-Za-z]+|\d+")
 _SEPARATORS = re.compile(r"[\s\-–/:.]")
-_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*|\d+(?:\.\d+)?|[^\x00-\x7f]+")
 
 Span = tuple[int, int]
 
@@ -62,9 +61,9 @@ def identifier_pieces(query: str) -> set[str]:
 
 
 def query_keys(query: str) -> list[str]:
-    """The words of the query outside its identifiers, as the index keys them."""
-    outside = IDENTIFIER.sub(" ", query)
-    return [_key(w) for w in _WORDS.findall(outside)]
+    """The words of the query outside its identifiers, as the index keys them (Chinese
+    segmented as the index segments it)."""
+    return terms(IDENTIFIER.sub(" ", query), with_ids=False)
 
 
 class Weighted:
