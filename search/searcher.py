@@ -266,13 +266,7 @@ class Searcher:
 
     def query_terms(self, q: str) -> relevance.QueryTerms:
         """The query's terms, each with its translations this index knows."""
-        known, d = self.vocab.__contains__, self.dictionary
-
-        def translate(t: str) -> list[str]:
-            if d is None:
-                return []
-            return d.to_chinese(t, known) if t.isascii() else d.to_english([t], known)
-
+        translate = relevance.translator(self.dictionary, self.vocab.__contains__)
         return relevance.query_terms(terms(q), translate)
 
     def coverage(self, q: str) -> float:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -70,6 +71,20 @@ def query_terms(
     """The distinct terms of a query (at most ``limit``), each with its translations."""
     distinct = list(dict.fromkeys(terms))[:limit]
     return [(t, frozenset(translate(t))) for t in distinct]
+
+
+def translator(dictionary: Any, known: Callable[[str], bool]) -> Callable[[str], list[str]]:
+    """``translate(term)``: the known translations of one query term through ``dictionary``
+    (a ``BilingualDictionary``, or None for none)."""
+
+    def translate(term: str) -> list[str]:
+        if dictionary is None:
+            return []
+        if term.isascii():
+            return dictionary.to_chinese(term, known)
+        return dictionary.to_english([term], known)
+
+    return translate
 
 
 def query_coverage(qterms: QueryTerms, known: Callable[[str], bool]) -> float:
