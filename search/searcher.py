@@ -77,6 +77,7 @@ class Searcher:
         rows = store.db.execute("SELECT id, doc_id FROM chunks ORDER BY id").fetchall()
         self.row_docs = np.array([d for _, d in rows] or [""], dtype=object)  # filters
         self.thresholds: dict[str, relevance.Threshold] = {}  # method -> override, if any
+        relevance.load_table()  # a bad thresholds file fails here, at start
         self.term_stats = emphasis.term_stats(store.db)  # weighted highlights
 
     @classmethod
