@@ -15,8 +15,8 @@ from typing import Any
 from bench.common import dir_bytes, profile_top
 from search.build import BATCH, build, encoder_text
 from search.embed import get_embedder
-from search.ingest.chunk import sentence_windows
 from search.store import Store
+from search.text.sentences import sentence_windows
 
 
 def encoder_texts(index: Path) -> tuple[list[str], list[str]]:

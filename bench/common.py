@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import shutil
-import socket
 import statistics
 import subprocess
 import time
@@ -102,10 +102,35 @@ def tree_rss(pid: int) -> int:
     return sum(rss_bytes(p) for p in [pid, *children(pid)])
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def pss_bytes(pid: int) -> int:
+    """Proportional set size: pages shared with other processes counted in shares, so the sum
+    over a process tree is the memory the tree really uses."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return 0
+    return 0
+
+
+def tree_pss(pid: int) -> int:
+    return sum(pss_bytes(p) for p in [pid, *children(pid)])
+
+
+LISTENING = re.compile(r"Listening at: http://[^\s]+:(\d+)")
+
+
+def listening_port(log: Path, offset: int = 0) -> int | None:
+    """The port a gunicorn started with ``--port 0`` bound, from its log past ``offset``."""
+    try:
+        with log.open("rb") as fh:
+            fh.seek(offset)
+            found = LISTENING.search(fh.read().decode("utf-8", "replace"))
+    except OSError:
+        return None
+    return int(found.group(1)) if found else None
 
 
 def dir_bytes(path: Path) -> dict[str, int]:

@@ -1,15 +1,15 @@
 """Query in process: ``Searcher.search`` over the query mix, split into its stages.
 
-The real ``search`` runs unchanged; its parts are wrapped with timers for the run (and restored):
-``encode`` is ``embedder.encode_query``, ``dense`` is ``Searcher.dense`` (chunk + window index
-search and exact re-scoring), ``keyword`` is the rest of ``candidates`` (the BM25 lists: body,
-identifier, heading and translated, with their term extraction), ``fusion`` is ``fuse`` and
-``balance``, ``formatting`` is everything else (checks, language detection, fetching chunks,
-near-duplicate collapse, snippets, highlights, citations). The bare figure encodes the same
-queries with nothing else running.
+The real ``search`` runs unchanged; its stages are wrapped with timers for the run (and
+restored): ``analyse`` (language, words, stems, identifiers, dictionary translations, counting
+target: once), ``encode`` (``embedder.encode_query``; inside the dense stage), ``dense`` (chunk +
+window vector search and exact re-scoring, less the encoding), ``keyword`` (the BM25 lists),
+``fusion`` (fuse, smooth, count lift, balance), ``fetch`` (chunk rows read from the store),
+``present`` (near-duplicates, snippets, highlights, citations), ``other`` (validation and the
+rest). The bare figure encodes the same queries with nothing else running.
 
-Each is measured twice: as the searcher ships (FAISS on all cores) and with FAISS on one thread
-(``search.store.ann.single_query_threads``), since the two differ by an order of magnitude here.
+The searcher runs as it ships: ``Searcher.open`` puts FAISS on one thread
+(``search.store.ann.single_query_threads``), so there is one configuration to measure.
 """
 
 from __future__ import annotations
@@ -24,12 +24,12 @@ from typing import Any
 
 import faiss
 
+import search.rank.candidates as candidates_module
 import search.searcher as searcher_module
 from bench.common import percentiles, profile_top
 from search.searcher import Searcher
-from search.store import ann
 
-STAGES = ("encode", "dense", "keyword", "fusion", "formatting")
+STAGES = ("analyse", "encode", "dense", "keyword", "fusion", "fetch", "present", "other")
 
 
 def _timed(fn: Callable[..., Any], spent: dict[str, float], name: str) -> Callable[..., Any]:
@@ -45,21 +45,24 @@ def _timed(fn: Callable[..., Any], spent: dict[str, float], name: str) -> Callab
 
 @contextlib.contextmanager
 def instrumented(s: Searcher, spent: dict[str, float]) -> Iterator[None]:
-    """Wrap the searcher's stages with timers that add seconds into ``spent``."""
-    embedder = s.embedder
-    s.embedder.encode_query = _timed(embedder.encode_query, spent, "encode")  # type: ignore[method-assign]
-    s.dense = _timed(s.dense, spent, "dense")  # type: ignore[method-assign]
-    s.candidates = _timed(s.candidates, spent, "candidates")  # type: ignore[method-assign]
-    saved = {name: getattr(searcher_module, name) for name in ("fuse", "balance")}
-    for name, fn in saved.items():
-        setattr(searcher_module, name, _timed(fn, spent, "fusion"))
+    """Wrap the searcher's stages (``search/searcher.py``) with timers adding seconds to
+    ``spent``; ``gather`` includes ``dense`` and the keyword lists."""
+    patches: list[tuple[Any, str, str]] = [
+        (s, "analyse", "analyse"),
+        (s.embedder, "encode_query", "encode"),
+        (s, "chunks", "fetch"),
+        (candidates_module, "dense", "dense"),
+        (searcher_module, "gather", "gather"),
+        (searcher_module, "present", "present"),
+    ] + [(searcher_module, n, "fusion") for n in ("fuse", "smooth", "lift_counts", "balance")]
+    saved = [(obj, attr, getattr(obj, attr)) for obj, attr, _ in patches]
+    for obj, attr, stage in patches:
+        setattr(obj, attr, _timed(getattr(obj, attr), spent, stage))
     try:
         yield
     finally:
-        for name, fn in saved.items():
-            setattr(searcher_module, name, fn)
-        for obj, name in ((embedder, "encode_query"), (s, "dense"), (s, "candidates")):
-            obj.__dict__.pop(name, None)
+        for obj, attr, fn in saved:
+            setattr(obj, attr, fn)
 
 
 def one_query(s: Searcher, q: str) -> dict[str, float]:
@@ -69,15 +72,10 @@ def one_query(s: Searcher, q: str) -> dict[str, float]:
         started = time.perf_counter()
         s.search(q, k=10)
         total = time.perf_counter() - started
-    keyword = spent["candidates"] - spent["encode"] - spent["dense"]
-    ms = {
-        "encode": spent["encode"],
-        "dense": spent["dense"],
-        "keyword": keyword,
-        "fusion": spent["fusion"],
-        "formatting": total - spent["candidates"] - spent["fusion"],
-        "total": total,
-    }
+    ms = {name: spent[name] for name in STAGES if name != "other"}
+    ms["keyword"] = spent["gather"] - spent["dense"]
+    ms["other"] = total - sum(ms.values())
+    ms["total"] = total
     return {k: v * 1000 for k, v in ms.items()}
 
 
@@ -101,13 +99,11 @@ def measure(s: Searcher, queries: list[str], passes: int) -> dict[str, Any]:
 
 
 def run(index: Path, queries: list[str], passes: int, profile: bool = False) -> dict[str, Any]:
-    s = Searcher.open(index)
     default_threads = faiss.omp_get_max_threads()
+    s = Searcher.open(index)  # sets FAISS to one thread, as in a server worker
     try:
         result: dict[str, Any] = {"queries": len(queries), "passes": passes}
         result["shipped"] = measure(s, queries, passes)
-        ann.single_query_threads(1)
-        result["one_thread"] = measure(s, queries, passes)
         if profile:
             result["profile"] = profile_top(lambda: [s.search(q) for q in queries * passes], 14)
     finally:

@@ -25,7 +25,34 @@ def _cell(value: Any) -> str:
 def machine(r: dict[str, Any]) -> list[str]:
     m = r["machine"]
     rows = [[k, v] for k, v in m.items()]
-    return ["## Machine", "", *table(["", ""], rows), "## Command", "", f"    {r['command']}", ""]
+    out = ["## Machine", "", *table(["", ""], rows)]
+    sources = r.get("sources")
+    if not sources:
+        return [*out, "## Command", "", f"    {r['command']}", ""]
+    out += ["## Commands", ""]
+    for src in sources:
+        out += [f"    {src['command']}", ""]
+        out += [f"sections: {', '.join(src['sections'])}; results file `{src['file']}`"]
+        out += [f"({src['note']})" if src.get("note") else "", ""]
+    return [line for i, line in enumerate(out) if line or out[i - 1]]
+
+
+def combine(results: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    """Several results files as one: each section from the first file that has it; the
+    machine and size of the first; every file's command named with the sections it gave."""
+    first = results[0][1]
+    out: dict[str, Any] = {k: first[k] for k in ("size", "runs", "machine") if k in first}
+    out["sources"] = []
+    for path, r in results:
+        taken = [name for name in SECTIONS if name in r and name not in out]
+        out.update({name: r[name] for name in taken})
+        if taken:
+            src = {"command": r["command"], "sections": taken, "file": path}
+            out["sources"].append({**src, "note": r.get("note", "")})
+    return out
+
+
+SECTIONS = ("build", "query", "http", "scale")
 
 
 def build(b: dict[str, Any], runs: int) -> list[str]:
@@ -44,17 +71,18 @@ def build(b: dict[str, Any], runs: int) -> list[str]:
 
 
 def query(q: dict[str, Any], runs: int) -> list[str]:
+    """The shipped searcher's stages (older results files hold a second measurement of the
+    same configuration under ``one_thread``; it is not shown)."""
     out = [
         f"## Query in process (median of {runs}; {q['queries']} queries x {q['passes']} passes)",
         "",
     ]
-    for key, title in (("shipped", "as shipped"), ("one_thread", "FAISS on one thread")):
-        m = q[key]
-        names = [*STAGES, "total", "bare_encode"]
-        rows = [[n, m[n]["p50"], m[n]["p95"], m[n]["p99"], m[n]["mean"]] for n in names if n in m]
-        out += [f"### {title}", "", *table(["stage (ms)", "p50", "p95", "p99", "mean"], rows)]
-        out += [f"search p50 / bare encode p50 = {m['ratio_p50']:.2f}", ""]
-    return out + profile(q.get("profile"), "cProfile of the mix (FAISS on one thread)")
+    m = q["shipped"]
+    names = [*STAGES, "total", "bare_encode"]
+    rows = [[n, m[n]["p50"], m[n]["p95"], m[n]["p99"], m[n]["mean"]] for n in names if n in m]
+    out += table(["stage (ms)", "p50", "p95", "p99", "mean"], rows)
+    out += [f"search p50 / bare encode p50 = {m['ratio_p50']:.2f}", ""]
+    return out + profile(q.get("profile"), "cProfile of the mix")
 
 
 def http(h: dict[str, Any], runs: int) -> list[str]:
@@ -62,10 +90,19 @@ def http(h: dict[str, Any], runs: int) -> list[str]:
     for key, res in h.items():
         rows = [
             [lv["clients"], lv["requests"], lv["errors"], lv["rps"], lv["p50"], lv["p99"]]
+            + [f"{lv['client_cpu_share']:.0%}" if "client_cpu_share" in lv else "-"]
             for lv in res["levels"]
         ]
         out += [f"### server {key}", ""]
-        out += table(["clients", "requests", "errors", "requests/s", "p50 ms", "p99 ms"], rows)
+        head = ["clients", "requests", "errors", "requests/s", "p50 ms", "p99 ms", "wrk CPU"]
+        out += table(head, rows)
+        if res.get("ready_to_answer_s") is not None:
+            out += [
+                "",
+                f"First answer {res['ready_to_answer_s']:.2f} s after the server printed "
+                "'Listening at' (the index loads before it listens).",
+                "",
+            ]
     return out
 
 
@@ -74,9 +111,15 @@ def memory(r: dict[str, Any]) -> list[str]:
     rows = [["index on disk, bytes per passage", b["index_bytes_per_passage"]]]
     rows += [[f"  {name}", f"{size} B"] for name, size in b["files"].items()]
     for key, res in r.get("http", {}).items():
+        if "pss_start" in res:  # measured since the server loads before forking
+            rows.append([f"server PSS after start ({key}), MiB", res["pss_start"] / MB])
+            rows.append([f"server PSS under load, peak ({key}), MiB", res["pss_load"] / MB])
         rows.append([f"server RSS after start ({key}), MiB", res["rss_start"] / MB])
         rows.append([f"server RSS under load, peak ({key}), MiB", res["rss_load"] / MB])
-    head = f"## Memory (master + {WORKERS_NOTE} workers, summed from /proc)"
+    head = (
+        f"## Memory (master + {WORKERS_NOTE} workers, summed from /proc; PSS counts the pages "
+        "the workers share with the master once, RSS counts them in every process)"
+    )
     return [head, "", *table(["", ""], rows)]
 
 
@@ -114,9 +157,8 @@ def targets(r: dict[str, Any]) -> list[str]:
     rows = []
     q = r.get("query")
     if q:
-        for key in ("shipped", "one_thread"):
-            ratio = q[key]["ratio_p50"]
-            rows.append([f"in-process p50 <= 2x bare encode ({key})", f"{ratio:.2f}x", ratio <= 2])
+        ratio = q["shipped"]["ratio_p50"]
+        rows.append(["in-process p50 <= 2x bare encode", f"{ratio:.2f}x", ratio <= 2])
     h = r.get("http")
     if h:
         for key, res in h.items():

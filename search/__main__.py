@@ -9,10 +9,11 @@ import sys
 import textwrap
 from pathlib import Path
 
-from search.cli import Parser
-from search.errors import QueryError, SearchError
-from search.query import MAX_OFFSET, check_offset, shortened
-from search.searcher import MAX_K, Response, Searcher
+from search.cli import Parser, add_ranking_arguments
+from search.config import RankingConfig
+from search.errors import SearchError
+from search.query import MAX_K, Response, check_lang, check_method, parse_k, parse_offset, shortened
+from search.searcher import Searcher
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -22,17 +23,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     p.add_argument("query", nargs="?", help="what to search for (Chinese or English)")
     p.add_argument("--index", default="index", help="index directory (default: index)")
-    p.add_argument("--k", default="10", help=f"number of results, 1 to {MAX_K} (default 10)")
+    p.add_argument("--k", help=f"number of results, 1 to {MAX_K} (default 10)")
     p.add_argument("--lang", default="any", help="only passages in zh, en, or any (default)")
     p.add_argument("--method", default="hybrid", help="dense, keyword or hybrid (default)")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.add_argument("--batch", metavar="FILE", help='one query per line (text or {"q": ...})')
     # filters, paging, long queries
-    p.add_argument("--offset", default="0", help="skip this many results (for the next page)")
+    p.add_argument("--offset", help="skip this many results (for the next page; default 0)")
     p.add_argument("--doc", action="append", help="only this document id (repeatable)")
     p.add_argument("--date-from", help="only documents dated from (YYYY, YYYY-MM, YYYY-MM-DD)")
     p.add_argument("--date-to", help="only documents dated up to (YYYY, YYYY-MM, YYYY-MM-DD)")
     p.add_argument("--file", metavar="FILE", help="the query is the text of FILE (- = stdin)")
+    add_ranking_arguments(p)
     return p.parse_args(argv)
 
 
@@ -44,23 +46,6 @@ def read_query_file(path: str) -> str:
         return Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise SearchError(f"cannot read query file '{path}': {exc}") from exc
-
-
-def parse_offset(value: str) -> int:
-    try:
-        return check_offset(int(value))
-    except (ValueError, QueryError):
-        raise SearchError(f"--offset must be a whole number from 0 to {MAX_OFFSET}") from None
-
-
-def parse_k(value: str) -> int:
-    try:
-        k = int(value)
-    except ValueError:
-        raise SearchError(f"--k must be a whole number from 1 to {MAX_K} (got '{value}')") from None
-    if k < 1:
-        raise SearchError(f"--k must be at least 1 (got {k})")
-    return min(k, MAX_K)  # a larger k is clamped: the user wants "everything"
 
 
 def read_batch(path: str) -> list[str]:
@@ -104,16 +89,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         k = parse_k(args.k)
-        lang = None if args.lang == "any" else args.lang
-        if args.lang not in ("zh", "en", "any"):
-            raise SearchError(f"--lang must be zh, en or any (got '{args.lang}')")
+        lang = check_lang(args.lang)
+        method = check_method(args.method)
         offset = parse_offset(args.offset)
+        config = RankingConfig.load(args.ranking_file, args.ranking)
         if args.file is not None:
             args.query = read_query_file(args.file)
         if args.batch is None and args.query is None:
             raise SearchError('give a query, e.g. python -m search "ESG standards in China"')
         queries = read_batch(args.batch) if args.batch else [args.query]
-        searcher = Searcher.open(args.index)
+        searcher = Searcher.open(args.index, config=config)
     except SearchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -121,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     for q in queries:
         try:
             resp = searcher.search(
-                q, k=k, lang=lang, method=args.method, offset=offset, docs=args.doc,
+                q, k=k, lang=lang, method=method, offset=offset, docs=args.doc,
                 date_from=args.date_from, date_to=args.date_to,
             )  # fmt: skip
         except SearchError as exc:

@@ -1,75 +1,42 @@
-"""Building an index: sources -> clean paragraphs -> chunks -> vectors + keywords -> generation."""
+"""Building an index: sources -> clean paragraphs -> chunks -> vectors + keywords -> generation.
+
+Documents keep their identity: ``doc_id`` comes from the file's path relative to its source
+folder (:func:`search.catalog.doc_id_for`; a catalog ``id`` wins), paths are stored absolute,
+and the manifest records the source folders and the documents removed with ``docs remove``
+(a later ``--source`` build does not bring them back; ``docs add`` does).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import shutil
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
-from search.catalog import discover, doc_id_for
+from search.build_parts import Part, Previous, keep_others, previous_store, read_sources
+from search.build_report import BuildSummary, progress_bar
+from search.catalog import absolute, discover
 from search.embed import Embedder, get_embedder
-from search.errors import SearchError, SourceError
-from search.ingest.chunk import ChunkSizes, chunk_document, sentence_windows
-from search.ingest.cleaners import clean_source
-from search.ingest.formats import read_source
+from search.errors import SearchError
+from search.ingest.chunk import ChunkSizes
 from search.store import (
     FORMAT_VERSION,
-    Store,
-    build_lock,
-    document_from_row,
     new_generation,
     publish,
+    targets,
     write_generation,
 )
-from search.text.lang import detect_lang
-from search.text.terms import keyword_columns
-from search.types import Chunk, Document
+from search.store.base import is_database_url
+from search.types import Chunk
+
+__all__ = ["BATCH", "BuildSummary", "build", "encoder_text", "progress_bar"]
 
 BATCH = 64
 DEFAULT_SIZES = ChunkSizes()
-
-
-@dataclass
-class BuildSummary:
-    """What a build did, for the closing report and for tests."""
-
-    documents: int = 0
-    chunks_by_lang: Counter = field(default_factory=Counter)
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, one-line reason)
-    embedded: list[str] = field(default_factory=list)  # documents (re-)embedded by this build
-    unchanged: list[str] = field(default_factory=list)  # documents taken over as they were
-    removed: list[str] = field(default_factory=list)
-    embedded_chunks: int = 0
-    seconds: float = 0.0
-    path: Path | None = None
-
-    @property
-    def chunks(self) -> int:
-        return sum(self.chunks_by_lang.values())
-
-    def lines(self) -> list[str]:
-        langs = ", ".join(f"{k} {v}" for k, v in sorted(self.chunks_by_lang.items())) or "none"
-        rate = self.embedded_chunks / self.seconds if self.seconds else 0.0
-        out = [
-            f"documents: {self.documents}",
-            f"chunks: {self.chunks} ({langs})",
-            f"seconds: {self.seconds:.1f} ({rate:.0f} passages embedded/s)",
-        ]
-        out.append(f"embedded: {len(self.embedded)} ({', '.join(self.embedded) or '-'})")
-        out.append(f"unchanged: {len(self.unchanged)}")
-        if self.removed:
-            out.append(f"removed: {len(self.removed)} ({', '.join(self.removed)})")
-        out += [f"skipped {name}: {why}" for name, why in self.skipped]
-        if self.path:
-            out.append(f"index: {self.path}")
-        return out
 
 
 def encoder_text(chunk: Chunk, with_heading: bool) -> str:
@@ -77,48 +44,6 @@ def encoder_text(chunk: Chunk, with_heading: bool) -> str:
     if with_heading and chunk.heading and chunk.kind != "front":
         return f"{chunk.heading}\n{chunk.text}"
     return chunk.text
-
-
-@dataclass
-class Part:
-    """Everything one document contributes to an index generation."""
-
-    doc: Document
-    chunks: list[Chunk]
-    vectors: np.ndarray | None = None  # one per chunk; None until encoded
-    windows: list[str] = field(default_factory=list)
-    window_owners: list[int] = field(default_factory=list)  # chunk number within the document
-    window_vectors: np.ndarray | None = None
-    keywords: list[tuple[str, str, str]] = field(default_factory=list)
-    reused: bool = False
-
-
-def read_document(path: Path, entry: Document | None) -> tuple[Document, str]:
-    """Read one file and describe it (catalog entry first, then the file's own metadata)."""
-    source = read_source(path)
-    text = source.text
-    doc = entry or Document(
-        doc_id=doc_id_for(path),
-        path=str(path),
-        title=source.title or path.stem,
-        lang=source.lang or detect_lang(text[:5000]),
-        kind=source.kind,
-        date=source.date,
-    )
-    return replace(doc, content_hash=hashlib.sha256(text.encode()).hexdigest()), text
-
-
-def new_part(doc: Document, text: str, sizes: ChunkSizes) -> Part:
-    """Clean and chunk a document (no encoding yet). A document titled only by its file name
-    takes its first heading as title."""
-    clean = clean_source(text, doc)
-    if doc.title == Path(doc.path).stem:
-        heading = next((a.heading for a in clean.articles if a.heading not in ("", doc.title)), "")
-        doc = replace(doc, title=heading.strip()[:200] or doc.title)
-    chunks = chunk_document(doc.doc_id, text, clean, sizes)
-    windows, owners = sentence_windows([c.text for c in chunks])
-    keywords = [keyword_columns(c.text, c.heading) for c in chunks]
-    return Part(doc, chunks, windows=windows, window_owners=owners, keywords=keywords)
 
 
 def compatible(manifest: dict, embedder: Embedder, settings: dict) -> bool:
@@ -135,21 +60,14 @@ def encode_all(
     embedder: Embedder, texts: list[str], progress: Callable[[int, int], None] | None = None
 ) -> np.ndarray:
     """Encode in batches, reporting progress; returns an (n, dim) float32 array."""
+    if hasattr(embedder, "encode_many"):  # batches spread over a cluster (embed/ray_pool.py)
+        return embedder.encode_many(texts, BATCH, progress)
     out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
     for i in range(0, len(texts), BATCH):
         out[i : i + BATCH] = embedder.encode_documents(texts[i : i + BATCH])
         if progress:
             progress(min(i + BATCH, len(texts)), len(texts))
     return out
-
-
-def progress_bar(done: int, total: int) -> None:
-    width = 30
-    filled = width * done // max(total, 1)
-    sys.stderr.write(f"\rencoding [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-    if done >= total:
-        sys.stderr.write("\n")
-    sys.stderr.flush()
 
 
 def build(
@@ -163,82 +81,70 @@ def build(
     incremental: bool = True,
     prune: bool = False,
     remove: frozenset[str] = frozenset(),
+    readd: bool = False,
+    outside_links: bool = False,
 ) -> BuildSummary:
     """Index ``sources`` into ``out`` and swap the new generation in atomically.
 
-    With ``incremental`` (the default) an existing compatible index is the starting point:
-    documents whose content hash is unchanged keep their chunks and vectors (no re-embedding),
-    new and changed ones are embedded, documents not among ``sources`` stay unless their file
-    is gone and ``prune`` is set, and ``remove`` names documents to drop.
+    The index's documents are kept: with ``incremental`` (the default) a document whose content
+    hash is unchanged keeps its chunks and vectors; without it (``--rebuild``), or when the old
+    index was made with other settings, every document is re-read from its file and embedded
+    again. Documents not among ``sources`` stay unless ``prune`` is set and their file is gone;
+    ``remove`` names documents to drop (they are recorded, and a later build does not re-add
+    them unless ``readd``, as ``docs add`` does). An index may become empty.
     """
     started = time.perf_counter()
-    embedder = get_embedder(encoder) if isinstance(encoder, str) else encoder
     summary = BuildSummary()
+    embedder = get_embedder(encoder) if isinstance(encoder, str) else encoder
+    summary.load_seconds = time.perf_counter() - started
     settings = {
         "chunking": {"max_units": sizes.max_units, "min_units": sizes.min_units},
         "encoder_input": "heading+text" if with_heading else "text",
     }
-    found, unreadable = discover(sources)
-    summary.skipped.extend(unreadable)
-    with build_lock(out):
-        prev = previous_store(out) if incremental else None
-        if prev is not None and not compatible(prev.manifest, embedder, settings):
-            prev = None
-        old = {d["doc_id"]: d for d in prev.documents()} if prev else {}
-        parts: dict[str, Part] = {}
-        for path, entry in found:
-            try:
-                doc, text = read_document(path, entry)
-            except SourceError as exc:
-                summary.skipped.append((path.name, str(exc).removeprefix(f"{path.name}: ")))
-                continue
-            if doc.doc_id in parts:
-                summary.skipped.append((path.name, f"duplicate document id '{doc.doc_id}'"))
-                continue
-            if doc.doc_id in remove:
-                continue
-            same = old.get(doc.doc_id, {}).get("content_hash") == doc.content_hash
-            part = reused_part(prev, doc) if same and prev else new_part(doc, text, sizes)
-            if not part.chunks:
-                summary.skipped.append((path.name, "no text found"))
-                continue
-            parts[doc.doc_id] = part
-        for doc_id, row in old.items():
-            if doc_id in parts or doc_id in remove:
-                continue
-            if prune and not Path(row["path"]).exists():
-                summary.removed.append(doc_id)
-                continue
-            parts[doc_id] = reused_part(prev, document_from_row(row))
-        summary.removed += sorted(d for d in remove if d in old)
-        if not parts:
+    with targets.build_lock(out):  # a folder or a postgresql:// database (store/targets.py)
+        prev = previous(out, embedder, settings, incremental)
+        found, unreadable = discover(sources, prev.roots, outside_links)
+        summary.skipped.extend(unreadable)
+        parts, readable = read_sources(found, prev, sizes, summary, remove, readd)
+        if sources and not readable:
             raise SearchError("nothing to index: no readable text in the sources")
-        encode_parts(embedder, list(parts.values()), with_heading, progress)
+        prev.roots += [
+            r
+            for r in {absolute(s) for s in sources if s.is_dir()}
+            if not any(r.is_relative_to(k) for k in prev.roots)
+        ]
+        keep_others(parts, prev, sizes, summary, remove, prune)
+        encode_parts(embedder, list(parts.values()), with_heading, progress, summary)
         ordered = [parts[k] for k in sorted(parts)]
         summary.documents = len(ordered)
         summary.embedded = sorted(p.doc.doc_id for p in ordered if not p.reused)
         summary.unchanged = sorted(p.doc.doc_id for p in ordered if p.reused)
         summary.embedded_chunks = sum(len(p.chunks) for p in ordered if not p.reused)
         summary.chunks_by_lang = Counter(c.lang for p in ordered for c in p.chunks)
-        summary.path = write_parts(out, ordered, embedder, settings, summary)
-        if prev is not None:
-            prev.close()
+        record = {
+            "source_roots": sorted(str(r) for r in prev.roots),
+            "removed": dict(sorted(prev.removed.items())),
+        }
+        summary.path = write_parts(out, ordered, embedder, {**settings, **record}, summary)
+        if prev.store is not None:
+            prev.store.close()
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def previous_store(out: Path) -> Store | None:
-    """The generation ``out`` serves now, or None when there is none or it cannot be read."""
-    try:
-        return Store.open(out)
-    except SearchError:
-        return None
-
-
-def reused_part(store: Store, doc: Document) -> Part:
-    """A document's chunks, vectors and keyword columns taken over from ``store``."""
-    chunks, vectors, windows, owners, window_vectors, keywords = store.document_data(doc.doc_id)
-    return Part(doc, chunks, vectors, windows, owners, window_vectors, keywords, reused=True)
+def previous(out: Path | str, embedder: Embedder, settings: dict, incremental: bool) -> Previous:
+    """The index ``out`` serves now (empty when there is none or it cannot be read)."""
+    store = previous_store(out)
+    if store is None:
+        return Previous()
+    manifest = store.manifest
+    return Previous(
+        store=store,
+        reusable=incremental and compatible(manifest, embedder, settings),
+        documents={d["doc_id"]: d for d in store.documents()},
+        removed=dict(manifest.get("removed", {})),
+        roots=sorted({absolute(Path(r)) for r in manifest.get("source_roots", [])}),
+    )
 
 
 def encode_parts(
@@ -246,13 +152,22 @@ def encode_parts(
     parts: list[Part],
     with_heading: bool,
     progress: Callable[[int, int], None] | None,
+    summary: BuildSummary,
 ) -> None:
-    """Embed the chunks and windows of every part not taken over, in one batched stream."""
+    """Embed the chunks and windows of every part not taken over, in one batched stream (an
+    encoder with a ``load()`` loads its model first, so that the rate leaves the load out)."""
     todo = [p for p in parts if not p.reused]
     texts: list[str] = []
     for p in todo:
         texts += [encoder_text(c, with_heading) for c in p.chunks] + p.windows
+    load = getattr(embedder, "load", None)
+    if texts and callable(load):
+        began = time.perf_counter()
+        load()
+        summary.load_seconds += time.perf_counter() - began
+    began = time.perf_counter()
     vectors = encode_all(embedder, texts, progress)
+    summary.encode_seconds = time.perf_counter() - began
     at = 0
     for p in todo:
         n, w = len(p.chunks), len(p.windows)
@@ -266,8 +181,9 @@ def write_parts(
     """Write ``parts`` as a new generation under ``out`` and publish it."""
     documents = [p.doc for p in parts]
     chunks = [c for p in parts for c in p.chunks]
-    vectors = np.concatenate([p.vectors for p in parts]).astype(np.float32)
-    window_vectors = np.concatenate([p.window_vectors for p in parts]).astype(np.float32)
+    empty = np.zeros((0, embedder.dim), dtype=np.float32)
+    vectors = np.concatenate([empty] + [p.vectors for p in parts]).astype(np.float32)
+    window_vectors = np.concatenate([empty] + [p.window_vectors for p in parts])
     owners, base = [], 0
     for p in parts:
         owners += [base + o for o in p.window_owners]
@@ -287,6 +203,9 @@ def write_parts(
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         **settings,
     }
+    if is_database_url(out):  # PostgreSQL: written and switched in by store/targets.py
+        windows = (window_vectors, np.array(owners))
+        return targets.write(out, documents, chunks, vectors, windows, keywords, manifest)
     tmp = new_generation(out)
     try:
         write_generation(

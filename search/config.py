@@ -1,11 +1,16 @@
-"""Ranking settings: one frozen dataclass, each field with its default and what it does.
+"""Ranking settings: one frozen dataclass, each field with its default and what it does, read
+from a TOML file or ``--ranking KEY=VALUE`` flags (CLI, evaluation, server); unknown keys fail.
 
 The defaults were chosen by measurement on the development queries (docs/RETRIEVAL.md).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
 
 from search.errors import ConfigError
 
@@ -50,15 +55,78 @@ class RankingConfig:
     pool: int = field(default=100, metadata={"help": "candidates taken from each list"})
 
     @classmethod
-    def from_dict(cls, data: dict) -> RankingConfig:
-        """Build from a mapping; an unknown key is an error that names the known ones."""
-        known = {f.name for f in fields(cls)}
-        unknown = set(data) - known
+    def from_dict(cls, data: Mapping[str, Any]) -> RankingConfig:
+        """Build from a mapping; an unknown key or a value of the wrong kind is a
+        ``ConfigError`` that names the known settings."""
+        known = {f.name: f for f in fields(cls)}
+        unknown = set(data) - set(known)
         if unknown:
             raise ConfigError(
                 f"unknown ranking setting(s) {sorted(unknown)}; known: {sorted(known)}"
             )
-        return cls(**data)
+        values = {}
+        for name, value in data.items():
+            kind = int if known[name].type in (int, "int") else float
+            ok = isinstance(value, int | float) and not isinstance(value, bool)
+            if not ok or (kind is int and not float(value).is_integer()) or value != value:
+                what = "a whole number" if kind is int else "a number"
+                raise ConfigError(f"ranking setting '{name}' must be {what} (got {value!r})")
+            if value < 0:
+                raise ConfigError(f"ranking setting '{name}' must not be negative (got {value})")
+            values[name] = kind(value)
+        return cls(**values)
+
+    @classmethod
+    def load(cls, file: str | Path | None = None, assignments: Iterable[str] = ()) -> RankingConfig:
+        """Settings from a TOML ``file`` (keys at the top level or under ``[ranking]``), then
+        ``KEY=VALUE`` ``assignments`` (``--ranking`` flags); the defaults for the rest."""
+        data: dict[str, Any] = read_toml(file) if file else {}
+        data.update(parse_assignments(assignments))
+        return cls.from_dict(data)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def changed(self) -> dict[str, Any]:
+        """The settings that differ from the defaults."""
+        default = RankingConfig()
+        return {k: v for k, v in asdict(self).items() if getattr(default, k) != v}
+
+
+def read_toml(path: str | Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read ranking file '{path}': {exc.strerror or exc}") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"ranking file '{path}' is not valid TOML: {exc}") from exc
+    table = data.get("ranking", data)
+    if not isinstance(table, dict):
+        raise ConfigError(f"ranking file '{path}': [ranking] must be a table of settings")
+    return table
+
+
+def parse_assignments(items: Iterable[str]) -> dict[str, float]:
+    """``["pool=200", "keyword_weight=0.1"]`` -> ``{"pool": 200.0, ...}`` (numbers only)."""
+    out: dict[str, float] = {}
+    for item in items:
+        name, sep, raw = item.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise ConfigError(f"--ranking takes KEY=VALUE (got {item!r})")
+        try:
+            out[name] = float(raw)
+        except ValueError:
+            raise ConfigError(f"ranking setting '{name}' must be a number (got {raw!r})") from None
+    return out
+
+
+def describe() -> str:
+    """One line per ranking setting, for ``--help``."""
+    return "\n".join(
+        f"  {f.name} (default {f.default}): {f.metadata.get('help', '')}"
+        for f in fields(RankingConfig)
+    )
 
 
 DEFAULT_RANKING = RankingConfig()

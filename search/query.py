@@ -1,4 +1,5 @@
-"""Queries and answers: validation of what users send, and the result records returned."""
+"""Queries and answers: the limits on what users send and their messages (one place for the
+CLI, the API and the Python API), and the result records returned."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from search.errors import QueryError
 
 MAX_QUERY_CHARS = 6000  # a pasted paragraph or two
 MAX_K = 50
+DEFAULT_K = 10
 LANGS = ("zh", "en")
 METHODS = ("dense", "keyword", "hybrid")
 
@@ -52,7 +54,7 @@ class Response:
 
 def check_query(q: str, max_chars: int = MAX_QUERY_CHARS) -> str:
     """Validate a query: non-empty after trimming, at most ``max_chars`` characters."""
-    q = (q or "").strip()
+    q = (q or "").strip() if isinstance(q, str) else ""
     if not q:
         raise QueryError("the query is empty: type some words to search for")
     if len(q) > max_chars:
@@ -60,24 +62,53 @@ def check_query(q: str, max_chars: int = MAX_QUERY_CHARS) -> str:
     return q
 
 
-def check_k(k: int) -> int:
-    if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_K:
-        raise QueryError(f"k must be a whole number from 1 to {MAX_K} (got {k!r})")
+def check_k(k: int, max_k: int = MAX_K) -> int:
+    """``k`` as given to the Python API: a whole number from 1 to ``max_k``. A larger ``k`` is
+    an error everywhere (API, CLI, Python), never silently clamped."""
+    if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= max_k:
+        raise QueryError(f"k must be a whole number from 1 to {max_k} (got {_shown(k)})")
     return k
 
 
+def parse_k(raw: str | int | None, max_k: int = MAX_K) -> int:
+    """``k`` as sent (CLI flag, URL parameter, JSON body): absent means ``DEFAULT_K``; text
+    must be ASCII digits (not empty, not ``٣`` or ``５``); then :func:`check_k`."""
+    if raw is None:
+        return min(DEFAULT_K, max_k)
+    number = _whole(raw)
+    if number is None:
+        raise QueryError(f"k must be a whole number from 1 to {max_k} (got {_shown(raw)})")
+    return check_k(number, max_k)
+
+
+def _whole(raw: object) -> int | None:
+    """A JSON whole number, or text of ASCII digits (spaces around allowed), as an int."""
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit():
+        return int(raw.strip())
+    return None
+
+
 def check_lang(lang: str | None) -> str | None:
+    """``zh``, ``en``, or None for any language (``any``, empty and None mean any)."""
     if lang in (None, "", "any"):
         return None
     if lang not in LANGS:
-        raise QueryError(f"lang must be one of zh, en, any (got {lang!r})")
+        raise QueryError(f"lang must be one of zh, en, any (got {_shown(lang)})")
     return lang
 
 
 def check_method(method: str) -> str:
     if method not in METHODS:
-        raise QueryError(f"method must be one of {', '.join(METHODS)} (got {method!r})")
+        raise QueryError(f"method must be one of {', '.join(METHODS)} (got {_shown(method)})")
     return method
+
+
+def _shown(value: object) -> str:
+    """A bad value as quoted in a message: repr, cut to 20 characters."""
+    text = repr(value)
+    return text if len(text) <= 22 else text[:20] + "…"
 
 
 # --- filters and paging: offset, doc, date_from, date_to ---
@@ -88,8 +119,21 @@ _ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
 def check_offset(offset: int) -> int:
     if not isinstance(offset, int) or isinstance(offset, bool) or not 0 <= offset <= MAX_OFFSET:
-        raise QueryError(f"offset must be a whole number from 0 to {MAX_OFFSET} (got {offset!r})")
+        raise QueryError(
+            f"offset must be a whole number from 0 to {MAX_OFFSET} (got {_shown(offset)})"
+        )
     return offset
+
+
+def parse_offset(raw: str | int | None) -> int:
+    """``offset`` as sent: absent means 0; otherwise as :func:`parse_k`, from 0."""
+    if raw is None:
+        return 0
+    number = _whole(raw)
+    if number is None:
+        got = _shown(raw)
+        raise QueryError(f"offset must be a whole number from 0 to {MAX_OFFSET} (got {got})")
+    return check_offset(number)
 
 
 def check_docs(docs: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:

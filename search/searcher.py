@@ -1,18 +1,26 @@
-"""The Searcher: opens an index once and answers queries with ranked, citable passages."""
+"""The Searcher: one opened index answering queries with ranked, citable passages.
+
+A query travels one way through ``search/rank/``::
+
+    validate (search/query.py) -> analyse (rank/analysis.py: one Query value)
+      -> candidates (rank/candidates.py: dense, keyword, translated, identifier lists)
+      -> fusion and re-ranking (rank/fusion.py, rank/answer.py: fuse, smooth, count lift, balance)
+      -> presentation (rank/present.py: near-duplicates, snippets, highlights, citations)
+
+Each stage reads the analysed query and the previous stage's output only.
+"""
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
 import numpy as np
 
-from search.answer import count_span, count_targets, counted_words, states_count
-from search.citation import citation_for
 from search.config import DEFAULT_RANKING, RankingConfig
 from search.embed import Embedder, get_embedder
 from search.errors import BadIndexError
-from search.ingest.chunk import window_spans
 from search.query import (  # noqa: F401  (re-exported for callers)
     LANGS,
     MAX_K,
@@ -28,160 +36,77 @@ from search.query import (  # noqa: F401  (re-exported for callers)
     check_offset,
     check_query,
 )
-from search.rank import emphasis, relevance  # weighted highlights, relevance labels
-from search.rank.filters import Filters, allowed_docs, facets, keep_docs  # filters, paging
-from search.retrieve import Ranked, balance, best_windows, boost, dense_scores, fuse, smooth
-from search.snippet import (
-    Highlighter,
-    best_sentences,
-    fingerprint,
-    merge_spans,
-    near_duplicate,
-)
-from search.store import Store, ann
-from search.text.dictionary import default_dictionary
-from search.text.lang import detect_lang
-from search.text.terms import (
-    bm25_search,
-    chinese_phrases,
-    identifier_search,
-    neutral_terms,
-    terms,
-    vocabulary,
-)
+from search.rank import emphasis, relevance
+from search.rank.analysis import Analyser, Query
+from search.rank.answer import counted_words, lift_counts
+from search.rank.candidates import gather
+from search.rank.filters import Filters, allowed_docs, facets, keep_docs
+from search.rank.fusion import Ranked, balance, fuse, smooth
+from search.rank.present import present
+from search.rank.snippet import Highlighter, fingerprint
+from search.store import ann
+from search.store.base import ChunkTable, IndexStore, open_store
+from search.text.dictionary import BilingualDictionary
+from search.text.terms import chinese_phrases
 from search.types import Chunk
+
+PASSAGE_CACHE = 20_000  # passages (rows and near-duplicate shingles) kept between queries
 
 
 class Searcher:
-    """Dense + keyword search over one opened index generation."""
+    """Dense + keyword search over one opened index."""
 
     def __init__(
-        self, store: Store, embedder: Embedder, config: RankingConfig = DEFAULT_RANKING
+        self, store: IndexStore, embedder: Embedder, config: RankingConfig = DEFAULT_RANKING
     ) -> None:
-        self.config = config
         manifest = store.manifest
         if (embedder.name, embedder.dim) != (manifest["encoder"], manifest["dim"]):
             raise BadIndexError(
-                f"the index at '{store.path}' was built with encoder '{manifest['encoder']}' "
-                f"({manifest['dim']}-dim) but '{embedder.name}' ({embedder.dim}-dim) was given: "
-                "rebuild the index or use the same encoder"
+                f"the index at '{store.location}' was built with encoder "
+                f"'{manifest['encoder']}' ({manifest['dim']}-dim) but '{embedder.name}' "
+                f"({embedder.dim}-dim) was given: rebuild the index or use the same encoder"
             )
+        self.config = config
         self.store = store
         self.embedder = embedder
-        self.langs, self.front, self.neighbours = self._chunk_columns()
-        self.vocab = vocabulary(store.db)
-        self.dictionary = default_dictionary()
+        self.table = store.table()
+        data = store.dictionary_data()
+        self.dictionary = BilingualDictionary.from_data(data) if data else None
+        self.analyse = Analyser(store.vocabulary(), self.dictionary)
         self.documents = {d["doc_id"]: d for d in store.documents()}
         self._fingerprints: dict[int, frozenset[str]] = {}
-        self.window_start = np.searchsorted(store.window_owners, np.arange(len(self.langs)))
-        rows = store.db.execute("SELECT id, doc_id FROM chunks ORDER BY id").fetchall()
-        self.row_docs = np.array([d for _, d in rows] or [""], dtype=object)  # filters
+        self._chunks: dict[int, Chunk] = {}
+        self._held: dict[int, relevance.Passage] = {}
+        self.row_docs = RowDocs(self.table)
+        self.doc_freq = store.term_frequencies()  # weighted highlights (rank/emphasis.py)
+        self.frequent = emphasis.frequent_terms(self.doc_freq, len(self.table))
         self.thresholds: dict[str, relevance.Threshold] = {}  # method -> override, if any
         relevance.load_table()  # a bad thresholds file fails here, at start
-        self.term_stats = emphasis.term_stats(store.db)  # weighted highlights
 
     @classmethod
-    def open(cls, path: str | Path = "index", encoder: str | Embedder | None = None) -> Searcher:
-        ann.single_query_threads()  # see search/ann.py: idle OpenMP threads fight the encoder
-        store = Store.open(path)
+    def open(
+        cls,
+        path: str | Path = "index",
+        encoder: str | Embedder | None = None,
+        config: RankingConfig = DEFAULT_RANKING,
+    ) -> Searcher:
+        """Open the index at ``path`` (a folder or a ``postgresql://`` URL), ready to answer."""
+        ann.single_query_threads()  # see search/store/ann.py: idle OpenMP threads fight the encoder
+        segmenter = threading.Thread(target=warm_segmenter, daemon=True)
+        segmenter.start()  # jieba loads its tables while the encoder loads its weights
+        store = open_store(path)
         if encoder is None:
             encoder = store.manifest["encoder"]
         embedder = get_embedder(encoder) if isinstance(encoder, str) else encoder
-        searcher = cls(store, embedder)
-        searcher.warm()
+        searcher = cls(store, embedder, config)
+        embedder.encode_query(["warm up 预热"])
+        segmenter.join()
         return searcher
-
-    def _chunk_columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per-chunk language codes, a mask of front-matter chunks, and the row ids of each
-        chunk's neighbours in its article (-1 for none), indexed by row id."""
-        rows = self.store.db.execute(
-            "SELECT id, lang, kind, doc_id, heading FROM chunks ORDER BY doc_id, ordinal, id"
-        ).fetchall()
-        langs = np.empty(len(rows), dtype="<U2")
-        front = np.zeros(len(rows), dtype=bool)
-        neighbours = np.full((len(rows), 2), -1, dtype=np.int64)
-        previous = None
-        for rid, lang, kind, doc_id, heading in rows:
-            langs[rid] = lang
-            front[rid] = kind == "front"
-            if previous is not None and previous[1:] == (doc_id, heading):
-                neighbours[rid, 0] = previous[0]
-                neighbours[previous[0], 1] = rid
-            previous = (rid, doc_id, heading)
-        return langs, front, neighbours
 
     def warm(self) -> None:
         """Load the encoder and the segmenter now rather than on the first query."""
         self.embedder.encode_query(["warm up 预热"])
-        chinese_phrases("预热")
-        counted_words("预热多少个")  # loads jieba's part-of-speech tables
-
-    def dense(self, qvec: np.ndarray, n: int, lang: str | None) -> tuple[Ranked, dict[int, int]]:
-        """Chunk vectors and sentence-window vectors, combined per chunk (see retrieve)."""
-        store = self.store
-        total = store.vectors.ntotal
-        if total == 0:
-            return [], {}
-        pool = min(total, max(n, 100) * (1 if lang is None else 3))
-        c_scores, c_ids = store.vectors.search(qvec, pool)
-        w_total = store.windows.ntotal
-        w_scores, w_ids = store.windows.search(qvec, min(w_total, pool * 3))
-        keep = w_ids[0] >= 0
-        windows = list(
-            zip(
-                store.window_owners[w_ids[0][keep]].tolist(),
-                w_scores[0][keep].tolist(),
-                strict=True,
-            )
-        )
-        candidates = {int(i) for i in c_ids[0] if i >= 0} | {o for o, _ in windows}
-        if lang is not None:
-            candidates = {i for i in candidates if self.langs[i] == lang}
-        ids = sorted(candidates)
-        vecs = store.vectors.reconstruct_batch(np.asarray(ids, dtype=np.int64)) if ids else qvec[:0]
-        exact = dict(zip(ids, (vecs @ qvec[0]).tolist(), strict=True))
-        return dense_scores(exact, windows, self.config.dense_chunk_weight)[:n], best_windows(
-            w_ids[0][keep], windows
-        )
-
-    def _allowed(self, lang: str | None) -> set[int] | None:
-        return None if lang is None else set(np.flatnonzero(self.langs == lang).tolist())
-
-    def expansions(self, q: str) -> list[str]:
-        """Keyword terms for ``q`` that can match passages in the other language: dictionary
-        translations, plus the script-neutral tokens both languages write alike (acronyms
-        such as IEC or ESG, numbers such as 2023)."""
-        known = self.vocab.__contains__
-        out = [t for t in neutral_terms(q) if known(t)]
-        if self.dictionary is None:
-            return out
-        zh = chinese_phrases(q)
-        if zh:
-            return out + self.dictionary.to_english(zh, known)
-        return out + self.dictionary.to_chinese(q, known)
-
-    def candidates(
-        self,
-        q: str,
-        n: int,
-        lang: str | None,
-        method: str,
-        expansions: list[str] | None = None,
-    ) -> dict[str, Ranked]:
-        """The candidate lists fusion combines: dense, keyword, translated keyword, identifiers."""
-        lists: dict[str, Ranked] = {}
-        allowed = self._allowed(lang)
-        if method in ("keyword", "hybrid"):
-            db = self.store.db
-            if expansions is None:
-                expansions = self.expansions(q)
-            lists["keyword"] = bm25_search(db, terms(q, with_ids=False), n, allowed=allowed)
-            lists["identifier"] = identifier_search(db, q, n, allowed)
-            lists["translated"] = bm25_search(db, expansions, n, allowed=allowed)
-        if method in ("dense", "hybrid"):
-            lists["dense"], windows = self.dense(self.embedder.encode_query([q]), n, lang)
-            lists["windows"] = list(windows.items())  # chunk id -> its best window number
-        return lists
+        warm_segmenter()
 
     def search(
         self,
@@ -194,151 +119,140 @@ class Searcher:
         date_from: str | None = None,
         date_to: str | None = None,
     ) -> Response:
+        """The ``k`` best passages for ``q`` after the first ``offset``, in documents ``docs``
+        (ids; all when none) dated within ``date_from`` .. ``date_to`` (ISO; either open)."""
         started = time.perf_counter()
-        q = check_query(q)
-        k = check_k(k)
-        lang = check_lang(lang)
-        method = check_method(method)
-        offset = check_offset(offset)  # filters, paging
-        limits = Filters(check_docs(docs), *check_date_range(date_from, date_to))
-        cfg = self.config
-        extra = self.expansions(q) if method != "dense" else []
-        lists = self.candidates(q, max(cfg.pool, k * 5), lang, method, extra)
-        windows = dict(lists.pop("windows", []))
-        ranked = fuse(lists, self.langs, detect_lang(q), self.front, cfg)
-        rows: dict[int, Chunk] = {}  # chunks read from the store for this query, by row id
-        counted = None  # what a counting question counts, in both languages
-        if method == "hybrid":
-            ranked = smooth(ranked, self.neighbours, cfg.neighbour_weight)
-            counted = count_targets(q, self.dictionary, self.vocab.__contains__)
-            ranked = self.answer_type(q, ranked, rows, counted)
-        # --- relevance, filters, paging (search/rank/relevance.py, search/rank/filters.py) ---
-        threshold, qterms = self.threshold(method), self.query_terms(q)
-        coverage = relevance.query_coverage(qterms, self.vocab.__contains__)
-        facet_counts = facets(ranked, self.row_docs, self.langs)
-        if limits.active:
-            ranked = keep_docs(ranked, self.row_docs, allowed_docs(self.documents, limits))
-        checked = [rid for rid, _ in ranked[: (offset + k) * 2 + 20]]
-        held = relevance.passages(self.store.db, checked)
-        good = relevance.good_mask(ranked, len(self.langs), threshold, coverage, held, qterms)
-        # --- end relevance, filters ---
-        if lang is None and method != "keyword" and k >= 2 * cfg.balance_min + 1:
-            ranked = balance(ranked, self.langs, k, cfg.balance_min, ~self.front & good)
-        top = ranked[: (offset + k) * 2]  # room for collapsed near-duplicates
-        rows.update(self.store.chunks([rid for rid, _ in top if rid not in rows]))
-        highlighter = self.highlighter(q, extra)
-        results: list[Result] = []
-        kept: list[frozenset[str]] = []
-        for rid, score in top:
-            chunk = rows.get(rid)
-            if chunk is None:
-                continue
-            shingles = self._fingerprint(rid, chunk.text)
-            dup = next((i for i, f in enumerate(kept) if near_duplicate(shingles, f)), None)
-            if dup is not None:
-                results[dup].duplicates.append(chunk.chunk_id)
-                continue
-            if len(results) == offset + k:
-                break
-            kept.append(shingles)
-            window = windows.get(rid)
-            results.append(
-                self._result(len(results) + 1, score, rid, chunk, highlighter, window, counted)
-            )
-        results = results[offset:]  # paging
-        good_ids = {c.chunk_id for rid, c in rows.items() if good[rid]}  # relevance labels
-        for r in results:
-            r.match = relevance.GOOD if r.chunk_id in good_ids else relevance.WEAK
+        filters = Filters(check_docs(docs), *check_date_range(date_from, date_to))
+        q, k, lang_filter = check_query(q), check_k(k), check_lang(lang)
+        query = self.analyse(q, k, lang_filter, check_method(method), check_offset(offset), filters)
+        ranked, chunks, windows = self.rank(query)
+        facet_counts = facets(ranked, self.row_docs, self.table.lang)
+        if filters.active:
+            ranked = keep_docs(ranked, self.row_docs, allowed_docs(self.documents, filters))
+        good = self.judge(query, ranked)
+        ranked = self.balance(query, ranked, good)
+        top = ranked[: (query.offset + query.k) * 2]  # room for collapsed near-duplicates
+        chunks.update(self.chunks([rid for rid, _ in top if rid not in chunks]))
+        highlighter = self.highlighter(query)
+        results = present(
+            query, top, chunks, windows, self.documents, self._fingerprint, highlighter, good
+        )
+        results = results[query.offset :]
         counts = {code: sum(r.lang == code for r in results) for code in LANGS}
-        took = (time.perf_counter() - started) * 1000
-        response = Response(q, detect_lang(q), round(took, 2), results, lang or "any", counts)
-        response.total, response.offset, response.facets = len(ranked), offset, facet_counts
-        response.total_is_estimate = method != "keyword" and len(ranked) < len(self.langs)
-        response.good = sum(r.match == relevance.GOOD for r in results)
-        return response
+        took = round((time.perf_counter() - started) * 1000, 2)
+        return Response(
+            query.text,
+            query.lang,
+            took,
+            results,
+            lang or "any",
+            counts,
+            total=len(ranked),
+            total_is_estimate=query.method != "keyword" and len(ranked) < len(self.table),
+            good=relevance.good_count(r.match for r in results),
+            offset=query.offset,
+            facets=facet_counts,
+        )
+
+    def rank(self, query: Query) -> tuple[Ranked, dict[int, Chunk], dict[int, int]]:
+        """The whole ranking of ``query`` (before filters and balance), the chunks read on the
+        way (by row id), and the best sentence window of each dense hit."""
+        cfg, table = self.config, self.table
+        qvec = self.embedder.encode_query([query.form]) if query.uses_vectors else None
+        n = max(cfg.pool, (query.offset + query.k) * 5)
+        found = gather(self.store, table, query, qvec, n, cfg.pool, cfg.dense_chunk_weight)
+        ranked = fuse(found.lists, table.lang, query.lang, table.front, cfg)
+        chunks: dict[int, Chunk] = {}
+        if query.method == "hybrid":
+            ranked = smooth(ranked, table.neighbours, cfg.neighbour_weight)
+            if query.counted is not None and cfg.count_weight:
+                chunks = self.chunks([rid for rid, _ in ranked[: cfg.count_depth]])
+                texts = {rid: (c.text, c.lang) for rid, c in chunks.items()}
+                ranked = lift_counts(ranked, texts, query.counted, cfg.count_weight)
+        return ranked, chunks, found.windows
+
+    def judge(self, query: Query, ranked: Ranked) -> np.ndarray:
+        """Good matches among ``ranked`` (a mask over row ids; search/rank/relevance.py): the
+        best few are also checked for holding every query term."""
+        checked = [rid for rid, _ in ranked[: max(60, (query.offset + query.k) * 2)]]
+        held = self.passages(checked)
+        threshold = self.threshold(query.method)
+        return relevance.good_mask(
+            ranked, len(self.table), threshold, query.coverage, held, query.terms
+        )
+
+    def passages(self, ids: list[int]) -> dict[int, relevance.Passage]:
+        """The keyword terms and text of passages ``ids``, read once and then kept (bounded)."""
+        cache = self._held
+        missing = [rid for rid in ids if rid not in cache]
+        if missing:
+            if len(cache) + len(missing) > PASSAGE_CACHE:
+                cache.clear()
+            texts = {rid: c.text for rid, c in self.chunks(missing).items()}
+            cache.update(relevance.passages(self.store.passage_terms(missing), texts))
+        return {rid: cache[rid] for rid in ids if rid in cache}
+
+    def balance(self, query: Query, ranked: Ranked, good: np.ndarray) -> Ranked:
+        """Each language with good candidates holds at least ``balance_min`` of the top k."""
+        cfg, table = self.config, self.table
+        if query.lang_filter is not None or query.method == "keyword":
+            return ranked
+        shown = query.offset + query.k
+        if shown < 2 * cfg.balance_min + 1:
+            return ranked
+        return balance(ranked, table.lang, shown, cfg.balance_min, ~table.front & good)
+
+    def highlighter(self, query: Query | str) -> emphasis.Weighted:
+        """What a result marks of ``query`` (analysed, or text to analyse): its words that
+        carry weight (search/rank/emphasis.py). The document view marks the cited passage
+        with the same."""
+        if isinstance(query, str):
+            query = self.analyse(check_query(query), 1, None, "hybrid")
+        inner = Highlighter(query.marks)
+        return emphasis.Weighted(inner, query.form, self.doc_freq, self.frequent)
 
     def threshold(self, method: str) -> relevance.Threshold:
         """The good-match threshold of this index's encoder for ``method``."""
         return self.thresholds.get(method) or relevance.threshold_for(self.embedder.name, method)
 
-    def highlighter(self, q: str, extra: list[str]) -> emphasis.Weighted:
-        """The query's highlighter, keeping only the words that carry weight."""
-        return emphasis.Weighted(Highlighter(q, extra), q, self.term_stats)
-
-    def query_terms(self, q: str) -> relevance.QueryTerms:
-        """The query's terms, each with its translations this index knows."""
-        translate = relevance.translator(self.dictionary, self.vocab.__contains__)
-        return relevance.query_terms(terms(q), translate)
-
     def coverage(self, q: str) -> float:
         """Share of the query's terms this index knows, itself or translated."""
-        return relevance.query_coverage(self.query_terms(q), self.vocab.__contains__)
+        return self.analyse(check_query(q), 1, None, "hybrid").coverage
 
-    def answer_type(
-        self,
-        q: str,
-        ranked: Ranked,
-        rows: dict[int, Chunk] | None = None,
-        targets: tuple[list[str], list[str]] | None = None,
-    ) -> Ranked:
-        """Lift, among the best passages, those stating a number of what a counting question
-        counts (see search/answer.py). ``targets`` are the query's ``count_targets`` (worked
-        out here when not given); the chunks read are added to ``rows``."""
-        if targets is None:
-            targets = count_targets(q, self.dictionary, self.vocab.__contains__)
-        if targets is None or not self.config.count_weight:
-            return ranked
-        top = [rid for rid, _ in ranked[: self.config.count_depth]]
-        chunks = self.store.chunks(top)
-        if rows is not None:
-            rows.update(chunks)
-        lifted = {
-            rid
-            for rid in top
-            if rid in chunks and states_count(chunks[rid].text, chunks[rid].lang, *targets)
-        }
-        return boost(ranked, lifted, self.config.count_weight)
+    def chunks(self, ids: list[int]) -> dict[int, Chunk]:
+        """The passages ``ids``, read from the store once and then kept (bounded)."""
+        cache = self._chunks
+        missing = [rid for rid in ids if rid not in cache]
+        if missing:
+            if len(cache) + len(missing) > PASSAGE_CACHE:
+                cache.clear()
+            cache.update(self.store.chunks(missing))
+        return {rid: cache[rid] for rid in ids if rid in cache}
 
     def _fingerprint(self, rid: int, text: str) -> frozenset[str]:
         """Near-duplicate shingles of a chunk, cached by row id (bounded)."""
         cached = self._fingerprints.get(rid)
         if cached is None:
-            if len(self._fingerprints) > 20_000:
+            if len(self._fingerprints) > PASSAGE_CACHE:
                 self._fingerprints.clear()
             cached = self._fingerprints[rid] = fingerprint(text)
         return cached
 
-    def _result(
-        self,
-        rank: int,
-        score: float,
-        rid: int,
-        chunk: Chunk,
-        highlighter: Highlighter,
-        window: int | None,
-        counted: tuple[list[str], list[str]] | None = None,
-    ) -> Result:
-        doc = self.documents.get(chunk.doc_id, {})
-        spans = highlighter.spans(chunk.text)
-        count = count_span(chunk.text, chunk.lang, *counted) if counted else None
-        if count is not None:  # a counting question: mark the count and show its sentence
-            spans = merge_spans([*spans, count])
-            a, b = best_sentences(chunk.text, [count])
-        elif window is not None:
-            spans_w = window_spans(chunk.text)
-            a, b = spans_w[min(max(0, window - int(self.window_start[rid])), len(spans_w) - 1)]
-        else:
-            a, b = best_sentences(chunk.text, spans)
-        return Result(
-            snippet=chunk.text[a:b],
-            snippet_span=[a, b],
-            highlights=[list(x) for x in spans],
-            rank=rank,
-            score=round(score, 6),
-            text=chunk.text,
-            lang=chunk.lang,
-            doc_id=chunk.doc_id,
-            chunk_id=chunk.chunk_id,
-            citation=citation_for(chunk, doc),
-            heading=chunk.heading,
-        )
+
+def warm_segmenter() -> None:
+    """Load jieba's dictionary and part-of-speech tables (used by Chinese queries)."""
+    chinese_phrases("预热")
+    counted_words("预热多少个")
+
+
+class RowDocs:
+    """``row_docs[rid]``: the document id of a row, or an array of them for an array of row
+    ids (filters and facets), without a string per row in memory."""
+
+    def __init__(self, table: ChunkTable) -> None:
+        self.table = table
+
+    def __getitem__(self, rid: int | np.ndarray) -> str | np.ndarray:
+        if isinstance(rid, np.ndarray):
+            return self.table.doc_names[self.table.doc[rid]]
+        return self.table.doc_of(rid)

@@ -47,6 +47,8 @@ class CleanDocument:
 
     paragraphs: tuple[Paragraph, ...]
     articles: tuple[Article, ...]
+    # (source offset, page number) where each page starts, for text dumps of paged documents
+    pages: tuple[tuple[int, int | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ class Document:
     kind: str  # which cleaner reads it: pdf_text | magazine | text
     publisher: str = ""
     issue: str = ""
-    date: str = ""
+    date: str | None = None  # as the source or catalog states it; None when it states none
     source_url: str | None = None
     content_hash: str = ""
 
@@ -78,8 +80,11 @@ class Chunk:
     section: str
     para_start: int  # first paragraph number (1-based, within the document)
     para_end: int  # last paragraph number (inclusive)
-    char_start: int
+    char_start: int  # where the passage starts in the original (see search.ingest.locate)
     char_end: int
-    page: int | None = None
+    page: int | None = None  # first page (PDF: physical page; text dumps: printed number)
     kind: str = "body"
     footnotes: tuple[Footnote, ...] = field(default=())
+    page_end: int | None = None  # last page
+    block: int | None = None  # Word: first body block (paragraph or table, 1-based)
+    block_end: int | None = None  # Word: last body block

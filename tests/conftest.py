@@ -1,5 +1,13 @@
 """Shared fixtures: a tiny bilingual corpus, a tiny index (deterministic test encoder) and the
-real seed index (bundled encoder), each built once per session."""
+real seed index (bundled encoder), each built once per session and shared by every test that
+asks for it (CLI, engine, web and browser tests alike).
+
+Markers follow the fixtures a test uses, so no test can forget them: a test that requests the
+seed index (``seed_index``, ``seed_searcher``, ``web_seed_index``) is ``slow``; one that starts
+a real server (``server_process``, ``start_server``) is ``server``. ``python -m pytest -m "not
+slow"`` is the quick run. ``SEARCH_TEST_SEED_INDEX=DIR`` reuses a seed index built earlier
+with ``python build_index.py --out DIR``.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +15,36 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from search.build import build
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
+
+# test modules import helpers from the web plugin before pytest loads it as a plugin
+pytest.register_assert_rewrite("tests.web_conftest")
+
+# Property tests: a fixed seed (the same examples every run, so a run never fails by luck);
+# ``ci`` tries more of them. Choose with HYPOTHESIS_PROFILE (default ``quick``).
+settings.register_profile("quick", max_examples=40, derandomize=True, deadline=None)
+settings.register_profile("ci", max_examples=300, derandomize=True, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
+
+MARK_BY_FIXTURE = {
+    "seed_index": "slow",
+    "seed_searcher": "slow",
+    "web_seed_index": "slow",
+    "server_process": "server",
+    "start_server": "server",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for name in set(MARK_BY_FIXTURE) & set(getattr(item, "fixturenames", ())):
+            item.add_marker(MARK_BY_FIXTURE[name])
+
 
 ZH_TEXT = """# 碳捕集技术委员会
 

@@ -76,6 +76,31 @@ def make_scanned_pdf(path: Path) -> Path:
     return path
 
 
+CJK_FONT = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"  # Debian fonts-wqy-zenhei
+
+
+def make_scanned_text_pdf(path: Path, pages: list[list[str]]) -> Path:
+    """An image-only PDF whose pages are pictures of lines of text (Chinese or English), as a
+    scanner makes them: no text layer, so only OCR can read it."""
+    from PIL import Image, ImageDraw, ImageFont
+    from reportlab.lib.utils import ImageReader
+
+    font = ImageFont.truetype(CJK_FONT, 44)
+    c = canvas.Canvas(str(path), pagesize=A4)
+    for lines in pages:
+        image = Image.new("L", (1654, 2339), 255)  # A4 at 200 dpi
+        draw = ImageDraw.Draw(image)
+        for n, line in enumerate(lines):
+            draw.text((150, 200 + n * 90), line, fill=0, font=font)
+        buf = io.BytesIO()
+        image.save(buf, format="PNG")
+        buf.seek(0)
+        c.drawImage(ImageReader(buf), 0, 0, width=A4[0], height=A4[1])
+        c.showPage()
+    c.save()
+    return path
+
+
 def make_docx(
     path: Path,
     blocks: list[tuple[str, object]],

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from search.answer import count_span, count_targets, counted_words, states_count
-from search.retrieve import boost
+from search.rank.answer import count_span, count_targets, counted_words, states_count
+from search.rank.fusion import boost
 from search.text.dictionary import BilingualDictionary
 
 
@@ -16,7 +16,7 @@ from search.text.dictionary import BilingualDictionary
         ("How many participants joined the meeting online", ["participants"]),
         ("how much funding did the fund receive", ["funding"]),
         ("number of ESG standards in China", ["ESG", "standards"]),
-        ("韩国参加了多少个IEC技术委员会和分委员会", ["IEC", "技术", "委员会"]),
+        ("韩国参加了多少个IEC技术委员会和分委员会", ["iec", "技术", "委员会"]),
         ("韩国技术标准局由几个局组成", ["局"]),  # stops at the verb 组成
         ("我国团体标准的发展分为几个阶段", ["阶段"]),
         ("全球仍有多少人用不上电", ["人"]),  # the measure word is what is counted
@@ -74,7 +74,7 @@ CEDICT = """\
 def test_count_targets_translate_both_ways(
     query: str, english: list[str] | None, chinese: list[str] | None
 ) -> None:
-    dictionary = BilingualDictionary(CEDICT.splitlines())
+    dictionary = BilingualDictionary.parse(CEDICT.splitlines())
     got = count_targets(query, dictionary, lambda term: True)
     assert got == (None if english is None else (english, chinese))
 

@@ -10,7 +10,10 @@ import pytest
 
 from bench import report
 from bench.__main__ import main
-from bench.common import median_of, percentiles
+from bench.common import listening_port, median_of, percentiles
+from bench.scale import mark_chosen
+
+ROOT = Path(__file__).resolve().parents[1]
 
 SECTIONS = (
     "## Machine",
@@ -44,6 +47,27 @@ def test_merge_keeps_the_prose_around_the_markers() -> None:
     assert report.merge("", "x").count(report.START) == 1
 
 
+def test_performance_doc_is_what_its_results_files_render() -> None:
+    """The generated part of docs/PERFORMANCE.md re-renders, unchanged, from the results files
+    it names (``python -m bench --render FILE ... --out docs/PERFORMANCE.md``)."""
+    doc = (ROOT / "docs" / "PERFORMANCE.md").read_text("utf-8")
+    block = doc.split(report.START, 1)[1].split(report.END, 1)[0].strip("\n")
+    files = re.findall(r"results file `([^`]+)`", block)
+    assert files, "the generated block names no results file"
+    loaded = [(f, json.loads((ROOT / f).read_text("utf-8"))) for f in files]
+    result = report.combine(loaded)
+    if "scale" in result:
+        mark_chosen(result["scale"]["rows"])
+    assert report.render(result).strip("\n") == block
+
+
+def test_one_results_file_renders_its_command_and_name() -> None:
+    result = json.loads((ROOT / "bench/results/2026-11-22-full.json").read_text("utf-8"))
+    text = report.render(report.combine([("a.json", result)]))
+    assert "results file `a.json`" in text and result["command"] in text
+    assert "## Query in process" in text and "one thread" not in text  # one table, as shipped
+
+
 @pytest.mark.slow
 def test_tiny_suite_reports_every_section(tmp_path: Path) -> None:
     out = tmp_path / "PERFORMANCE.md"
@@ -65,3 +89,15 @@ def test_tiny_suite_reports_every_section(tmp_path: Path) -> None:
     kinds = {row["index"] for row in results["scale"]["rows"]}
     assert kinds == {"flat", "hnsw", "ivf", "ivfpq"}
     assert any(row["chosen"] for row in results["scale"]["rows"])
+
+
+def test_the_port_is_read_from_the_servers_own_log_lines(tmp_path: Path) -> None:
+    log = tmp_path / "server.log"
+    log.write_text("[INFO] Listening at: http://127.0.0.1:41001 (10)\n")
+    offset = log.stat().st_size
+    assert listening_port(log) == 41001
+    assert listening_port(log, offset) is None  # a second server has not started yet
+    with log.open("a") as fh:
+        fh.write("[INFO] Starting gunicorn\n[INFO] Listening at: http://127.0.0.1:41002 (11)\n")
+    assert listening_port(log, offset) == 41002
+    assert listening_port(tmp_path / "missing.log") is None

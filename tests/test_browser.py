@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import subprocess
-import sys
 import threading
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -22,12 +19,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.web_conftest import CHROMIUM_NAMES, find_chromium, start_web, stop
+
 pytest_plugins = ("tests.web_conftest",)
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.slow]
 
 ROOT = Path(__file__).absolute().parents[1]
 OUT = ROOT / "test-output"
-CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -59,48 +57,25 @@ def host_origin() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def server(web_seed_index: Path, host_origin: str, tmp_path_factory) -> Iterator[str]:
-    """``python -m web`` on the seed index, allowing the intranet origin."""
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "SEARCH_CORS_ORIGINS": host_origin}
+    """``python -m web`` on the seed index (port 0, read back), allowing the intranet origin."""
+    procs: list[subprocess.Popen] = []
     log = tmp_path_factory.mktemp("server") / "server.log"
-    cmd = [sys.executable, "-m", "web", "--index", str(web_seed_index), "--port", str(port)]
-    with log.open("w") as out:
-        proc = subprocess.Popen(cmd + ["--workers", "2"], cwd=ROOT, env=env, stdout=out,
-                                stderr=subprocess.STDOUT)  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
+    env = {"SEARCH_CORS_ORIGINS": host_origin}
     try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            assert proc.poll() is None, log.read_text()[-2000:]
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=5) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            pytest.fail("server did not start: " + log.read_text()[-2000:])
-        yield base
+        yield start_web(procs, web_seed_index, log, "--workers", "2", env=env)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+        for proc in procs:
+            stop(proc)
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's 'chromium' package")
+    chromium_path = find_chromium()
+    if chromium_path is None:
+        pytest.skip(f"no {' or '.join(CHROMIUM_NAMES)} on PATH: install Debian's 'chromium'")
     sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
     with sync_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 

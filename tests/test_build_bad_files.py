@@ -28,7 +28,7 @@ PAGE = [["Annual report", "The committee met four times this year to review stan
 EXPECTED = {
     "locked.pdf": "encrypted PDF: remove the password first",
     "broken.pdf": "not a readable PDF",
-    "scan.pdf": "no text layer, OCR is not supported",
+    "scan.pdf": "no text found, even by OCR",
     "empty.pdf": "the file is empty",
     "bomb.docx": "zip bomb",
     "renamed.docx": "not a .docx file",

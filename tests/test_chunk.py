@@ -1,7 +1,7 @@
 import pytest
 
 from search.ingest.align import Aligner
-from search.ingest.chunk import ChunkSizes, chunk_document, split_long, split_sentences, units
+from search.ingest.chunk import ChunkSizes, chunk_document, sentence_spans, split_spans, units
 from search.types import Article, CleanDocument, Paragraph
 
 
@@ -29,13 +29,13 @@ def test_units(text: str, n: int) -> None:
         ("no end", ["no end"]),
     ],
 )
-def test_split_sentences(text: str, pieces: list[str]) -> None:
-    assert split_sentences(text) == pieces
+def test_sentence_spans(text: str, pieces: list[str]) -> None:
+    assert [text[a:b] for a, b in sentence_spans(text)] == pieces
 
 
-def test_split_long_keeps_sentences_whole_and_under_the_limit() -> None:
+def test_split_spans_keep_sentences_whole_and_under_the_limit() -> None:
     text = "".join(f"这是第{i}个句子，内容关于标准化工作。" for i in range(30))
-    parts = split_long(text, 60)
+    parts = [text[a:b] for a, b in split_spans(text, 60)]
     assert len(parts) > 1
     assert "".join(parts) == text
     assert all(units(p) <= 60 for p in parts)

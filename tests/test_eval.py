@@ -1,13 +1,17 @@
-"""The evaluation command: relevance rule, metrics and bad query files."""
+"""The evaluation command: relevance rule, metrics, runs, settings, paired tests, generated docs."""
 
-import subprocess
-import sys
+import json
+import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from search.errors import SearchError
-from search.eval import Report, first_hit, is_relevant, load_queries
+from search.errors import ConfigError, SearchError
+from search.eval import Report, evaluate, first_hit, is_relevant, load_queries, main
+from search.evaluation import docs, settings, stats
+from search.evaluation.relevance import judgements, shared_answers
+from search.evaluation.runs import Run, read_qrels, read_run, write_qrels, write_run
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -34,6 +38,9 @@ def test_metrics() -> None:
     assert report.mrr == pytest.approx((1 + 1 / 3 + 0 + 1 / 7) / 4)
     assert report.missed(5) == ["c", "d"]
     assert first_hit(["x", "GB/T 12350-2022", "GB/T 12350-2022"], ["GB/T12350-2022"]) == 2
+    assert stats.summary(report.ranks) == {
+        "R@1": 0.25, "R@5": 0.5, "MRR@10": pytest.approx(report.mrr)
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize("line", ["not json", '{"q": "x"}', '["q", "gold"]'])
@@ -44,13 +51,187 @@ def test_bad_query_file(tmp_path: Path, line: str) -> None:
         load_queries(f)
 
 
-def test_eval_command_on_tiny_index(tiny_index: Path, tmp_path: Path) -> None:
+# --- paired statistics -----------------------------------------------------------------------
+
+
+def test_paired_difference_of_identical_runs_is_zero_with_p_one() -> None:
+    a = np.array([1.0, 0.0, 1.0, 0.5])
+    d = stats.paired(a, a.copy(), "MRR@10")
+    assert (d.delta, d.low, d.high, d.p) == (0.0, 0.0, 0.0, 1.0)
+
+
+def test_a_clear_gain_has_a_positive_interval_and_small_p() -> None:
+    a, b = np.zeros(40), np.ones(40)
+    b[:5] = 0.0  # 35 of 40 queries gain
+    d = stats.paired(a, b)
+    assert d.delta == pytest.approx(0.875)
+    assert 0.7 < d.low <= d.delta <= d.high <= 1.0
+    assert d.p < 0.001
+
+
+def test_one_changed_query_cannot_be_told_from_chance() -> None:
+    a, b = np.ones(50), np.ones(50)
+    b[7] = 0.0
+    d = stats.paired(a, b)
+    assert d.delta == pytest.approx(-0.02) and d.p == 1.0 and d.low < 0 and d.high == 0.0
+
+
+def test_paired_statistics_are_deterministic() -> None:
+    rng = np.random.default_rng(1)
+    a, b = rng.random(30), rng.random(30)
+    assert stats.paired(a, b) == stats.paired(a, b)
+
+
+def test_compare_needs_the_same_queries() -> None:
+    with pytest.raises(ValueError, match="lacks queries"):
+        stats.compare({"q1": 1, "q2": None}, {"q1": 2})
+    moved = stats.compare({"q1": 1, "q2": None}, {"q1": 2, "q2": 1})
+    assert [d.metric for d in moved] == ["R@1", "R@5", "MRR@10"]
+    assert moved[2].delta == pytest.approx(((0.5 - 1) + (1 - 0)) / 2)
+
+
+# --- runs, judgements, settings --------------------------------------------------------------
+
+
+def test_run_and_qrels_round_trip_in_trec_format(tmp_path: Path) -> None:
+    run = Run("mine", {"q1": [("c-2", 0.9), ("c-1", 0.5)], "q2": [("c-3", 0.1)]})
+    qrels = {"q1": {"c-1"}, "q2": {"c-9"}}
+    write_run(run, tmp_path / "a.run")
+    write_qrels(qrels, tmp_path / "q.qrels")
+    assert (tmp_path / "a.run").read_text().splitlines()[0] == "q1 Q0 c-2 1 0.900000 mine"
+    again = read_run(tmp_path / "a.run")
+    assert again.ranked == run.ranked and again.tag == "mine"
+    assert read_qrels(tmp_path / "q.qrels") == qrels
+    assert again.ranks(qrels) == {"q1": 2, "q2": None}
+    (tmp_path / "bad.run").write_text("q1 Q0 c-2\n")
+    with pytest.raises(SearchError, match="bad.run:1: expected"):
+        read_run(tmp_path / "bad.run")
+
+
+def test_shared_answers_are_found_by_the_relevance_rule() -> None:
+    texts = {"p1": "CEN/TC 474 was set up.", "p2": "257 GB a month", "p3": "other"}
+    mine = [{"id": "h1", "q": "?", "gold": ["257 GB"]}, {"id": "h2", "q": "?", "gold": ["x"]}]
+    theirs = [{"id": "d1", "q": "?", "gold": ["257GB"]}, {"id": "d2", "q": "?", "gold": ["TC"]}]
+    assert judgements(texts, mine) == {"h1": {"p2"}, "h2": set()}
+    assert shared_answers(mine, theirs, texts) == {"h1": ["d1"]}
+
+
+def test_ranking_settings_from_pairs_and_files(tmp_path: Path) -> None:
+    f = tmp_path / "r.toml"
+    f.write_text("[ranking]\nkeyword_weight = 0.2\npool = 50\n")
+    cfg = settings.ranking(["pool=80", "count_weight = 0"], [f])
+    assert (cfg.keyword_weight, cfg.pool, cfg.count_weight) == (0.2, 80, 0.0)
+    assert isinstance(cfg.pool, int)
+    assert settings.changes(cfg) == {"keyword_weight": 0.2, "pool": 80, "count_weight": 0.0}
+
+
+@pytest.mark.parametrize(
+    ("pairs", "message"),
+    [
+        (["nonsense"], "--ranking takes KEY=VALUE"),
+        (["bogus=1"], "unknown ranking setting"),
+        (["pool=2.5"], "'pool' must be a whole number"),
+        (["keyword_weight=high"], "'keyword_weight' must be a number"),
+    ],
+)
+def test_bad_ranking_settings_are_clear_errors(pairs: list[str], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        settings.ranking(pairs)
+
+
+# --- the command ------------------------------------------------------------------------------
+
+
+def test_eval_command_on_tiny_index(tiny_index: Path, tmp_path: Path, capsys) -> None:
     f = tmp_path / "q.jsonl"
-    f.write_text('{"id": "x1", "q": "GB 23350-2021", "gold": ["GB 23350-2021"]}\n')
-    cmd = [sys.executable, "-m", "search.eval", str(f), "--index", str(tiny_index)]
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    assert "R@1: 1.000" in proc.stdout and "missed@5: -" in proc.stdout
-    missing = subprocess.run(cmd[:3] + [str(tmp_path / "none.jsonl")], cwd=ROOT,
-                             capture_output=True, text=True, timeout=60)  # fmt: skip
-    assert missing.returncode == 2 and "cannot read query file" in missing.stderr
+    f.write_text(
+        '{"id": "x1", "q": "GB 23350-2021", "gold": ["GB 23350-2021"]}\n'
+        '{"id": "x2", "q": "碳捕集 技术委员会", "gold": ["CEN/TC 474"]}\n'
+    )
+    args = [str(f), "--index", str(tiny_index), "--ranking", "identifier_weight=0.4"]
+    out = [*args, "--run", str(tmp_path / "a.run"), "--qrels", str(tmp_path / "q.qrels")]
+    out += ["--versus", "keyword_weight=0.3", "--save", str(tmp_path / "a.json")]
+    assert main(out) == 0
+    printed = capsys.readouterr().out
+    assert "R@1: 1.000" in printed and "missed@5: -" in printed
+    assert "settings: hybrid, identifier_weight=0.4" in printed
+    assert "versus: hybrid, keyword_weight=0.3, identifier_weight=0.4" in printed
+    assert "95% interval" in printed
+    saved = json.loads((tmp_path / "a.json").read_text())
+    assert saved["ranks"] == {"x1": 1, "x2": 1} and saved["changed"] == {"identifier_weight": 0.4}
+    assert saved["command"].startswith("python -m search.eval ")
+    assert [d["metric"] for d in saved["differences"]] == ["R@1", "R@5", "MRR@10"]
+    run, qrels = read_run(tmp_path / "a.run"), read_qrels(tmp_path / "q.qrels")
+    assert run.ranks(qrels) == saved["ranks"]  # the TREC files say what the text rule says
+    assert main(["--compare", str(tmp_path / "a.json"), str(tmp_path / "a.json")]) == 0
+    assert "ranks changed: none" in capsys.readouterr().out
+    assert main(["--compare", str(tmp_path / "a.run"), str(tmp_path / "a.run")]) == 2
+    assert "needs --qrels" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["none.jsonl"], "cannot read query file"),
+        (["--ranking", "bogus=1"], "unknown ranking setting"),
+        (["--ranking-file", "none.toml"], "cannot read ranking file"),
+    ],
+)
+def test_eval_command_errors_are_one_line(tiny_index: Path, capsys, args, message) -> None:
+    assert main([*args, "--index", str(tiny_index)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert message in err and len(err.splitlines()) == 1
+
+
+# --- generated docs ---------------------------------------------------------------------------
+
+
+def test_docs_match_the_committed_results_files() -> None:
+    stale = docs.update(write=False)
+    assert not stale, f"run: python -m search.eval --write-docs ({stale} differ)"
+
+
+def test_every_results_file_has_its_command_and_settings() -> None:
+    for name in docs.RESULTS:
+        r = docs.load(name)
+        assert r["command"] == docs.command(name)
+        assert r["method"] in ("dense", "keyword", "hybrid") and "ranking" in r
+
+
+def test_a_generated_block_is_replaced_and_the_rest_kept() -> None:
+    doc = "intro\n<!-- eval:x:start -->\nold\n<!-- eval:x:end -->\nrest\n"
+    assert docs.replace_block(doc, "x", "new") == (
+        "intro\n<!-- eval:x:start -->\nnew\n<!-- eval:x:end -->\nrest\n"
+    )
+    with pytest.raises(SearchError, match="no <!-- eval:y:start -->"):
+        docs.replace_block(doc, "y", "new")
+
+
+def test_a_changed_results_file_makes_the_docs_stale(tmp_path: Path) -> None:
+    """The docs check can fail: change one figure's results file and the README is stale."""
+    for rel in ("README.md", "docs/RETRIEVAL.md", "eval"):
+        src, dst = ROOT / rel, tmp_path / rel
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if src.is_dir():
+            shutil.copytree(src, dst, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+        else:
+            shutil.copy(src, dst)
+    assert docs.update(write=False, root=tmp_path) == []
+    results = tmp_path / "eval" / "results" / "dev-dense.json"
+    data = json.loads(results.read_text())
+    data["ranks"] = {q: 1 for q in data["ranks"]}  # a perfect dense run
+    results.write_text(json.dumps(data))
+    assert docs.update(write=False, root=tmp_path) == ["README.md"]
+    assert docs.update(write=True, root=tmp_path) == ["README.md"]
+    assert "| dev (50) | 1.00 | 1.00 | 1.000 |" in (tmp_path / "README.md").read_text()
+    assert docs.update(write=False, root=tmp_path) == []
+
+
+@pytest.mark.parametrize("name", ["dev-hybrid.json", "check-hybrid.json"])
+def test_committed_results_are_what_the_seed_index_gives(seed_searcher, name: str) -> None:
+    """The figures in the docs still describe the code: re-running a results file's queries on
+    the seed index gives its ranks (else: ``python -m search.eval --reproduce``)."""
+    saved = docs.load(name)
+    queries = load_queries(ROOT / saved["queries"])
+    report = evaluate(seed_searcher, queries, saved["method"])
+    assert report.ranks == saved["ranks"], "run: python -m search.eval --reproduce"

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from search.__main__ import main as search_main
 from search.build import build
 from search.embed.hashing import HashingEncoder
 from search.searcher import Searcher
@@ -66,7 +67,7 @@ def test_changed_file_is_the_only_one_re_embedded(corpus: Path, tmp_path: Path) 
     summary = build([corpus], out, enc)
     assert summary.embedded == [_id(out, "a.md")]
     assert enc.texts == 2  # one chunk + its one sentence window
-    assert "embedded: 1" in "\n".join(summary.lines())
+    assert "(1 embedded, 2 unchanged)" in "\n".join(summary.lines())
     store = consistent(out)
     after = {c.chunk_id: c.text for c in store.document_chunks(_id(out, "b.md"))}
     assert before == after
@@ -113,27 +114,30 @@ def test_another_encoder_re_embeds_everything(corpus: Path, tmp_path: Path) -> N
     assert Store.open(out).manifest["encoder"] == "hashing:32"
 
 
-def test_docs_cli_list_add_remove(corpus: Path, tmp_path: Path) -> None:
+def test_docs_cli_list_add_remove(corpus: Path, tmp_path: Path, capsys) -> None:
     out = tmp_path / "index"
     build([corpus], out, "hashing:64")
 
     def docs(*args: str) -> subprocess.CompletedProcess:
-        cmd = [sys.executable, "-m", "search", "docs", "--index", str(out), *args]
-        return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        """``python -m search docs ...``, in-process (its ``main``, as the command runs it)."""
+        capsys.readouterr()
+        code = search_main(["docs", "--index", str(out), *args])
+        captured = capsys.readouterr()
+        return subprocess.CompletedProcess(args, code, captured.out, captured.err)
 
     listed = docs("list")
     assert listed.returncode == 0 and len(listed.stdout.splitlines()) == 3
     doc_id = _id(out, "a.md")
     removed = docs("remove", doc_id)
     assert removed.returncode == 0, removed.stderr
-    assert f"removed: 1 ({doc_id})" in removed.stdout
+    assert "1 removed" in removed.stdout
     assert doc_id not in docs("list").stdout
     bad = docs("remove", "no-such-doc")
     assert bad.returncode == 2 and "no such document: no-such-doc" in bad.stderr
     (tmp_path / "new.md").write_text("# New\n\nA new policy note on data spaces.\n")
     added = docs("add", str(tmp_path / "new.md"), "--quiet")
     assert added.returncode == 0, added.stderr
-    assert "embedded: 1" in added.stdout
+    assert "(1 embedded, 2 unchanged)" in added.stdout
     assert len(docs("list").stdout.splitlines()) == 3
     consistent(out)
 
@@ -162,4 +166,4 @@ def test_title_falls_back_to_the_first_heading(tmp_path: Path) -> None:
     (src / "plain.txt").write_text("No heading in this one.\n")
     build([src], tmp_path / "index", HashingEncoder(64))
     titles = {Path(d["path"]).name: d["title"] for d in Store.open(tmp_path / "index").documents()}
-    assert titles == {"note-17.md": "Data spaces policy", "plain.txt": "plain"}
+    assert titles == {"note-17.md": "Data spaces policy", "plain.txt": "No heading in this one."}

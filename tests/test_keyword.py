@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from search.rank.candidates import identifier_search
 from search.store import Store
 from search.text.dictionary import BilingualDictionary
-from search.text.terms import identifier_search, identifiers, stem
+from search.text.terms import identifiers, stem
 
 
 @pytest.mark.parametrize(
@@ -48,7 +49,7 @@ def test_identifier_search_scores_coverage(
 ) -> None:
     store = Store.open(tiny_index)
     try:
-        hits = identifier_search(store.db, query, 10)
+        hits = identifier_search(store, identifiers(query), 10)
         chunks = store.chunks([rid for rid, _ in hits])
         got = {}
         for rid, score in hits:
@@ -75,7 +76,7 @@ CEDICT = """\
     ],
 )
 def test_to_chinese_splits_hyphenated_words(english: str, chinese: list[str]) -> None:
-    dictionary = BilingualDictionary(CEDICT.splitlines())
+    dictionary = BilingualDictionary.parse(CEDICT.splitlines())
     assert dictionary.to_chinese(english, lambda term: True) == chinese
 
 

@@ -11,8 +11,8 @@ from search.cite_formats import NBSP, chicago, formats, gbt7714, permalink
 from search.errors import ConfigError, QueryError
 from search.query import check_date, check_date_range, check_docs, check_offset, shortened
 from search.rank import emphasis, filters, relevance
+from search.rank.fusion import balance
 from search.rank.relevance import Passage, Threshold
-from search.retrieve import balance
 
 # --- relevance --------------------------------------------------------------------------------
 
@@ -55,7 +55,7 @@ def test_coverage_counts_known_terms_and_translations() -> None:
     ],
 )
 def test_holds_all(qterms, terms, text, expected) -> None:
-    passage = Passage(" " + " ".join(sorted(terms)) + " ", text)
+    passage = Passage(frozenset(terms), text)
     assert relevance.holds_all(qterms, passage) is expected
 
 
@@ -231,8 +231,7 @@ class Every:
 )
 def test_weighted_highlights(query, marked, text, kept) -> None:
     df = {"standard": 300, "china": 170, "标准化": 200, "esg": 20, "人才": 12}
-    stats = emphasis.TermStats(df, frozenset(k for k, n in df.items() if n > 0.2 * 458))
-    weighted = emphasis.Weighted(Every(*marked), query, stats)
+    weighted = emphasis.Weighted(Every(*marked), query, df, emphasis.frequent_terms(df, 458))
     assert [text[a:b] for a, b in weighted.spans(text)] == kept
 
 

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from search.catalog import discover, load_catalog
+from search.catalog import OUTSIDE, discover, load_catalog
 from search.errors import ConfigError, SourceError
 from search.ingest.formats import decode, read_source
 
@@ -69,12 +69,15 @@ def test_linked_folders_are_walked_once_and_loops_reported(tmp_path: Path) -> No
     os.symlink(real, src / "linked")  # a folder of documents linked in
     os.symlink("..", src / "sub" / "up")  # a cycle back to docs/
     os.symlink("missing.txt", src / "dangling.txt")
-    found, skipped = discover([src])
-    assert [p.relative_to(src).as_posix() for p, _ in found] == ["linked/report.md", "own.txt"]
+    found, skipped = discover([src], outside_links=True)
+    assert [p.relative_to(src).as_posix() for p, _, _ in found] == ["linked/report.md", "own.txt"]
     assert dict(skipped) == {
         "up": "link to a folder already walked (a loop)",
         "dangling.txt": "broken or looping link",
     }
+    found, skipped = discover([src])  # by default a link out of the source folder is not followed
+    assert [p.relative_to(src).as_posix() for p, _, _ in found] == ["own.txt"]
+    assert dict(skipped)["linked"] == OUTSIDE
 
 
 def test_catalog_unknown_key_fails_loudly(tmp_path: Path) -> None:

@@ -3,22 +3,21 @@
 import numpy as np
 import pytest
 
-from search.retrieve import balance, best_windows, combine, dense_scores, rrf, smooth
-from search.snippet import (
+from search.rank.analysis import marks
+from search.rank.fusion import balance, combine, dense_scores, smooth
+from search.rank.snippet import (
+    Highlighter,
     best_sentences,
     fingerprint,
-    highlight_spans,
     merge_spans,
     near_duplicate,
 )
 
 
-def test_rrf_is_deterministic_on_ties() -> None:
-    a = [(3, 0.9), (1, 0.8)]
-    b = [(1, 5.0), (3, 4.0)]
-    fused = rrf([(a, 1.0), (b, 1.0)])
-    assert fused[0][1] == fused[1][1]  # a tie ...
-    assert [rid for rid, _ in fused] == [1, 3]  # ... broken by id, the same on every run
+def highlight_spans(text: str, query: str, extra_terms: tuple[str, ...] = ()) -> list:
+    from search.text.terms import chinese_phrases
+
+    return Highlighter(marks(query, chinese_phrases(query), list(extra_terms))).spans(text)
 
 
 def test_dense_scores_mix_chunk_and_best_window() -> None:
@@ -30,10 +29,6 @@ def test_dense_scores_mix_chunk_and_best_window() -> None:
 def test_dense_scores_floor_for_chunks_without_window_hits() -> None:
     ranked = dict(dense_scores({1: 0.5, 2: 0.5}, [(1, 0.6), (3, 0.2)], 0.5))
     assert ranked[2] == pytest.approx(0.5 * 0.5 + 0.5 * 0.2)
-
-
-def test_best_windows_keeps_first_hit_per_chunk() -> None:
-    assert best_windows(np.array([7, 3, 8]), [(1, 0.9), (0, 0.8), (1, 0.7)]) == {1: 7, 0: 3}
 
 
 @pytest.mark.parametrize(

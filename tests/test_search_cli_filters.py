@@ -58,8 +58,8 @@ def test_no_good_answer_is_said(capsys, web_index: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (["--offset", "-1"], "--offset must be a whole number from 0 to 500"),
-        (["--offset", "x"], "--offset must be a whole number"),
+        (["--offset", "-1"], "offset must be a whole number from 0 to 500"),
+        (["--offset", "x"], "offset must be a whole number"),
         (["--doc", "nope"], "no document with id 'nope'"),
         (["--date-from", "2024-13"], "date_from must be a date like"),
         (["--date-from", "2025", "--date-to", "2024"], "is after date_to"),

@@ -98,3 +98,22 @@ def test_same_text_twice_is_collapsed(tiny_corpus: Path, tmp_path: Path) -> None
     texts = [r.text for r in resp.results]
     assert len(texts) == len(set(texts))
     assert resp.results[0].duplicates  # the copy is named, not shown twice
+
+
+def test_dense_candidates_name_each_chunks_best_window(tiny_index: Path) -> None:
+    """A dense hit carries the number (within its chunk) of its best-scoring sentence window."""
+    from search.embed import get_embedder
+    from search.rank.candidates import dense
+    from search.store import Store
+    from search.text.sentences import window_spans
+
+    store = Store.open(tiny_index)
+    qvec = get_embedder("hashing:64").encode_query(["carbon capture committee secretariat"])
+    ranked, windows = dense(store, store.table(), qvec, 10, None, 100, 0.6)
+    hits = store.search_windows(qvec, 1000)
+    assert ranked and set(windows) == {owner for owner, _, _ in hits}
+    chunks = store.chunks(list(windows))
+    for owner, number in windows.items():
+        best = max(score for o, _, score in hits if o == owner)
+        assert (owner, number, best) in hits
+        assert 0 <= number < len(window_spans(chunks[owner].text))

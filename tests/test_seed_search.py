@@ -108,7 +108,7 @@ def test_neighbours_are_the_adjacent_passages_of_one_article(seed_searcher: Sear
     rows = store.db.execute("SELECT id, doc_id, heading, ordinal FROM chunks").fetchall()
     info = {rid: (doc, heading, ordinal) for rid, doc, heading, ordinal in rows}
     linked = 0
-    for rid, (before, after) in enumerate(seed_searcher.neighbours.tolist()):
+    for rid, (before, after) in enumerate(seed_searcher.table.neighbours.tolist()):
         doc, heading, ordinal = info[rid]
         for other, step in ((before, -1), (after, 1)):
             if other >= 0:

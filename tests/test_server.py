@@ -1,4 +1,5 @@
-"""``python -m web`` for real: gunicorn workers on 127.0.0.1, flags checked, hot reload."""
+"""``python -m web`` for real: gunicorn workers on 127.0.0.1 (port 0, read back), flags checked,
+hot reload."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.web_conftest import start_web
+
 pytest_plugins = ("tests.web_conftest",)
 
 ROOT = Path(__file__).absolute().parents[1]
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.server
 
 
 def get(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
@@ -27,26 +30,9 @@ def get(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
         return exc.code, dict(exc.headers), exc.read()
 
 
-def start(server_process: list, index: Path, port: int, log: Path) -> str:
-    """Start ``python -m web`` with 2 workers; wait (at most 60 s) until /healthz answers."""
-    args = ["--index", str(index), "--port", str(port), "--workers", "2"]
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "web", *args], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT
-        )
-    server_process.append(proc)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"server exited with {proc.returncode}: {log.read_text()[-2000:]}")
-        try:
-            if get(base + "/healthz")[0] == 200:
-                return base
-        except OSError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"server did not answer within 60 s: {log.read_text()[-2000:]}")
+def start(server_process: list, index: Path, log: Path) -> str:
+    """Start ``python -m web`` with 2 workers on a port the kernel picks; wait for /healthz."""
+    return start_web(server_process, index, log, "--workers", "2", timeout=60)
 
 
 def workers_of(pid: int) -> list[int]:
@@ -55,15 +41,15 @@ def workers_of(pid: int) -> list[int]:
 
 
 def test_gunicorn_serves_the_api_and_pages(
-    web_index: Path, server_process: list, free_port, tmp_path: Path
+    web_index: Path, server_process: list, tmp_path: Path
 ) -> None:
-    base = start(server_process, web_index, free_port(), tmp_path / "server.log")
+    base = start(server_process, web_index, tmp_path / "server.log")
     status, headers, body = get(base + "/api/search?q=ESG%20standards&k=3")
     assert status == 200
     assert headers["Server"].startswith("gunicorn")
     assert json.loads(body)["results"][0]["citation"]["text"]
     status, _, body = get(base + "/?q=%E6%A0%87%E5%87%86")  # 标准
-    assert status == 200 and b'class="result"' in body
+    assert status == 200 and b'class="result ' in body
     status, _, body = get(base + "/api/search?q=a&k=1000")
     assert status == 400 and b"from 1 to 50" in body
     status, _, body = get(base + "/api/search?q=" + "%E7%A2%B3" * 512)  # 512 Chinese chars
@@ -77,9 +63,9 @@ def test_gunicorn_serves_the_api_and_pages(
 
 
 def test_workers_pick_up_a_rebuilt_index(
-    rebuildable_index, second_corpus, server_process: list, free_port, tmp_path: Path
+    rebuildable_index, second_corpus, server_process: list, tmp_path: Path
 ) -> None:
-    base = start(server_process, rebuildable_index.root, free_port(), tmp_path / "server.log")
+    base = start(server_process, rebuildable_index.root, tmp_path / "server.log")
     old_gen = json.loads(get(base + "/healthz")[2])["generation"]
     new_gen = rebuildable_index.build(second_corpus).name
     seen: list[str] = []
@@ -100,7 +86,7 @@ def test_workers_pick_up_a_rebuilt_index(
     ("args", "message"),
     [
         (["--port", "abc"], "argument --port: expected a whole number"),
-        (["--port", "70000"], "argument --port: must be from 1 to 65535"),
+        (["--port", "70000"], "argument --port: must be from 0 to 65535"),
         (["--workers", "0"], "argument --workers: must be from 1 to 64"),
         (["--index", "/no/such/index/dir"], "index folder '/no/such/index/dir' does not exist"),
         (["--bogus"], "unrecognized arguments: --bogus"),

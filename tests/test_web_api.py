@@ -8,6 +8,8 @@ import re
 import pytest
 from flask.testing import FlaskClient
 
+from web.ratelimit import RateLimiter
+
 pytest_plugins = ("tests.web_conftest",)
 
 SECRET = "s3cret-key"
@@ -285,13 +287,19 @@ def test_right_key_passes_and_pages_need_none(make_app) -> None:
 
 
 def test_rate_limit_answers_429_per_client(make_app) -> None:
-    client = make_app(rate_limit=60, rate_burst=3).test_client()
+    app = make_app(rate_limit=60, rate_burst=3)
+    now = [1000.0]  # an injected clock: the test never depends on how fast it runs
+    app.extensions["rate_limiter"] = RateLimiter(60, 3, clock=lambda: now[0])
+    client = app.test_client()
     codes = [client.get("/api/search?q=ESG").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
     resp = client.get("/api/documents")
     assert resp.status_code == 429
     assert error_of(resp)["code"] == "too_many_requests"
     assert int(resp.headers["Retry-After"]) >= 1
+    now[0] += 1.0  # one request per second refills one token
+    assert client.get("/api/documents").status_code == 200
+    assert client.get("/api/documents").status_code == 429
     other = client.get("/api/documents", environ_base={"REMOTE_ADDR": "10.0.0.9"})
     assert other.status_code == 200
     assert client.get("/healthz").status_code == 200  # health checks are never limited

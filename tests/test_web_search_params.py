@@ -208,7 +208,7 @@ def test_post_accepts_a_pasted_paragraph(web_client: FlaskClient) -> None:
         ({"json": ["ESG"]}, 400, "JSON object"),
         ({"json": {"k": 3}}, 400, "the parameter q"),
         ({"json": {"q": 42}}, 400, "q must be text"),
-        ({"json": {"q": "ESG", "k": True}}, 400, "expected text or a whole number"),
+        ({"json": {"q": "ESG", "k": True}}, 400, "k must be a whole number from 1 to 50"),
         ({"json": {"q": "ESG", "doc": [1, 2]}}, 400, "doc must be a document id"),
         ({"json": {"q": "ESG", "offset": -5}}, 400, "offset must be"),
         ({"json": {"q": "字" * 4001}}, 400, "the limit is 4000"),
@@ -246,5 +246,6 @@ def test_openapi_describes_the_new_parameters_post_and_fields(web_client: FlaskC
     )
     result = schemas["Result"]["properties"]
     assert result["match"]["enum"] == ["good", "weak"]
-    assert {"permalink", "formats"} <= set(result["citation"]["properties"])
+    assert result["citation"] == {"$ref": "#/components/schemas/Citation"}
+    assert {"permalink", "formats"} <= set(schemas["Citation"]["properties"])
     assert "post" in spec["paths"]["/"] and "post" in spec["paths"]["/embed"]

@@ -44,7 +44,7 @@ def test_web_table_in_config_file(tmp_path: Path) -> None:
     [
         ({"colour": "red"}, {}, "unknown setting 'colour'"),
         ({}, {"SEARCH_PORT": "abc"}, "setting 'port' = 'abc' (environment)"),
-        ({"port": 70000}, {}, "from 1 to 65535"),
+        ({"port": 70000}, {}, "from 0 to 65535"),
         ({"workers": 0}, {}, "from 1 to 64"),
         ({"max_k": 51}, {}, "from 1 to 50"),
         ({"rate_limit": "fast"}, {}, "expected a number"),

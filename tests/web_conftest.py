@@ -1,14 +1,23 @@
 """Fixtures for the web tests: a tiny bilingual index (deterministic test encoder) built in a
-temp dir, an app around it, and the seed index built with the real encoder for browser tests.
+temp dir, an app around it, the seed index (the session's one, from ``conftest.py``) and real
+``python -m web`` servers on a port the kernel picks (``--port 0``, read back from the log).
 
-Test modules load this with ``pytest_plugins = ("tests.web_conftest",)``.
+Test modules load this with ``pytest_plugins = ("tests.web_conftest",)``. A test that requests
+``server_process`` or ``start_server`` is marked ``server``; one that requests ``web_seed_index``
+is marked ``slow`` (see ``conftest.py``).
 """
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
 import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -67,8 +76,8 @@ def write_corpus(folder: Path, docs: dict[str, str]) -> Path:
 
 
 def build_index(sources: Path, out: Path) -> Path:
-    """A full rebuild of ``out`` from ``sources`` only (no documents carried over)."""
-    build([sources], out, encoder=ENCODER, progress=None, incremental=False)
+    """A full rebuild of ``out`` from ``sources``; documents whose files are gone are dropped."""
+    build([sources], out, encoder=ENCODER, progress=None, incremental=False, prune=True)
     return out
 
 
@@ -120,7 +129,8 @@ def doc_ids(web_searcher: Searcher) -> dict[str, str]:
 
 @pytest.fixture
 def free_port() -> Callable[[], int]:
-    """``free_port()``: a TCP port on 127.0.0.1 that nothing listens on right now."""
+    """``free_port()``: a port nothing listens on right now. Racy (another process may take it
+    before the server binds it): prefer ``start_server``, which binds port 0 and reads it back."""
 
     def find() -> int:
         with socket.socket() as s:
@@ -131,13 +141,58 @@ def free_port() -> Callable[[], int]:
 
 
 @pytest.fixture(scope="session")
-def web_seed_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The seed corpus indexed with the real bundled encoder (about 10 s)."""
-    out = tmp_path_factory.mktemp("seed") / "index"
-    cmd = [sys.executable, "build_index.py", "--out", str(out), "--quiet"]
-    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert done.returncode in (0, 3), done.stderr
-    return out
+def web_seed_index(seed_index: Path) -> Path:
+    """The seed corpus indexed with the real bundled encoder: the session's ``seed_index``."""
+    return seed_index
+
+
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+def find_chromium() -> str | None:
+    """The first Chromium (or Chrome) on ``PATH``; ``SEARCH_TEST_CHROMIUM`` overrides."""
+    names = [os.environ.get("SEARCH_TEST_CHROMIUM", ""), *CHROMIUM_NAMES]
+    return next((found for name in names if name and (found := shutil.which(name))), None)
+
+
+LISTENING = re.compile(r"Listening at: http://[^\s]+:(\d+)")
+
+
+def start_web(
+    procs: list[subprocess.Popen],
+    index: Path,
+    log: Path,
+    *args: str,
+    env: dict[str, str] | None = None,
+    timeout: float = 90,
+) -> str:
+    """Start ``python -m web --port 0 ...`` on ``index``, append the process to ``procs`` and
+    return its base URL once ``/healthz`` answers 200 (the port is read from gunicorn's log)."""
+    cmd = [sys.executable, "-m", "web", "--index", str(index), "--port", "0", *args]
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=out, stderr=subprocess.STDOUT
+        )
+    procs.append(proc)
+    deadline = time.monotonic() + timeout
+    base = ""
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"server exited with {proc.returncode}: {log.read_text()[-2000:]}")
+        if not base and (found := LISTENING.search(log.read_text(errors="replace"))):
+            base = f"http://127.0.0.1:{found.group(1)}"
+        if base and healthy(base):
+            return base
+        time.sleep(0.1)
+    pytest.fail(f"server did not answer within {timeout:.0f} s: {log.read_text()[-2000:]}")
+
+
+def healthy(base: str) -> bool:
+    try:
+        with urllib.request.urlopen(base + "/healthz", timeout=5) as resp:
+            return resp.status == 200
+    except (OSError, urllib.error.URLError):
+        return False
 
 
 @pytest.fixture
@@ -147,6 +202,18 @@ def server_process() -> Iterator[list[subprocess.Popen]]:
     yield procs
     for proc in procs:
         stop(proc)
+
+
+@pytest.fixture
+def start_server(server_process: list[subprocess.Popen], tmp_path: Path) -> Callable[..., str]:
+    """``start_server(index, *args, env=None)``: a real server (stopped after the test); returns
+    its base URL. Its log is ``tmp_path / "server-N.log"``."""
+
+    def start(index: Path, *args: str, env: dict[str, str] | None = None) -> str:
+        log = tmp_path / f"server-{len(server_process) + 1}.log"
+        return start_web(server_process, index, log, *args, env=env)
+
+    return start
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -170,6 +237,8 @@ class Rebuildable:
         self.builds = 0
 
     def build(self, docs: dict[str, str]) -> Path:
+        """A new generation holding ``docs`` only (the previous corpus is deleted and pruned)."""
+        shutil.rmtree(self.base / f"corpus-{self.builds}", ignore_errors=True)
         self.builds += 1
         corpus = write_corpus(self.base / f"corpus-{self.builds}", docs)
         build_index(corpus, self.root)

@@ -10,7 +10,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from search.searcher import Searcher
-from web import access, api, errors, filters, i18n, views
+from web import access, api, errors, filters, i18n, metrics, reload, views
 from web.reload import SearcherHolder
 from web.settings import load
 
@@ -30,7 +30,7 @@ def create_app(config: Mapping[str, Any] | None = None, searcher: Searcher | Non
     app.json.sort_keys = False  # type: ignore[attr-defined]
     interval = settings["reload_interval"]
     if searcher is None:
-        holder = SearcherHolder.open(settings["index"], interval)
+        holder = SearcherHolder.open(settings["index"], interval, settings["ranking"])
     else:
         root = Path(explicit_root) if explicit_root else None
         holder = SearcherHolder(searcher, root, interval)
@@ -39,8 +39,10 @@ def create_app(config: Mapping[str, Any] | None = None, searcher: Searcher | Non
         n = settings["trusted_proxies"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore
     filters.register(app)
+    metrics.register(app)  # first: its clock starts before other hooks
     i18n.register(app)
     access.register(app)
+    reload.register(app)
     errors.register(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(views.bp)

@@ -5,15 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from typing import Any, NoReturn
+from typing import Any
 
+from search.cli import Parser, add_ranking_arguments
+from search.config import RankingConfig
 from search.errors import SearchError
 from web.settings import BY_NAME, describe, load
-
-
-class Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:  # one line, exit 2
-        self.exit(2, f"error: {message} (see python -m web --help)\n")
 
 
 def checked(name: str) -> Callable[[str], Any]:
@@ -39,6 +36,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--workers", type=checked("workers"), help="worker processes (default: 2)")
     p.add_argument("--threads", type=checked("threads"), help="threads per worker (default: 4)")
     p.add_argument("--config", metavar="FILE", help="TOML file of settings (or SEARCH_CONFIG)")
+    add_ranking_arguments(p)
     return p.parse_args(argv)
 
 
@@ -47,7 +45,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         from web.server import serve
 
-        settings = load(vars(args))
+        overrides = vars(args)
+        ranking_file, assignments = overrides.pop("ranking_file"), overrides.pop("ranking")
+        overrides.pop("help_ranking", None)
+        if ranking_file or assignments:
+            overrides["ranking"] = RankingConfig.load(ranking_file, assignments)
+        settings = load(overrides)
         serve(settings)
     except SearchError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -3,13 +3,54 @@
 from __future__ import annotations
 
 import hmac
+from dataclasses import dataclass
+from typing import Any
 
-from flask import Flask, Response, abort, current_app, request
+from flask import Flask, Response, abort, current_app, g, request
 from werkzeug.exceptions import RequestHeaderFieldsTooLarge, TooManyRequests
 
-from web.ratelimit import RateLimiter, retry_after
+from search.errors import ConfigError
+from web.ratelimit import RateLimiter, SharedRateLimiter, retry_after
 
-UNLIMITED = ("/static/", "/healthz")
+UNLIMITED = ("/static/", "/healthz", "/metrics")
+OPEN_PAGES = ("/static/", "/healthz", "/metrics")  # never behind a key (no documents there)
+
+
+@dataclass(frozen=True)
+class Client:
+    """A caller with an API key (``name:key`` or ``name:key:rate`` in ``api_keys``)."""
+
+    name: str
+    rate: float | None  # requests per minute; None = the server's rate_limit
+    key: str = ""
+
+
+def parse_clients(entries: tuple[str, ...]) -> list[Client]:
+    """``api_keys`` entries: ``KEY``, ``NAME:KEY`` or ``NAME:KEY:RATE`` (per minute)."""
+    clients = []
+    for n, entry in enumerate(entries, 1):
+        parts = entry.split(":")
+        if len(parts) > 3 or not all(parts):
+            raise ConfigError(f"api_keys entry {n}: expected KEY, NAME:KEY or NAME:KEY:RATE")
+        if len(parts) == 1:
+            name, key, rate = f"key{n}", parts[0], None
+        else:
+            name, key = parts[0], parts[1]
+            rate = None
+            if len(parts) == 3:
+                try:
+                    rate = float(parts[2])
+                except ValueError:
+                    rate = -1.0
+                if not rate >= 0:
+                    raise ConfigError(f"api_keys entry {n} ({name}): rate must be a number >= 0")
+        clients.append(Client(name, rate, key))
+    names = [c.name for c in clients]
+    if len(set(names)) != len(names):
+        raise ConfigError("api_keys: two entries have the same client name")
+    return clients
+
+
 PAGE_CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors {ancestors}"
@@ -29,22 +70,45 @@ def check_size() -> None:
         raise RequestHeaderFieldsTooLarge()
 
 
-def check_rate() -> None:
-    if request.path.startswith(UNLIMITED):
-        return
-    limiter: RateLimiter = current_app.extensions["rate_limiter"]
-    wait = limiter.take(request.remote_addr or "unknown")
-    if wait:
-        raise TooManyRequests(retry_after=retry_after(wait))
-
-
-def check_key() -> None:
-    keys = current_app.config["SEARCH"]["api_keys"]
-    if not keys or not is_api() or request.method == "OPTIONS":
-        return
-    given = request.headers.get("X-API-Key", "").encode()
-    if not any(hmac.compare_digest(given, key.encode()) for key in keys):
+def check_client() -> None:
+    """Who is asking (an API key's client, a user named by a trusted proxy, else the address),
+    their rate limit, then whether this address needs a key (``/api/*``, and pages too when
+    ``protect_pages`` is on)."""
+    settings = current_app.config["SEARCH"]
+    client = identify(settings)
+    g.client = client.name if client else None
+    if not request.path.startswith(UNLIMITED):
+        limiter = current_app.extensions["rate_limiter"]
+        key = f"client:{client.name}" if client else f"ip:{request.remote_addr or 'unknown'}"
+        wait = limiter.take(key, client.rate if client else None)
+        if wait:
+            current_app.extensions["refusals"].append(1)
+            raise TooManyRequests(retry_after=retry_after(wait))
+    if client is None and request.method != "OPTIONS" and needs_key(settings):
         abort(401)
+
+
+def identify(settings: dict[str, Any]) -> Client | None:
+    header = settings["user_header"]
+    if header and settings["trusted_proxies"]:
+        user = request.headers.get(header, "").strip()
+        if user:
+            return Client(f"user:{user[:100]}", None)
+    given = request.headers.get("X-API-Key", "")
+    if not given:
+        return None
+    for client in current_app.extensions["api_clients"]:
+        if hmac.compare_digest(given.encode(), client.key.encode()):
+            return client
+    return None
+
+
+def needs_key(settings: dict[str, Any]) -> bool:
+    if not settings["api_keys"] and not settings["user_header"]:
+        return False
+    if is_api():
+        return True
+    return settings["protect_pages"] and not request.path.startswith(OPEN_PAGES)
 
 
 def add_cors(response: Response) -> Response:
@@ -77,8 +141,17 @@ def add_security_headers(response: Response) -> Response:
 
 def register(app: Flask) -> None:
     settings = app.config["SEARCH"]
-    app.extensions["rate_limiter"] = RateLimiter(settings["rate_limit"], settings["rate_burst"])
-    for hook in (check_size, check_rate, check_key):
+    app.extensions["api_clients"] = parse_clients(settings["api_keys"])
+    if settings["protect_pages"] and not (settings["api_keys"] or settings["user_header"]):
+        raise ConfigError("protect_pages needs api_keys or user_header to say who may read")
+    if settings["user_header"] and not settings["trusted_proxies"]:
+        raise ConfigError("user_header is only believed behind a proxy: set trusted_proxies")
+    rate, burst = settings["rate_limit"], settings["rate_burst"]
+    store = settings["rate_limit_store"]
+    limiter = SharedRateLimiter(store, rate, burst) if store else RateLimiter(rate, burst)
+    app.extensions["rate_limiter"] = limiter
+    app.extensions["refusals"] = []  # one entry per 429, for /metrics
+    for hook in (check_size, check_client):
         app.before_request(hook)
     app.after_request(add_cors)
     app.after_request(add_security_headers)

@@ -100,7 +100,7 @@ def health() -> ResponseReturnValue:
     holder = current_app.extensions["searcher"]
     manifest: dict[str, Any] = holder.searcher.store.manifest
     summary = {k: manifest.get(k) for k in MANIFEST_SUMMARY}
-    return jsonify(status="ok", generation=holder.generation.name, index=summary)
+    return jsonify(**holder.health(), index=summary)  # status "degraded" with a reason
 
 
 @bp.get("/api/openapi.json")

@@ -4,9 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from search.citation import CITATION_SCHEMA
 from search.query import MAX_DOCS, MAX_OFFSET
 
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+BINARY = {"schema": {"type": "string", "format": "binary"}}
+ORIGINAL = {
+    "description": "the file as indexed (HTML sources as plain text)",
+    "content": {
+        t: BINARY
+        for t in (
+            "application/pdf",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "text/plain",
+        )
+    },
+}
+STATIC = {
+    "description": "a static file",
+    "content": {t: BINARY for t in ("text/css", "text/javascript")},
+}
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 
@@ -32,15 +49,22 @@ def _param(
     }
 
 
+def _html(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"text/html": {"schema": {"type": "string"}}}}
+
+
 def _page(
-    summary: str, params: list[dict[str, Any]] | None = None, post: bool = False
+    summary: str,
+    params: list[dict[str, Any]] | None = None,
+    post: bool = False,
+    ok: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    ok = {"description": "an HTML page", "content": {"text/html": {"schema": {"type": "string"}}}}
+    errors = {str(c): _html("an HTML page saying what went wrong") for c in (400, 401, 404, 429)}
     get = {
         "tags": ["pages"],
         "summary": summary,
         "parameters": params or [],
-        "responses": {"200": ok, **_errors(400, 404, 429)},
+        "responses": {"200": ok or _html("an HTML page"), **errors},
     }
     if not post:
         return {"get": get}
@@ -86,7 +110,6 @@ def _obj(**props: Any) -> dict[str, Any]:
 
 
 STR, INT, NUM = {"type": "string"}, {"type": "integer"}, {"type": "number"}
-NULLABLE_STR = {"type": "string", "nullable": True}
 SEARCH_REF = {"$ref": "#/components/schemas/SearchResponse"}
 SEARCH_RESPONSE = _obj(
     query=STR,
@@ -117,18 +140,7 @@ RESULT = _obj(
     highlights={"type": "array", "items": {"type": "array", "items": INT}},
     duplicates={"type": "array", "items": STR},
     match={"type": "string", "enum": ["good", "weak"]},
-    citation=_obj(
-        title=STR,
-        section=NULLABLE_STR,
-        paragraph=STR,
-        page={**INT, "nullable": True},
-        source_url=NULLABLE_STR,
-        char_start=INT,
-        char_end=INT,
-        text=STR,
-        permalink={**STR, "description": "this site's address of the passage"},
-        formats=_obj(gbt7714=STR, chicago=STR),
-    ),
+    citation={"$ref": "#/components/schemas/Citation"},
 )
 
 
@@ -251,8 +263,24 @@ def openapi_spec(settings: dict[str, Any]) -> dict[str, Any]:
         "/example/intranet.css": _page("the example page's style sheet"),
         "/example/intranet.js": _page("the example page's script"),
         "/doc/{doc_id}": _page("a document in reading order, cited passage targeted", [doc_id]),
-        "/doc/{doc_id}/original": _page("the indexed PDF/Word/HTML file (#page=N)", [doc_id]),
-        "/static/{filename}": _page("static files: style.css, app.js, widget.js", [filename]),
+        "/doc/{doc_id}/original": _page(
+            "the indexed PDF/Word/HTML file (#page=N)", [doc_id], ok=ORIGINAL
+        ),
+        "/static/{filename}": _page(
+            "static files: style.css, app.js, widget.js", [filename], ok=STATIC
+        ),
+        "/metrics": {
+            "get": {
+                "tags": ["ops"],
+                "summary": "Prometheus metrics: requests, latency, index generation and age",
+                "responses": {
+                    "200": {
+                        "description": "Prometheus text format",
+                        "content": {"text/plain": {"schema": {"type": "string"}}},
+                    }
+                },
+            }
+        },
     }
     return {
         "openapi": "3.0.3",
@@ -267,6 +295,7 @@ def openapi_spec(settings: dict[str, Any]) -> dict[str, Any]:
             "schemas": {
                 "SearchResponse": SEARCH_RESPONSE,
                 "Result": RESULT,
+                "Citation": CITATION_SCHEMA,
                 "Error": {
                     "type": "object",
                     "properties": {

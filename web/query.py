@@ -1,4 +1,6 @@
-"""The search parameters of a request (q, k, lang), checked against the configured limits."""
+"""The search parameters of a request (q, k, lang, offset, doc, date_from, date_to) from a
+query string or a JSON body, checked against the configured limits by the same functions the
+CLI and the Python API use (:mod:`search.query`)."""
 
 from __future__ import annotations
 
@@ -7,11 +9,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from search.errors import QueryError
-from search.query import MAX_OFFSET, check_date_range, check_docs  # filters, paging
-from search.searcher import check_lang, check_query
+from search.query import (
+    DEFAULT_K,
+    check_date_range,
+    check_docs,
+    check_lang,
+    check_query,
+    parse_k,
+    parse_offset,
+)
+
+__all__ = ["DEFAULT_K", "LANG_CHOICES", "SearchQuery", "parse_lang", "parse_query"]
 
 LANG_CHOICES = ("any", "zh", "en")
-DEFAULT_K = 10
 
 
 @dataclass(frozen=True)
@@ -19,7 +29,7 @@ class SearchQuery:
     q: str
     k: int
     lang: str  # any | zh | en
-    offset: int = 0  # filters, paging: from here to the end of the class
+    offset: int = 0
     docs: tuple[str, ...] = ()
     date_from: str | None = None
     date_to: str | None = None
@@ -29,31 +39,15 @@ class SearchQuery:
         return None if self.lang == "any" else self.lang
 
 
-def parse_k(raw: str | None, max_k: int) -> int:
-    if raw is None or raw == "":
-        return min(DEFAULT_K, max_k)
-    raw = _text(raw)
-    try:
-        k = int(raw.strip())
-    except ValueError:
-        raise QueryError(f"k must be a whole number from 1 to {max_k} (got {raw[:20]!r})") from None
-    if not 1 <= k <= max_k:
-        raise QueryError(f"k must be a whole number from 1 to {max_k} (got {k})")
-    return k
+def parse_lang(raw: Any) -> str:
+    if raw is not None and not isinstance(raw, str):
+        raise QueryError(f"lang must be one of zh, en, any (got {str(raw)[:20]!r})")
+    return check_lang(raw) or "any"
 
 
-def parse_lang(raw: str | None) -> str:
-    if raw is None or raw == "":
-        return "any"
-    raw = _text(raw)
-    try:
-        return check_lang(raw) or "any"
-    except QueryError:
-        raise QueryError(f"lang must be one of zh, en, any (got {raw[:20]!r})") from None
-
-
-def parse_query(args: Mapping[str, str], settings: Mapping[str, Any]) -> SearchQuery:
-    """Read q, k and lang from query-string ``args``; a bad value raises ``QueryError``."""
+def parse_query(args: Mapping[str, Any], settings: Mapping[str, Any]) -> SearchQuery:
+    """Read the parameters from query-string ``args`` or a JSON body; a bad value raises
+    ``QueryError``."""
     raw = args.get("q")
     if raw is None:
         raise QueryError("the parameter q (what to search for) is required")
@@ -65,29 +59,12 @@ def parse_query(args: Mapping[str, str], settings: Mapping[str, Any]) -> SearchQ
     return SearchQuery(q, k, lang, parse_offset(args.get("offset")), parse_docs(args), *dates)
 
 
-# --- filters, paging: offset, doc (repeatable or a JSON list), date_from, date_to ---
-def _text(raw: Any) -> str:
-    """A query-string value, or a JSON number or string, as text."""
-    if isinstance(raw, bool) or not isinstance(raw, str | int):
-        raise QueryError(f"expected text or a whole number (got {str(raw)[:20]!r})")
-    return str(raw)
-
-
 def _optional(raw: Any) -> str | None:
-    return None if raw is None or raw == "" else _text(raw)
-
-
-def parse_offset(raw: Any) -> int:
     if raw is None or raw == "":
-        return 0
-    try:
-        offset = int(_text(raw).strip())
-    except (ValueError, QueryError):
-        offset = -1
-    if not 0 <= offset <= MAX_OFFSET:
-        got = str(raw)[:20]
-        raise QueryError(f"offset must be a whole number from 0 to {MAX_OFFSET} (got {got!r})")
-    return offset
+        return None
+    if not isinstance(raw, str):
+        raise QueryError(f"expected a date as text (got {str(raw)[:20]!r})")
+    return raw
 
 
 def parse_docs(args: Mapping[str, Any]) -> tuple[str, ...]:

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from search.config import DEFAULT_RANKING, RankingConfig, parse_assignments
 from search.errors import ConfigError
-from search.searcher import MAX_K, MAX_QUERY_CHARS
+from search.query import MAX_K, MAX_QUERY_CHARS
 
 ENV_PREFIX = "SEARCH_"
 
@@ -40,6 +41,17 @@ def _int(lo: int, hi: int) -> Callable[[Any], int]:
     return parse
 
 
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError("expected true or false")
+
+
 def _number(value: Any) -> float:
     try:
         n = float(value)
@@ -55,6 +67,21 @@ def _list(value: Any) -> tuple[str, ...]:
     if not isinstance(items, list | tuple):
         raise ValueError("expected a list or comma-separated text")
     return tuple(str(i).strip().rstrip("/") for i in items if str(i).strip())
+
+
+def _ranking(value: Any) -> RankingConfig:
+    """A ``[ranking]`` table, ``KEY=VALUE,KEY=VALUE`` text, or a ready RankingConfig."""
+    if isinstance(value, RankingConfig):
+        return value
+    try:
+        if isinstance(value, str):
+            items = [i for i in value.split(",") if i.strip()]
+            return RankingConfig.from_dict(parse_assignments(items))
+        if isinstance(value, Mapping):
+            return RankingConfig.from_dict(value)
+    except ConfigError as exc:
+        raise ValueError(str(exc)) from None
+    raise ValueError("expected a [ranking] table or KEY=VALUE,... text")
 
 
 def _target(value: Any) -> str:
@@ -78,7 +105,7 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("index", "index", "index folder (built from seeds/ on first run if default)", _text),
     Setting("host", "127.0.0.1", "address to listen on", _text),
-    Setting("port", 8000, "TCP port to listen on", _int(1, 65535)),
+    Setting("port", 8000, "TCP port to listen on (0: any free one, logged)", _int(0, 65535)),
     Setting("workers", 2, "gunicorn worker processes", _int(1, 64)),
     Setting("threads", 4, "threads per worker (gthread)", _int(1, 64)),
     Setting("cors_origins", (), "origins allowed to call /api/* from a browser ('*' = any)", _list),
@@ -86,14 +113,53 @@ SETTINGS: tuple[Setting, ...] = (
         "max_query_chars", 4000, "longest query accepted, in characters", _int(1, MAX_QUERY_CHARS)
     ),
     Setting("max_k", MAX_K, "most results one query may ask for", _int(1, MAX_K)),
-    Setting("api_keys", (), "if set, /api/* needs one of these in the X-API-Key header", _list),
+    Setting(
+        "api_keys",
+        (),
+        "if set, /api/* needs one in the X-API-Key header: KEY, NAME:KEY or NAME:KEY:RATE "
+        "(a client with its own requests per minute)",
+        _list,
+    ),
+    Setting(
+        "protect_pages",
+        False,
+        "pages, /embed and documents need a key (or user_header) too, not only /api/*",
+        _bool,
+    ),
+    Setting(
+        "user_header",
+        "",
+        "header naming the signed-in user, set by a trusted reverse proxy (needs "
+        "trusted_proxies); such a user needs no key and has their own rate limit",
+        _text,
+    ),
     Setting("rate_limit", 120.0, "requests per minute per client IP (0 = no limit)", _number),
     Setting("rate_burst", 30, "requests a client may make at once", _int(1, 10**6)),
+    Setting(
+        "rate_limit_store",
+        "",
+        "SQLite file the workers share for the rate limit (python -m web makes one; empty = "
+        "per process)",
+        _text,
+    ),
+    Setting(
+        "metrics_dir",
+        "",
+        "folder where workers leave their counts for /metrics (python -m web makes one; "
+        "empty = this process only)",
+        _text,
+    ),
     Setting("reload_interval", 1.0, "seconds between checks for a rebuilt index", _number),
     Setting("max_body_bytes", 64 * 1024, "largest request body accepted", _int(0, 10**9)),
     Setting("max_header_bytes", 16 * 1024, "largest total size of request headers", _int(1, 10**9)),
     Setting("link_target", "_blank", "where /embed opens a passage: _blank, _top, _self", _target),
     Setting("trusted_proxies", 0, "reverse proxies in front (for X-Forwarded-For)", _int(0, 10)),
+    Setting(
+        "ranking",
+        DEFAULT_RANKING,
+        "ranking settings ([ranking] table; python -m search --help-ranking)",
+        _ranking,
+    ),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -145,4 +211,9 @@ def load(
 
 def describe() -> str:
     """One line per setting, for ``--help``."""
-    return "\n".join(f"  {s.name} ({s.env}, default {s.default!r}): {s.help}" for s in SETTINGS)
+
+    def shown(value: Any) -> str:
+        return "the built-in ones" if isinstance(value, RankingConfig) else repr(value)
+
+    lines = [f"  {s.name} ({s.env}, default {shown(s.default)}): {s.help}" for s in SETTINGS]
+    return "\n".join(lines)

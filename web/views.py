@@ -95,7 +95,7 @@ def document(doc_id: str) -> ResponseReturnValue:
     marked = {}
     for chunk in chunks:
         if chunk.chunk_id == at:
-            spans = s.highlighter(q, s.expansions(q)).spans(chunk.text) if q.strip() else []
+            spans = s.highlighter(q).spans(chunk.text) if q.strip() else []
             marked[at] = marked_passage(chunk.text, spans, parse_span(request.args.get("s")))
     toc = []
     for chunk in chunks:
@@ -129,9 +129,12 @@ def original_file(doc_id: str) -> ResponseReturnValue:
     doc = find_document(searcher(), doc_id)
     path = Path(doc["path"])
     mimetype = ORIGINAL_TYPES.get(path.suffix.lower())
-    if mimetype is None or not path.is_file():
+    if mimetype is None or not path.is_absolute() or not path.is_file():
         abort(404, "the original file of this document is not available")
-    return send_file(path, mimetype=mimetype, download_name=path.name, max_age=300)
+    try:
+        return send_file(path, mimetype=mimetype, download_name=path.name, max_age=300)
+    except OSError:  # removed or unreadable since the check
+        abort(404, "the original file of this document is not available")
 
 
 @bp.get("/export")

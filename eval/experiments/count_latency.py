@@ -9,9 +9,9 @@ import sys
 import time
 from pathlib import Path
 
-from search.answer import counted_words
 from search.config import RankingConfig
 from search.eval import load_queries
+from search.rank.answer import counted_words
 from search.searcher import Searcher
 
 s = Searcher.open(sys.argv[1] if len(sys.argv) > 1 else "index")

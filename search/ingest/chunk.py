@@ -7,16 +7,16 @@ English passage of the same size carry roughly the same amount of text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from search.ingest.align import Aligner
-from search.text.lang import detect_lang
+from search.text.lang import passage_lang
+from search.text.sentences import sentence_spans
 from search.types import Chunk, CleanDocument, Paragraph
 
 _UNIT = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[A-Za-z0-9](?:[A-Za-z0-9'’./:_-]*[A-Za-z0-9])?")
-# A sentence ends after 。！？； (and any closing quote/bracket), or after . ! ? followed by space.
-_SENTENCE_END = re.compile(r"(?<=[。！？；])[”’」』）)]*|(?<=[.!?])[”’\"')\]]*\s+(?=\S)")
 
 
 @dataclass(frozen=True)
@@ -30,31 +30,6 @@ class ChunkSizes:
 def units(text: str) -> int:
     """Size of ``text``: CJK characters plus Latin words/numbers."""
     return len(_UNIT.findall(text))
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of the sentences of ``text``: they end at Chinese 。！？； or English . ! ? + space."""
-    spans, start = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        if m.end() > start and text[start : m.end()].strip():
-            spans.append(_strip_span(text, start, m.end()))
-        start = m.end()
-    if text[start:].strip():
-        spans.append(_strip_span(text, start, len(text)))
-    return spans
-
-
-def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
-def split_sentences(text: str) -> list[str]:
-    """The sentences of ``text`` (see :func:`sentence_spans`)."""
-    return [text[a:b] for a, b in sentence_spans(text)]
 
 
 def split_spans(text: str, max_units: int) -> list[tuple[int, int]]:
@@ -77,11 +52,6 @@ def split_spans(text: str, max_units: int) -> list[tuple[int, int]]:
     return out
 
 
-def split_long(text: str, max_units: int) -> list[str]:
-    """``text`` cut at sentence ends into pieces of at most ``max_units``."""
-    return [text[a:b] for a, b in split_spans(text, max_units)]
-
-
 @dataclass
 class _Piece:
     text: str
@@ -101,6 +71,16 @@ def _pieces(source: str, paragraphs: tuple[Paragraph, ...], sizes: ChunkSizes) -
         for a, b in spans:
             start, end = aligner.span(para.text, a, b)
             yield _Piece(para.text[a:b], no, para, start, end)
+
+
+def page_at(
+    pages: tuple[tuple[int, int | None], ...], offset: int, default: int | None
+) -> int | None:
+    """The page holding source ``offset`` by the cleaner's page table (``default`` without one)."""
+    if not pages:
+        return default
+    at = bisect_right([start for start, _ in pages], offset) - 1
+    return pages[max(at, 0)][1]
 
 
 def chunk_document(
@@ -137,36 +117,17 @@ def chunk_document(
                 doc_id=doc_id,
                 ordinal=ordinal,
                 text=text,
-                lang=detect_lang(text),
+                lang=passage_lang(text),
                 heading=art.heading if art else "",
                 section=art.section if art else "",
                 para_start=first.para_no,
                 para_end=group[-1].para_no,
                 char_start=min(p.start for p in group),
                 char_end=max(p.end for p in group),
-                page=first.para.page,
+                page=page_at(clean.pages, min(p.start for p in group), first.para.page),
                 kind=first.para.kind,
                 footnotes=art.footnotes if art else (),
+                page_end=page_at(clean.pages, max(p.end for p in group) - 1, group[-1].para.page),
             )
         )
     return chunks
-
-
-def window_spans(text: str, size: int = 2) -> list[tuple[int, int]]:
-    """Spans of the overlapping windows of ``size`` sentences of ``text`` (at least one)."""
-    spans = sentence_spans(text) or [(0, len(text))]
-    return [
-        (spans[j][0], spans[min(j + size, len(spans)) - 1][1])
-        for j in range(max(1, len(spans) - size + 1))
-    ]
-
-
-def sentence_windows(texts: list[str], size: int = 2) -> tuple[list[str], list[int]]:
-    """The sentence windows of each text, and the number of the text each belongs to."""
-    windows: list[str] = []
-    owners: list[int] = []
-    for i, text in enumerate(texts):
-        for a, b in window_spans(text, size):
-            windows.append(text[a:b])
-            owners.append(i)
-    return windows, owners

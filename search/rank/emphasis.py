@@ -10,13 +10,13 @@ Wraps a highlighter (anything with ``spans(text)``) and drops from its spans
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
-from search.text.terms import IDENTIFIER, stem, terms
+from search.text.identifiers import find as find_identifiers
+from search.text.normalize import fold
+from search.text.terms import stem, terms
 
 FREQUENT = 0.2  # share of passages a word may occur in and still be worth marking
 _PIECES = re.compile(r"[A-Za-z]+|\d+")
@@ -29,23 +29,6 @@ class SpanFinder(Protocol):
     def spans(self, text: str) -> list[Span]: ...
 
 
-@dataclass(frozen=True)
-class TermStats:
-    """How many passages hold each keyword term, and the terms too frequent to be marked
-    unless a query is only about them; read once per opened index."""
-
-    df: Mapping[str, int]
-    frequent: frozenset[str]
-
-
-def term_stats(db: sqlite3.Connection) -> TermStats:
-    """The keyword index's document frequencies (its fts5vocab table)."""
-    df = dict(db.execute("SELECT term, doc FROM keyword_vocab").fetchall())
-    passages = db.execute("SELECT count(*) FROM chunks").fetchone()[0]
-    limit = max(1.0, FREQUENT * max(passages, 1))
-    return TermStats(df, frozenset(k for k, n in df.items() if n > limit))
-
-
 @lru_cache(maxsize=20_000)
 def _key(word: str) -> str:
     return stem(word.lower()) if word.isascii() else word
@@ -55,26 +38,44 @@ def _compact(text: str) -> str:
     return _SEPARATORS.sub("", text).lower()
 
 
+def _identifiers(query: str) -> tuple[str, list[str]]:
+    """The query folded, and the identifiers in it as written there."""
+    folded = fold(query)
+    return folded, [folded[i.start : i.end] for i in find_identifiers(folded)]
+
+
 def identifier_pieces(query: str) -> set[str]:
     """Lower-cased letter and digit runs of the query's identifiers (gb, t, 12350, 2022)."""
-    return {p.lower() for m in IDENTIFIER.finditer(query) for p in _PIECES.findall(m.group(0))}
+    return {p.lower() for ident in _identifiers(query)[1] for p in _PIECES.findall(ident)}
 
 
 def query_keys(query: str) -> list[str]:
     """The words of the query outside its identifiers, as the index keys them (Chinese
-    segmented as the index segments it)."""
-    return terms(IDENTIFIER.sub(" ", query), with_ids=False)
+    segmented as the index segments it, so 碳捕集 标准 is about 捕集, not only 标准)."""
+    folded, found = _identifiers(query)
+    for ident in found:
+        folded = folded.replace(ident, " ")
+    return terms(folded, with_ids=False)
+
+
+def frequent_terms(df: Mapping[str, int], passages: int) -> frozenset[str]:
+    """The terms held by more than ``FREQUENT`` of an index's ``passages`` (worked out once
+    per index, not per query)."""
+    limit = max(1.0, FREQUENT * max(passages, 1))
+    return frozenset(k for k, n in df.items() if n > limit)
 
 
 class Weighted:
     """A highlighter that keeps only the spans that carry weight (see the module doc)."""
 
-    def __init__(self, inner: SpanFinder, query: str, stats: TermStats) -> None:
+    def __init__(
+        self, inner: SpanFinder, query: str, df: Mapping[str, int], frequent: frozenset[str]
+    ) -> None:
         self.inner = inner
         self.pieces = identifier_pieces(query)
-        self.identifiers = {_compact(m.group(0)) for m in IDENTIFIER.finditer(query)}
-        self.frequent = stats.frequent
-        keys = [k for k in query_keys(query) if k in stats.df]
+        self.identifiers = {_compact(i) for i in _identifiers(query)[1]}
+        self.frequent = frequent
+        keys = [k for k in query_keys(query) if k in df]
         self.drop_frequent = any(k not in self.frequent for k in keys) or bool(self.identifiers)
 
     def _keep(self, word: str) -> bool:

@@ -10,7 +10,7 @@ import calendar
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
@@ -18,6 +18,12 @@ from search.errors import QueryError
 
 Ranked = list[tuple[int, float]]
 T = TypeVar("T")
+
+
+class RowDocs(Protocol):
+    """Anything that gives a row's document id by ``row_docs[rid]``."""
+
+    def __getitem__(self, rid: int) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,9 @@ class Filters:
     @property
     def active(self) -> bool:
         return bool(self.docs or self.date_from or self.date_to)
+
+
+NO_FILTERS = Filters()
 
 
 def date_range(value: str) -> tuple[str, str]:
@@ -74,15 +83,17 @@ def allowed_docs(documents: Mapping[str, Mapping[str, Any]], filters: Filters) -
     }
 
 
-def keep_docs(ranked: Ranked, row_docs: np.ndarray, allowed: set[str]) -> Ranked:
+def keep_docs(ranked: Ranked, row_docs: RowDocs, allowed: set[str]) -> Ranked:
     """The passages of ``ranked`` whose document is ``allowed`` (order kept)."""
     return [(rid, s) for rid, s in ranked if row_docs[rid] in allowed]
 
 
-def facets(ranked: Ranked, row_docs: np.ndarray, row_langs: np.ndarray) -> dict[str, dict]:
-    """Passage counts of ``ranked`` by document and by language, largest first."""
-    docs = Counter(str(row_docs[rid]) for rid, _ in ranked)
-    langs = Counter(str(row_langs[rid]) for rid, _ in ranked)
+def facets(ranked: Ranked, row_docs: Any, row_langs: np.ndarray) -> dict[str, dict]:
+    """Passage counts of ``ranked`` by document and by language, largest first
+    (``row_docs`` and ``row_langs`` are indexed with an array of row ids at once)."""
+    ids = np.fromiter((rid for rid, _ in ranked), dtype=np.int64, count=len(ranked))
+    docs = Counter(np.asarray(row_docs[ids]).tolist()) if len(ids) else Counter()
+    langs = Counter(np.asarray(row_langs[ids]).tolist()) if len(ids) else Counter()
     return {
         "doc": dict(sorted(docs.items(), key=lambda kv: (-kv[1], kv[0]))),
         "lang": dict(sorted(langs.items(), key=lambda kv: (-kv[1], kv[0]))),

@@ -12,12 +12,10 @@ by ``python -m search.rank.calibrate --write`` (see its report for the figures).
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -84,20 +82,6 @@ def query_terms(
     return [(t, frozenset(translate(t))) for t in distinct]
 
 
-def translator(dictionary: Any, known: Callable[[str], bool]) -> Callable[[str], list[str]]:
-    """``translate(term)``: the known translations of one query term through ``dictionary``
-    (a ``BilingualDictionary``, or None for none)."""
-
-    def translate(term: str) -> list[str]:
-        if dictionary is None:
-            return []
-        if term.isascii():
-            return dictionary.to_chinese(term, known)
-        return dictionary.to_english([term], known)
-
-    return translate
-
-
 def query_coverage(qterms: QueryTerms, known: Callable[[str], bool]) -> float:
     """Share of the query's terms the index knows, itself or by a translation; 0.0 for a
     query without terms."""
@@ -110,13 +94,13 @@ def query_coverage(qterms: QueryTerms, known: Callable[[str], bool]) -> float:
 class Passage:
     """What the relevance check reads of a passage: its keyword terms and its text."""
 
-    terms: str  # the keyword terms, space-separated, with a space at each end
+    terms: frozenset[str]
     text: str
 
     def has(self, term: str) -> bool:
         """A term is held as a keyword term or, for Chinese (whose segmentation may differ
         between query and passage), anywhere in the text."""
-        return f" {term} " in self.terms or (not term.isascii() and term in self.text)
+        return term in self.terms or (not term.isascii() and term in self.text)
 
 
 def holds_all(qterms: QueryTerms, passage: Passage) -> bool:
@@ -144,17 +128,12 @@ def good_mask(
     return mask
 
 
-def passages(db: sqlite3.Connection, ids: list[int]) -> dict[int, Passage]:
-    """The keyword terms (body, heading, identifiers) and text of passages ``ids``."""
-    if not ids:
-        return {}
-    marks = ",".join("?" * len(ids))
-    rows = db.execute(
-        "SELECT k.rowid, k.body, k.heading, k.ids, c.text FROM keywords k "
-        f"JOIN chunks c ON c.id = k.rowid WHERE k.rowid IN ({marks})",
-        ids,
-    ).fetchall()
-    return {r[0]: Passage(" " + " ".join(x or "" for x in r[1:4]) + " ", r[4]) for r in rows}
+def passages(columns: dict[int, tuple[str, str, str]], texts: dict[int, str]) -> dict[int, Passage]:
+    """Passages from their keyword columns (body, heading, identifiers) and texts."""
+    return {
+        rid: Passage(frozenset(" ".join(cols).split()), texts.get(rid, ""))
+        for rid, cols in columns.items()
+    }
 
 
 def good_count(labels: Iterable[str]) -> int:

@@ -6,8 +6,9 @@ the stored vector back (the searcher re-scores its candidates exactly with it). 
 go into the manifest as JSON (``choose_index``) and are applied again at load (``tune``).
 
 The choice comes from ``python -m bench --size full`` (figures in docs/PERFORMANCE.md): synthetic
-clustered 512-dim corpora of 100 000 and 1 000 000 vectors, 200 single queries on one thread,
-recall@10 against exact search, 2-core AMD EPYC.
+512-dim corpora of 100 000 and 1 000 000 vectors (each a random point between two random real
+seed vectors plus noise shaped like their covariance, see ``bench/scale.py``), 200 single
+queries on one thread, recall@10 against exact search, 2-core AMD EPYC.
 
 * ``flat`` up to ``FLAT_MAX`` (10 000) vectors: exact, and one query scans every vector (17.5 ms
   at 100 000, 145 ms at 1 000 000), so it stops where it would cost ~2 ms; the searcher scans the

@@ -5,10 +5,12 @@ Layout under the index root (``index/`` by default)::
     index/current -> gen-20261122T031500-1a2b   (symlink, swapped atomically)
     index/gen-.../manifest.json                  format version, encoder, counts, corpus hash
     index/gen-.../vectors.faiss                  inner product, id = chunk row id; exact below
-                                                 10 000 vectors, HNSW/IVF above (search/ann.py)
+                                                 10 000 vectors, HNSW/IVF above (store/ann.py)
     index/gen-.../windows.faiss                  one vector per two-sentence window of a chunk
     index/gen-.../window_owners.npy              window number -> chunk row id
     index/gen-.../meta.sqlite                    documents, chunks, keyword index (FTS5)
+    index/gen-.../table_*.npy                    per-chunk columns, memory-mapped (store.base)
+    index/gen-.../dictionary.json                CC-CEDICT restricted to the index's terms
     index/.lock                                  held by a build for its whole run
 
 A build writes a new generation beside the old one and then repoints ``current``, so a crash or
@@ -18,9 +20,9 @@ Ctrl-C mid-build leaves the previous index serving; readers open whatever ``curr
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -29,102 +31,14 @@ import numpy as np
 
 from search.errors import BadIndexError
 from search.store import ann
-from search.store.generations import resolve
+from search.store.base import ChunkTable, Ranked
+from search.store.generations import ReaderLock, resolve
+from search.store.write import CHUNK_COLUMNS, TABLE_FILES, read_vocabulary
+from search.text.terms import WEIGHTS, quote
 from search.types import Chunk, Document, Footnote
 
-FORMAT_VERSION = 2
-
-SCHEMA = """
-CREATE TABLE documents (
-    doc_id TEXT PRIMARY KEY, path TEXT, title TEXT, lang TEXT, kind TEXT, publisher TEXT,
-    issue TEXT, date TEXT, source_url TEXT, content_hash TEXT, n_chunks INTEGER
-);
-CREATE TABLE chunks (
-    id INTEGER PRIMARY KEY, chunk_id TEXT UNIQUE NOT NULL, doc_id TEXT NOT NULL, ordinal INTEGER,
-    text TEXT NOT NULL, lang TEXT, heading TEXT, section TEXT, para_start INTEGER,
-    para_end INTEGER, char_start INTEGER, char_end INTEGER, page INTEGER, kind TEXT,
-    footnotes TEXT
-);
-CREATE INDEX chunks_doc ON chunks (doc_id, ordinal);
-CREATE VIRTUAL TABLE keywords USING fts5 (
-    body, heading, ids, tokenize = 'unicode61 remove_diacritics 2'
-);
-CREATE VIRTUAL TABLE keyword_vocab USING fts5vocab (keywords, 'row');
-"""
-
-CHUNK_COLUMNS = [
-    "id",
-    "chunk_id",
-    "doc_id",
-    "ordinal",
-    "text",
-    "lang",
-    "heading",
-    "section",
-    "para_start",
-    "para_end",
-    "char_start",
-    "char_end",
-    "page",
-    "kind",
-    "footnotes",
-]
-
-
-def write_generation(
-    path: Path,
-    documents: list[Document],
-    chunks: list[Chunk],
-    vectors: np.ndarray,
-    windows: tuple[np.ndarray, np.ndarray],
-    keyword_terms: list[tuple[str, str, str]],
-    manifest: dict[str, Any],
-) -> None:
-    """Write one complete generation (vectors, metadata, manifest) into the directory ``path``."""
-    if len(chunks) != len(vectors) or len(chunks) != len(keyword_terms):
-        raise ValueError("chunks, vectors and keyword terms must line up")
-    db = sqlite3.connect(path / "meta.sqlite")
-    with db:
-        db.executescript(SCHEMA)
-        counts = {d.doc_id: 0 for d in documents}
-        for c in chunks:
-            counts[c.doc_id] = counts.get(c.doc_id, 0) + 1
-        db.executemany(
-            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            [
-                (d.doc_id, d.path, d.title, d.lang, d.kind, d.publisher, d.issue, d.date)
-                + (d.source_url, d.content_hash, counts[d.doc_id])
-                for d in documents
-            ],
-        )
-        db.executemany(
-            f"INSERT INTO chunks VALUES ({','.join('?' * len(CHUNK_COLUMNS))})",
-            [(i, *_chunk_row(c)) for i, c in enumerate(chunks)],
-        )
-        db.executemany(
-            "INSERT INTO keywords (rowid, body, heading, ids) VALUES (?, ?, ?, ?)",
-            [(i, *cols) for i, cols in enumerate(keyword_terms)],
-        )
-    db.close()
-    window_vectors, owners = windows
-    dim = int(manifest["dim"])
-    chunk_params = ann.choose_index(len(chunks), dim)
-    window_params = ann.choose_index(len(window_vectors), dim)
-    manifest["vector_index"] = {"chunks": chunk_params, "windows": window_params}
-    index = ann.build_index(vectors.reshape(-1, dim), chunk_params, np.arange(len(chunks)))
-    faiss.write_index(index, str(path / "vectors.faiss"))
-    windex = ann.build_index(window_vectors.reshape(-1, dim), window_params)
-    faiss.write_index(windex, str(path / "windows.faiss"))
-    np.save(path / "window_owners.npy", np.asarray(owners, dtype=np.int64))
-    (path / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2))
-
-
-def _chunk_row(c: Chunk) -> tuple:
-    notes = json.dumps([asdict(f) for f in c.footnotes], ensure_ascii=False)
-    return (
-        c.chunk_id, c.doc_id, c.ordinal, c.text, c.lang, c.heading, c.section, c.para_start,
-        c.para_end, c.char_start, c.char_end, c.page, c.kind, notes,
-    )  # fmt: skip
+FORMAT_VERSION = 5  # 5: citation fields page_end, block, block_end; 4: keyword terms from the
+# matching form (search/text/normalize.py), per-chunk table and restricted dictionary stored
 
 
 def row_to_chunk(row: sqlite3.Row | tuple) -> Chunk:
@@ -141,11 +55,45 @@ def document_from_row(row: dict[str, Any]) -> Document:
     return Document(**fields)
 
 
+def fts_search(
+    db: sqlite3.Connection, words: list[str], n: int, column: str | None = None
+) -> Ranked:
+    """BM25 over the FTS5 keywords table (column weights ``WEIGHTS``): the ``n`` best
+    ``(row id, score)``, score > 0, ties broken by row id; ``column`` restricts the match."""
+    expr = quote(words)
+    if not expr:
+        return []
+    if column:
+        expr = f"{column} : ({expr})"
+    rank = "bm25(keywords, {}, {}, {})".format(*WEIGHTS)
+    rows = db.execute(
+        f"SELECT rowid, -{rank} AS score FROM keywords WHERE keywords MATCH ? "
+        f"ORDER BY {rank}, rowid LIMIT ?",
+        (expr, n),
+    ).fetchall()
+    return [(int(r), float(s)) for r, s in rows]
+
+
 class Store:
     """A read-only, opened generation: the FAISS index, the SQLite metadata and the manifest."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.location = str(path)
+        self._reader = ReaderLock(path)  # held until close(): see store/generations.py
+        self._connections: list[sqlite3.Connection] = []
+        self._conn_lock = threading.Lock()
+        try:
+            self._load(path)
+        except BaseException:
+            self._reader.release()
+            raise
+        self._local = threading.local()
+        self._pid = os.getpid()
+        self._table: ChunkTable | None = None
+        self._vocab: frozenset[str] | None = None
+
+    def _load(self, path: Path) -> None:
         try:
             self.manifest: dict[str, Any] = json.loads((path / "manifest.json").read_text())
         except (OSError, ValueError) as exc:
@@ -169,19 +117,119 @@ class Store:
         self._db_path = path / "meta.sqlite"
         if not self._db_path.exists():
             raise BadIndexError(f"index at '{path}': meta.sqlite is missing")
-        self._local = threading.local()
+        self._check_shape(path)
+
+    def _check_shape(self, path: Path) -> None:
+        """Cheap checks that turn a damaged index into one clear error at open time (the full
+        check, with checksums, is ``search.store.verify``)."""
+        dim = self.manifest.get("dim")
+        if self.vectors.d != dim or self.windows.d != dim:
+            raise BadIndexError(
+                f"index at '{path}': {self.vectors.d}-dim vectors but manifest.json says {dim}; "
+                "rebuild it with 'python build_index.py'"
+            )
+        try:
+            db = sqlite3.connect(f"file:{self._db_path}?mode=ro", uri=True)
+            try:
+                rows = db.execute("SELECT count(*) FROM chunks").fetchone()[0]
+            finally:
+                db.close()
+        except sqlite3.Error as exc:
+            raise BadIndexError(
+                f"index at '{path}': meta.sqlite is damaged ({exc}); "
+                "check it with 'python -m search check' and rebuild"
+            ) from exc
+        if rows != self.vectors.ntotal:
+            raise BadIndexError(
+                f"index at '{path}': {rows} passages but {self.vectors.ntotal} vectors; rebuild it"
+            )
 
     @classmethod
     def open(cls, root: str | Path) -> Store:
         return cls(resolve(Path(root)))
 
+    # -- the query path (search.store.base.IndexStore) --
+
+    def table(self) -> ChunkTable:
+        if self._table is None:
+            # memory-mapped (shared by every process serving this index), viewed as plain
+            # arrays: np.memmap's own indexing costs ~2 us an element in the ranking's loops
+            self._table = ChunkTable(
+                *(
+                    np.load(self.path / f"table_{name}.npy", mmap_mode="r").view(np.ndarray)
+                    for name in TABLE_FILES
+                )
+            )
+        return self._table
+
+    def vocabulary(self) -> frozenset[str]:
+        if self._vocab is None:
+            self._vocab = read_vocabulary(self.db)
+        return self._vocab
+
+    def term_frequencies(self) -> dict[str, int]:
+        return dict(self.db.execute("SELECT term, doc FROM keyword_vocab").fetchall())
+
+    def passage_terms(self, ids: list[int]) -> dict[int, tuple[str, str, str]]:
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(
+            f"SELECT rowid, body, heading, ids FROM keywords WHERE rowid IN ({marks})", ids
+        ).fetchall()
+        return {r[0]: (r[1] or "", r[2] or "", r[3] or "") for r in rows}
+
+    def dictionary_data(self) -> dict[str, Any] | None:
+        with open(self.path / "dictionary.json", encoding="utf-8") as fh:
+            return json.load(fh)
+
+    def search_chunks(self, qvec: np.ndarray, n: int) -> Ranked:
+        n = min(n, self.vectors.ntotal)
+        if n <= 0:
+            return []
+        scores, ids = self.vectors.search(qvec, n)
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+
+    def search_windows(self, qvec: np.ndarray, n: int) -> list[tuple[int, int, float]]:
+        n = min(n, self.windows.ntotal)
+        if n <= 0:
+            return []
+        scores, ids = self.windows.search(qvec, n)
+        keep = ids[0] >= 0
+        wids, scores = ids[0][keep], scores[0][keep]
+        owners = self.window_owners[wids]
+        local = wids - self.table().window_start[owners]
+        return list(zip(owners.tolist(), local.tolist(), scores.tolist(), strict=True))
+
+    def chunk_vectors(self, ids: list[int]) -> np.ndarray:
+        return self.vectors.reconstruct_batch(np.asarray(ids, dtype=np.int64))
+
+    def keyword_search(
+        self, words: list[str], n: int, column: str | None = None, lang: str | None = None
+    ) -> Ranked:
+        hits = fts_search(self.db, words, n if lang is None else n * 20, column)
+        if lang is None:
+            return hits[:n]
+        langs = self.table().lang
+        return [(rid, s) for rid, s in hits if langs[rid] == lang][:n]
+
+    # -- reading --
+
     @property
     def db(self) -> sqlite3.Connection:
+        """This thread's read-only connection. A forked process (a server worker loaded before
+        forking) opens its own rather than sharing its parent's."""
+        if self._pid != os.getpid():  # the parent's connections are never touched here
+            self._local, self._pid = threading.local(), os.getpid()
+            with self._conn_lock:
+                self._connections = []
         conn = getattr(self._local, "db", None)
         if conn is None:
             uri = f"file:{self._db_path}?mode=ro"
             conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
             self._local.db = conn
+            with self._conn_lock:
+                self._connections.append(conn)
         return conn
 
     def chunks(self, ids: list[int]) -> dict[int, Chunk]:
@@ -214,7 +262,7 @@ class Store:
     def document_data(self, doc_id: str) -> tuple:
         """One document's chunks, chunk vectors, window texts, window owners (chunk number
         within the document), window vectors and keyword columns, for reuse by a build."""
-        from search.ingest.chunk import sentence_windows
+        from search.text.sentences import sentence_windows
 
         rows = self.db.execute(
             "SELECT * FROM chunks WHERE doc_id = ? ORDER BY id", (doc_id,)
@@ -236,11 +284,21 @@ class Store:
         )
         return chunks, vectors, windows, owners, wvecs, [kw[i] for i in ids]
 
+    def relock(self) -> None:
+        """Take the reader lock again with this process's own descriptor (call it in a worker
+        forked after the store was opened, e.g. gunicorn ``preload_app``): the inherited one
+        is shared with the parent and is released only when both close it."""
+        fresh = ReaderLock(self.path)
+        self._reader.release()
+        self._reader = fresh
+
     def close(self) -> None:
-        """Close this thread's SQLite connection. Other threads' connections close when the
-        store is garbage-collected, so a request still running on an old generation during a
-        hot reload is never cut off."""
-        conn = getattr(self._local, "db", None)
-        if conn is not None:
+        """Close every thread's SQLite connection and release the generation for pruning. A
+        server calls it only once no request uses this store (``web.reload`` counts them)."""
+        with self._conn_lock:
+            conns, self._connections = self._connections, []
+        for conn in conns:
             conn.close()
-            self._local.db = None
+        self._local = threading.local()
+        self._table = None  # memory maps go with the last array that uses them
+        self._reader.release()

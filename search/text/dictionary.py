@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from search.text.terms import STOP_EN, frequency, stem
 
@@ -22,8 +23,10 @@ _SKIP = re.compile(
     r"\w+ variant|erhua variant|pr\. |[A-Z][a-z]+ \(name\))"
 )
 _WORDS = re.compile(r"[a-z][a-z']*")
+_LOWER_WORD = re.compile(r"(?<![A-Za-z])[a-z]+(?![A-Za-z])")
 MAX_PHRASE = 3
 MAX_GLOSSES = 4
+DATA_VERSION = 2  # of to_data(); bump when the stored form or its meaning changes
 
 
 def dictionary_path() -> Path | None:
@@ -58,11 +61,31 @@ def clean_glosses(glosses: Iterable[str]) -> list[str]:
 
 
 class BilingualDictionary:
-    """English <-> Chinese lookups over CC-CEDICT (simplified headwords)."""
+    """English <-> Chinese lookups over CC-CEDICT (simplified headwords).
 
-    def __init__(self, lines: Iterable[str]) -> None:
-        self.zh_en: dict[str, list[str]] = {}
-        self.en_zh: dict[str, list[tuple[int, str]]] = {}
+    ``en_zh`` maps a normalised English phrase (:func:`phrase_key`) to Chinese headwords, best
+    first (earliest gloss position, then the more common word); ``zh_en`` maps a headword to
+    the phrase keys of its first ``MAX_GLOSSES`` glosses (``""`` where a gloss has no usable
+    key, so positions are kept). Parsing and stemming the whole file takes seconds, so a build
+    stores the part its index can use (:meth:`restrict`, :meth:`to_data`) and a searcher loads
+    that (:meth:`from_data`).
+    """
+
+    def __init__(
+        self,
+        en_zh: dict[str, list[str]],
+        zh_en: dict[str, list[str]],
+        english_words: frozenset[str] = frozenset(),
+    ) -> None:
+        self.en_zh = en_zh
+        self.zh_en = zh_en
+        self.english_words = english_words  # stems of words glosses write in lower case
+
+    @classmethod
+    def parse(cls, lines: Iterable[str]) -> BilingualDictionary:
+        glosses_of: dict[str, list[str]] = {}
+        positions: dict[str, list[tuple[int, str]]] = {}
+        english_words: set[str] = set()
         for line in lines:
             if line.startswith("#") or "/" not in line:
                 continue
@@ -74,11 +97,18 @@ class BilingualDictionary:
             glosses = clean_glosses(rest.partition("]")[2].strip(" /\n").split("/"))
             if not glosses:
                 continue
-            self.zh_en.setdefault(simp, []).extend(glosses)
+            glosses_of.setdefault(simp, []).extend(glosses)
+            for gloss in glosses:
+                english_words.update(stem(w) for w in _LOWER_WORD.findall(gloss))
             for pos, gloss in enumerate(glosses[:MAX_GLOSSES]):
                 key = phrase_key(gloss)
                 if key and key.count(" ") < MAX_PHRASE:
-                    self.en_zh.setdefault(key, []).append((pos, simp))
+                    positions.setdefault(key, []).append((pos, simp))
+        en_zh = {
+            key: [zh for _, zh in sorted(c, key=_candidate_order)] for key, c in positions.items()
+        }
+        zh_en = {zh: [_usable_key(g) for g in gl[:MAX_GLOSSES]] for zh, gl in glosses_of.items()}
+        return cls(en_zh, zh_en, frozenset(english_words))
 
     @classmethod
     def load(cls, path: Path | None = None) -> BilingualDictionary | None:
@@ -86,7 +116,45 @@ class BilingualDictionary:
         if path is None or not path.exists():
             return None
         with open(path, encoding="utf-8") as fh:
-            return cls(fh)
+            return cls.parse(fh)
+
+    def restrict(self, vocabulary: frozenset[str]) -> BilingualDictionary:
+        """The same lookups for an index whose terms are ``vocabulary``: every answer of
+        :meth:`to_chinese` and :meth:`to_english` with ``known`` = membership in it, and of
+        :meth:`is_word` for its terms, is unchanged."""
+        known = vocabulary.__contains__
+        en_zh = {}
+        for key, cands in self.en_zh.items():
+            kept = [zh for zh in cands if len(zh) >= 2 and known(zh)]
+            if kept:
+                en_zh[key] = kept
+        zh_en = {
+            zh: keys
+            for zh, keys in self.zh_en.items()
+            if any(known(t) for key in keys for t in key.split())
+        }
+        words = frozenset(w for w in map(stem, vocabulary) if w in self.english_words)
+        return BilingualDictionary(en_zh, zh_en, words)
+
+    def is_word(self, token: str) -> bool:
+        """Whether the glosses use ``token`` as an ordinary lower-case English word (so
+        ``standard`` is one and ``ESG``, ``IEC``, ``ISO`` written in capitals are not)."""
+        return stem(token.lower()) in self.english_words
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "version": DATA_VERSION,
+            "en_zh": self.en_zh,
+            "zh_en": self.zh_en,
+            "english_words": sorted(self.english_words),
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> BilingualDictionary | None:
+        """From :meth:`to_data` output; None when it was written by another version."""
+        if data.get("version") != DATA_VERSION:
+            return None
+        return cls(data["en_zh"], data["zh_en"], frozenset(data["english_words"]))
 
     def to_chinese(self, text: str, known: Callable[[str], bool], per_phrase: int = 2) -> list[str]:
         """Chinese terms for the English words/phrases of ``text`` (longest phrases first)."""
@@ -98,8 +166,7 @@ class BilingualDictionary:
                 cands = self.en_zh.get(" ".join(words[i : i + n]))
                 if not cands:
                     continue
-                ranked = sorted(cands, key=lambda c: (c[0], -frequency(c[1]), c[1]))
-                picked = [zh for _, zh in ranked if len(zh) >= 2 and known(zh)][:per_phrase]
+                picked = [zh for zh in cands if len(zh) >= 2 and known(zh)][:per_phrase]
                 if picked or n == 1:
                     out.extend(picked)
                     i += n
@@ -114,11 +181,19 @@ class BilingualDictionary:
         """English (stemmed) terms of the first ``per_word`` glosses of the Chinese ``words``."""
         out: list[str] = []
         for w in words:
-            for gloss in self.zh_en.get(w, [])[:per_word]:
-                key = phrase_key(gloss)
-                if key and key.count(" ") < MAX_PHRASE:
-                    out.extend(t for t in key.split() if known(t))
+            for key in self.zh_en.get(w, [])[:per_word]:
+                out.extend(t for t in key.split() if known(t))
         return list(dict.fromkeys(out))
+
+
+def _candidate_order(candidate: tuple[int, str]) -> tuple[int, int, str]:
+    pos, zh = candidate
+    return (pos, -frequency(zh), zh)
+
+
+def _usable_key(gloss: str) -> str:
+    key = phrase_key(gloss)
+    return key if key and key.count(" ") < MAX_PHRASE else ""
 
 
 @lru_cache(maxsize=1)

@@ -1,26 +1,27 @@
-"""Keyword side: turn text into FTS5 terms (jieba for Chinese, stemmed English, whole identifiers)
-and query the SQLite FTS5 table with BM25.
+"""Keyword terms of a text (jieba for Chinese, stemmed English, whole identifiers), the same for
+passages at build time and for queries; stores run BM25 over them (``WEIGHTS`` per column).
 
-Identifiers such as ``GB/T 12350-2022`` or ``CEN/TC 473`` are also indexed as one compact term
-(``gbt123502022``) and as their stem without the year/part (``gbt12350``), so they match whether
-typed with or without spaces and hyphens, and ``GB 18613`` finds ``GB 18613-2020``.
+Every term is taken from the matching form of a text (``search.text.normalize.fold``:
+half-width, case folded, simplified Chinese), for documents and queries alike. Identifiers
+(``GB/T 12350-2022``, ``CEN/TC 473``) are also indexed as compact terms (see
+``search.text.identifiers``), so they match however they are typed.
 """
 
 from __future__ import annotations
 
 import re
-import sqlite3
 import threading
+from collections.abc import Callable
 from functools import lru_cache
 
-_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+from search.text.identifiers import identifier_terms, identifiers
+from search.text.normalize import fold
+from search.text.script import IDEOGRAPH_RUN
+
+_CJK_RUN = IDEOGRAPH_RUN
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:['’][a-z]+)?|\d+(?:\.\d+)*")
-# An identifier: a Latin prefix (GB/T, CEN/TC, ISO/IEC, IEEE, CWA ...) then a number with
-# optional parts (.3cz, -5-1, :2023).
-IDENTIFIER = re.compile(
-    r"\b([A-Z][A-Za-z]{0,7}(?:/[A-Z]{1,5})*(?:\s?[A-Z]{1,3})?)\s?(\d[\d.]*[a-z]{0,3})"
-    r"((?:[-–:.]\d+[a-z]{0,3})*)"
-)
+
+__all__ = ["identifier_terms", "identifiers"]
 
 STOP_EN = frozenset(
     [
@@ -195,7 +196,7 @@ def chinese_phrases(text: str) -> list[str]:
     """jieba precise-mode words of ``text`` without stop words (the units a dictionary knows)."""
     jb = _jieba()
     out: list[str] = []
-    for run in _CJK_RUN.findall(text):
+    for run in _CJK_RUN.findall(fold(text)):
         out.extend(w for w in jb.cut(run) if w.strip() and w not in STOP_ZH)
     return out
 
@@ -205,7 +206,7 @@ def tagged_words(text: str) -> list[tuple[str, str]]:
     from jieba import posseg
 
     _jieba()  # initialised quietly
-    return [(p.word, p.flag) for p in posseg.cut(text) if p.word.strip()]
+    return [(p.word, p.flag) for p in posseg.cut(fold(text)) if p.word.strip()]
 
 
 def chinese_words(text: str) -> list[str]:
@@ -217,33 +218,10 @@ def chinese_words(text: str) -> list[str]:
     return words
 
 
-def identifiers(text: str) -> list[tuple[str, str]]:
-    """Identifiers in ``text`` as (stem, full) compact forms: ``GB/T 12350-2022`` gives
-    ("gbt12350", "gbt123502022"); without a year or part both are the same.
-
-    A capitalised word glued to one digit (CO2, H2) is a formula, not an identifier.
-    """
-    out: list[tuple[str, str]] = []
-    for m in IDENTIFIER.finditer(text):
-        prefix, number, tail = m.group(1), m.group(2), m.group(3)
-        if not (any(c.isupper() for c in prefix[1:]) or "/" in prefix or prefix.isupper()):
-            continue  # "Chapter 4" is not an identifier; "GB 18613" and "CEN/TC 473" are
-        glued = not text[m.start(2) - 1].isspace()
-        if glued and not tail and "/" not in prefix and len(number) == 1:
-            continue
-        base = re.sub(r"[^a-z0-9]", "", (prefix + number).lower())
-        full = re.sub(r"[^a-z0-9]", "", (prefix + number + tail).lower())
-        out.append((base, full))
-    return list(dict.fromkeys(out))
-
-
-def identifier_terms(text: str) -> list[str]:
-    """Compact forms of identifiers in ``text``: stem, then the full form when it differs."""
-    return list(dict.fromkeys(t for pair in identifiers(text) for t in pair))
-
-
 def terms(text: str, drop_stop: bool = True, with_ids: bool = True) -> list[str]:
-    """All keyword terms of ``text``, in order (used for documents and queries alike)."""
+    """All keyword terms of ``text``, in order (used for documents and queries alike), taken
+    from its matching form (``fold``)."""
+    text = fold(text)
     out = chinese_words(text)
     if drop_stop:
         out = [w for w in out if w not in STOP_ZH]
@@ -257,17 +235,21 @@ def terms(text: str, drop_stop: bool = True, with_ids: bool = True) -> list[str]
     return out
 
 
-_NEUTRAL = re.compile(
-    r"(?<![A-Za-z0-9])(?:[A-Z][A-Z0-9]{1,9}|\d+(?:\.\d+)?[A-Za-z]{0,3})(?![A-Za-z0-9])"
-)
+_NEUTRAL = re.compile(r"(?<![a-z0-9])(?:[a-z][a-z0-9]{1,9}|\d+(?:\.\d+)?[a-z]{0,3})(?![a-z0-9])")
 
 
-def neutral_terms(text: str) -> list[str]:
-    """Tokens written alike in Chinese and English text: acronyms (IEC, ESG, CO2) and numbers
-    with units (2023, 257GB), lower-cased as the index stores them."""
-    return [
-        m.group(0).lower() for m in _NEUTRAL.finditer(text) if m.group(0).lower() not in STOP_EN
-    ]
+def neutral_terms(text: str, is_word: Callable[[str], bool] = lambda w: False) -> list[str]:
+    """Tokens written alike in Chinese and English text: acronyms and codes (IEC, ESG, CO2)
+    and numbers with units (2023, 257GB), in matching form. Whether a Latin token is an
+    acronym is decided without its case (``esg`` typed in lower case is still one): it is
+    one when ``is_word`` (e.g. the dictionary's English vocabulary) does not know it."""
+    out = []
+    for m in _NEUTRAL.finditer(fold(text)):
+        tok = m.group(0)
+        if tok in STOP_EN or (tok[0].isalpha() and is_word(tok)):
+            continue
+        out.append(tok)
+    return out
 
 
 def keyword_columns(text: str, heading: str) -> tuple[str, str, str]:
@@ -282,60 +264,9 @@ def keyword_columns(text: str, heading: str) -> tuple[str, str, str]:
 
 def quote(words: list[str]) -> str:
     """An FTS5 expression OR-ing the quoted words (user text never reaches FTS5 syntax)."""
+    words = [w.replace("\x00", "") for w in words]  # FTS5 strings end at a NUL
     return " OR ".join('"' + w.replace('"', '""') + '"' for w in dict.fromkeys(words) if w)
 
 
 # bm25 column weights: body, heading (shared by every chunk of an article), identifiers.
 WEIGHTS = (1.0, 0.3, 2.0)
-
-
-def bm25_search(
-    db: sqlite3.Connection,
-    words: list[str],
-    k: int,
-    column: str | None = None,
-    allowed: set[int] | None = None,
-) -> list[tuple[int, float]]:
-    """BM25 search over the keywords table: ``[(row id, score)]``, best first (score > 0)."""
-    expr = quote(words)
-    if not expr:
-        return []
-    if column:
-        expr = f"{column} : ({expr})"
-    rank = "bm25(keywords, {}, {}, {})".format(*WEIGHTS)
-    rows = db.execute(
-        f"SELECT rowid, -{rank} AS score FROM keywords WHERE keywords MATCH ? "
-        f"ORDER BY {rank}, rowid LIMIT ?",
-        (expr, k if allowed is None else k * 20),
-    ).fetchall()
-    hits = [(int(r), float(s)) for r, s in rows if allowed is None or r in allowed]
-    return hits[:k]
-
-
-PARTIAL_IDENTIFIER = 0.5  # credit for a stem-only match (GB/T 12350-2017 for GB/T 12350-2022)
-
-
-def identifier_search(
-    db: sqlite3.Connection, text: str, k: int, allowed: set[int] | None = None
-) -> list[tuple[int, float]]:
-    """Passages holding the identifiers of ``text``, scored by coverage: the share of the
-    query's identifiers a passage contains (a stem-only match counts ``PARTIAL_IDENTIFIER``).
-
-    How often a passage repeats an identifier does not matter: once every passage of an
-    article names ``ISO/TC 202``, the dense and translated scores decide among them.
-    """
-    pairs = identifiers(text)
-    score: dict[int, float] = {}
-    for base, full in pairs:
-        found = {rid: 1.0 for rid, _ in bm25_search(db, [full], k, "ids", allowed)}
-        if base != full:
-            for rid, _ in bm25_search(db, [base], k, "ids", allowed):
-                found.setdefault(rid, PARTIAL_IDENTIFIER)
-        for rid, credit in found.items():
-            score[rid] = score.get(rid, 0.0) + credit / len(pairs)
-    return sorted(score.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
-
-
-def vocabulary(db: sqlite3.Connection) -> frozenset[str]:
-    """Every term the keyword index holds (to keep dictionary expansions to known words)."""
-    return frozenset(t for (t,) in db.execute("SELECT term FROM keyword_vocab"))

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from search.ingest.cleaners.magazine import clean_magazine
 from search.ingest.cleaners.pdf_text import clean_pdf_text
 from search.ingest.cleaners.plain import clean_plain
-from search.types import CleanDocument, Document
+from search.types import CleanDocument
 
 Cleaner = Callable[[str], CleanDocument]
 
@@ -17,7 +17,8 @@ CLEANERS: dict[str, Cleaner] = {
 }
 
 
-def clean_source(text: str, doc: Document) -> CleanDocument:
-    """Clean ``text`` with the cleaner for ``doc.kind`` (plain paragraphs when none is named)."""
-    cleaner = CLEANERS.get(doc.kind)
-    return cleaner(text) if cleaner else clean_plain(text, doc.title)
+def clean_source(text: str, kind: str, heading: str = "") -> CleanDocument:
+    """Clean ``text`` with the cleaner for ``kind`` (plain paragraphs when none is named);
+    ``heading`` heads the plain text's first article (a real title, never a file name)."""
+    cleaner = CLEANERS.get(kind)
+    return cleaner(text) if cleaner else clean_plain(text, heading)

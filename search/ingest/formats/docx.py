@@ -23,6 +23,7 @@ from docx.text.paragraph import Paragraph
 
 from search.errors import SourceError
 from search.ingest.formats.base import MAX_BYTES, SourceText, read_bytes
+from search.ingest.locate import Block, block_locator
 
 MAX_MEMBERS = 10_000
 MAX_RATIO = 100
@@ -89,21 +90,33 @@ def table_lines(table: Table) -> list[str]:
     return lines
 
 
-def body_text(document: docx.document.Document) -> str:
-    """Paragraphs and tables in document order; blocks separated by a blank line."""
-    blocks: list[str] = []
-    for item in document.iter_inner_content():
-        if isinstance(item, Table):
-            rows = table_lines(item)
-            if rows:
-                blocks.append("\n".join(rows))
-            continue
-        text = item.text.strip()
+def block_text(item: Paragraph | Table) -> str:
+    """A body block's own text: a paragraph's text, a table's rows (see :func:`table_lines`)."""
+    return "\n".join(table_lines(item)) if isinstance(item, Table) else item.text
+
+
+def body_text(document: docx.document.Document) -> tuple[str, list[Block]]:
+    """Paragraphs and tables in document order, blocks separated by a blank line; and where
+    each written block sits in the body (for citations: block number and offsets)."""
+    parts: list[str] = []
+    blocks: list[Block] = []
+    at = 0
+    for number, item in enumerate(document.iter_inner_content(), 1):
+        own = block_text(item)
+        text = own.strip()
         if not text:
             continue
-        level = heading_level(item)
-        blocks.append(f"{'#' * level} {' '.join(text.split())}" if level else text)
-    return "\n\n".join(blocks)
+        level = 0 if isinstance(item, Table) else heading_level(item)
+        if level:
+            text, lead = f"{'#' * level} {' '.join(text.split())}", 0
+        else:
+            lead = len(own) - len(own.lstrip())
+        if parts:
+            at += 2
+        parts.append(text)
+        blocks.append(Block(at, at + len(text), number, lead))
+        at += len(text)
+    return "\n\n".join(parts), blocks
 
 
 def core_metadata(document: docx.document.Document) -> tuple[str, str]:
@@ -127,9 +140,9 @@ def read_docx(path: Path) -> SourceText:
     check_zip(data, name)
     try:
         document = docx.Document(io.BytesIO(data))
-        text = body_text(document)
+        text, blocks = body_text(document)
     except Exception as exc:  # python-docx/lxml on a damaged or foreign zip
         reason = " ".join(str(exc).split())[:80] or type(exc).__name__
         raise SourceError(f"{name}: not a readable Word .docx file ({reason})") from exc
     title, date = core_metadata(document)
-    return SourceText(text, "text", title, date)
+    return SourceText(text, "text", title, date or None, locate=block_locator(text, blocks))

@@ -10,10 +10,11 @@ pypdf is about 4x faster (0.7 s vs 2.5 s for a 120-page file, ~20 ms a page here
 matters less than correct Chinese. pdfminer's layout analysis also puts a blank line between
 text blocks, which the PDF cleaner reads as a paragraph break.
 
-Problems become :class:`SourceError` with one line a user can act on: empty file, encrypted,
-not a PDF or damaged, no text layer (a scan), fonts without a Unicode map, too many pages or
-too much text. pdfminer's own log warnings are silenced (they would only be noise beside the
-build summary).
+A PDF without a text layer (a scan) is read by OCR when the ``ocr`` extra and Tesseract are
+installed (:mod:`search.ingest.formats.ocr`). Problems become :class:`SourceError` with one
+line a user can act on: empty file, encrypted, not a PDF or damaged, a scan without OCR,
+fonts without a Unicode map, too many pages or too much text. pdfminer's own log warnings
+are silenced (they would only be noise beside the build summary).
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ from pdfminer.utils import decode_text
 
 from search.errors import SourceError
 from search.ingest.formats.base import SourceText, read_bytes
+from search.ingest.formats.ocr import ocr_pages
+from search.ingest.locate import page_locator
 
 MAX_PAGES = 5000
 MAX_CHARS = 10_000_000  # about 5 000 dense pages; more is a book collection, not a document
@@ -100,8 +103,7 @@ def drop_unmapped(pages: list[str], name: str) -> list[str]:
     unmapped = sum(len(m) for m in _CID.findall(text))
     if unmapped and unmapped > 0.5 * len("".join(text.split())):
         raise SourceError(
-            f"{name}: the text layer's fonts have no Unicode map (text comes out as codes); "
-            "OCR is not supported"
+            f"{name}: the text layer's fonts have no Unicode map (text comes out as codes)"
         )
     return [_CID.sub("", p) for p in pages] if unmapped else pages
 
@@ -133,9 +135,11 @@ def metadata(doc: PDFDocument) -> tuple[str, str]:
 
 
 def read_pdf(path: Path) -> SourceText:
-    """Read a PDF's text layer: pages joined by form feeds, for the ``pdf_text`` cleaner."""
+    """Read a PDF's text layer (OCR for a scan): pages joined by form feeds, for the
+    ``pdf_text`` cleaner."""
     name = path.name
-    doc = open_document(read_bytes(path), name)
+    data = read_bytes(path)
+    doc = open_document(data, name)
     try:
         pages = page_texts(doc, name)
         title, date = metadata(doc)
@@ -146,7 +150,10 @@ def read_pdf(path: Path) -> SourceText:
     except Exception as exc:  # damaged page content or resources
         raise SourceError(f"{name}: not a readable PDF ({describe(exc)})") from exc
     if not any(p.strip() for p in pages):
-        raise SourceError(f"{name}: no text layer, OCR is not supported (a scanned PDF?)")
+        pages = ocr_pages(data, name)
+        if not any(p.strip() for p in pages):
+            raise SourceError(f"{name}: no text found, even by OCR (a blank or image-only PDF)")
     pages = drop_unmapped(pages, name)
     text = "\f".join(p if p.endswith("\n") else p + "\n" for p in pages)  # \f opens a line
-    return SourceText(text.rstrip(), "pdf_text", title, date)
+    text = text.rstrip()
+    return SourceText(text, "pdf_text", title, date or None, locate=page_locator(text))

@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
+from search.rank.fusion import boost
 from search.text.dictionary import MAX_GLOSSES, BilingualDictionary
+from search.text.normalize import fold_aligned
 from search.text.terms import STOP_EN, STOP_ZH, chinese_phrases, stem, tagged_words
 
 _EN_QUESTION = re.compile(r"\b(?:how\s+(?:many|much)|number\s+of)\s+(.*)", re.IGNORECASE)
@@ -80,7 +82,7 @@ def counted_words(query: str) -> list[str] | None:
     """What a counting question counts, in its own words; None when it is not one.
 
     ``"how many technical standards did ASTM publish"`` -> ``["technical", "standards"]``;
-    ``"韩国参加了多少个IEC技术委员会"`` -> ``["IEC", "技术", "委员会"]``;
+    ``"韩国参加了多少个IEC技术委员会"`` -> ``["iec", "技术", "委员会"]``;
     ``"浙江有多少人"`` -> ``["人"]``.
     """
     m = _EN_QUESTION.search(query)
@@ -155,7 +157,9 @@ def count_span(
     """Where ``text`` gives a number of the counted thing: the first numeral (not a year, list
     number or figure label) followed within a few words by one of the ``english`` stems
     (English text) or the ``chinese`` words (Chinese text), as a character span from the
-    numeral to the end of that word ("160 technical committees"); None when there is none."""
+    numeral to the end of that word ("160 technical committees"); None when there is none.
+    The text is read in its matching form (full-width digits, traditional characters)."""
+    text = fold_aligned(text)
     if lang == "zh":
         targets = [w for w in chinese if w]
         for m in _ZH_NUMERAL.finditer(text):
@@ -184,3 +188,15 @@ def count_span(
 def states_count(text: str, lang: str, english: Iterable[str], chinese: Iterable[str]) -> bool:
     """Whether ``text`` gives a number of the counted thing (see ``count_span``)."""
     return count_span(text, lang, english, chinese) is not None
+
+
+def lift_counts(
+    ranked: list[tuple[int, float]],
+    texts: dict[int, tuple[str, str]],
+    targets: tuple[list[str], list[str]],
+    weight: float,
+) -> list[tuple[int, float]]:
+    """Add ``weight`` to the passages among ``texts`` (row id -> (text, lang), the best few of
+    ``ranked``) that state a number of what the question counts; re-sorted, ties by row id."""
+    lifted = {rid for rid, (text, lang) in texts.items() if states_count(text, lang, *targets)}
+    return boost(ranked, lifted, weight)

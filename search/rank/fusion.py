@@ -1,4 +1,5 @@
-"""Ranking steps as pure functions: fusion of candidate lists, per-language calibration."""
+"""Stage 2, fusion and re-ranking, as pure functions over ``[(row id, score)]`` lists: the
+candidate lists combined into one ranking, neighbour smoothing, boosts, language balance."""
 
 from __future__ import annotations
 
@@ -9,18 +10,6 @@ import numpy as np
 from search.config import DEFAULT_RANKING, RankingConfig
 
 Ranked = list[tuple[int, float]]  # (row id, score), best first
-
-
-def rrf(lists: Sequence[tuple[Ranked, float]], k: int = 60) -> Ranked:
-    """Weighted reciprocal rank fusion of ``(ranked list, weight)`` pairs.
-
-    Ties are broken by row id so a ranking never changes between runs.
-    """
-    scores: dict[int, float] = {}
-    for ranked, weight in lists:
-        for rank, (rid, _) in enumerate(ranked, start=1):
-            scores[rid] = scores.get(rid, 0.0) + weight / (k + rank)
-    return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
 def dense_scores(
@@ -61,17 +50,6 @@ def combine(
                 continue
             scores[rid] = scores.get(rid, 0.0) + weight * s / top
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-
-
-def best_windows(window_ids: np.ndarray, hits: list[tuple[int, float]]) -> dict[int, int]:
-    """For each chunk, the number of its best-scoring retrieved window.
-
-    ``window_ids`` and ``hits`` (chunk id, score) are parallel, best first.
-    """
-    best: dict[int, int] = {}
-    for wid, (owner, _) in zip(window_ids.tolist(), hits, strict=True):
-        best.setdefault(owner, wid)
-    return best
 
 
 def balance(
@@ -170,9 +148,10 @@ def smooth(ranked: Ranked, neighbours: np.ndarray, weight: float) -> Ranked:
     """Add ``weight`` x the better score of each passage's two neighbours in its article.
 
     ``neighbours[rid]`` holds the row ids of the passages just before and after ``rid`` in the
-    same article (-1 where there is none). A passage that continues an answer ("It is the
-    work of 39 experts ...") gains from the neighbour that names the subject. A neighbour
-    outside ``ranked``, or a missing one, counts as the lowest score in ``ranked``.
+    same article (-1 where there is none). A passage that continues an answer (one that
+    refers back with "it" or "the committee") gains from the neighbour that names the
+    subject. A neighbour outside ``ranked``, or a missing one, counts as the lowest score in
+    ``ranked``.
     """
     if not ranked or not weight:
         return ranked

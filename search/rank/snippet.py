@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from search.ingest.chunk import sentence_spans
-from search.text.terms import IDENTIFIER, stem
+from search.text.normalize import fold_aligned
+from search.text.sentences import sentence_spans
+from search.text.terms import STOP_EN, stem
 
-_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*|\d+(?:\.\d+)?")
+if TYPE_CHECKING:
+    from search.rank.analysis import Marks
+
+LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*|\d+(?:\.\d+)?")
 _SPACE = re.compile(r"\s+")
 
 Span = tuple[int, int]
@@ -28,45 +32,34 @@ def merge_spans(spans: list[Span]) -> list[Span]:
 
 def _identifier_pattern(ident: str) -> re.Pattern[str]:
     """A pattern matching an identifier however it is spaced or hyphenated."""
-    chars = [re.escape(c) for c in re.sub(r"[\s\-–/:.]", "", ident)]
-    return re.compile(r"[\s\-–/:.]?".join(chars), re.IGNORECASE)
+    chars = [re.escape(c) for c in re.sub(r"[\s\-/:.]", "", ident)]
+    return re.compile(r"\s?[\-/:.]?\s?".join(chars), re.IGNORECASE)
 
 
 class Highlighter:
-    """Finds the spans of a text that match one query: identifiers (however spaced), English
-    words by stem, Chinese words (and ``extra_terms``, e.g. dictionary translations) literally.
-    Built once per query; :meth:`spans` runs once per result."""
+    """Finds the spans of a text that match one query's :class:`Marks`: identifiers (however
+    spaced), English words by stem, Chinese words (and dictionary translations) literally, all
+    in the text's matching form (full-width, case and traditional characters folded) at the
+    offsets of the text as shown. Built once per query; :meth:`spans` runs once per result."""
 
-    def __init__(self, query: str, extra_terms: Iterable[str] = ()) -> None:
-        from search.text.terms import STOP_EN, STOP_ZH, chinese_phrases
-
-        extra = list(extra_terms)
-        self.stop = STOP_EN
-        self.identifiers = [_identifier_pattern(m.group(0)) for m in IDENTIFIER.finditer(query)]
-        self.stems = {stem(w) for w in _LATIN.findall(query) if w.lower() not in STOP_EN}
-        self.stems |= {stem(t) for t in extra if t.isascii()}
-        words = {w for w in chinese_phrases(query) if len(w) >= 2 and w not in STOP_ZH}
-        words |= {t for t in extra if not t.isascii() and len(t) >= 2}
-        longest_first = sorted(words, key=lambda w: (-len(w), w))
-        self.words = re.compile("|".join(map(re.escape, longest_first))) if words else None
+    def __init__(self, marks: Marks) -> None:
+        self.identifiers = [_identifier_pattern(i) for i in marks.identifiers]
+        self.stems = marks.stems
+        self.words = re.compile("|".join(map(re.escape, marks.words))) if marks.words else None
 
     def spans(self, text: str) -> list[Span]:
+        text = fold_aligned(text)  # same offsets as the shown text, matched in folded form
         found: list[Span] = []
         for pattern in self.identifiers:
             found += [m.span() for m in pattern.finditer(text)]
         if self.stems:
-            for m in _LATIN.finditer(text):
+            for m in LATIN_WORD.finditer(text):
                 word = m.group(0)
-                if word.lower() not in self.stop and stem(word) in self.stems:
+                if word.lower() not in STOP_EN and stem(word) in self.stems:
                     found.append(m.span())
         if self.words is not None:
             found += [m.span() for m in self.words.finditer(text)]
         return merge_spans(found)
-
-
-def highlight_spans(text: str, query: str, extra_terms: Iterable[str] = ()) -> list[Span]:
-    """Spans of ``text`` matching ``query`` (see :class:`Highlighter`)."""
-    return Highlighter(query, extra_terms).spans(text)
 
 
 def best_sentences(text: str, spans: list[Span], max_sentences: int = 2) -> Span:

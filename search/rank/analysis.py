@@ -1,0 +1,149 @@
+"""A query, analysed once: everything later stages read about the text the user typed.
+
+:class:`Analyser` holds what analysis needs from the index (its vocabulary and its restricted
+bilingual dictionary) and turns a validated request into a :class:`Query`. No stage after it
+segments, stems, detects a language or looks a word up again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from search.rank.answer import count_targets
+from search.rank.filters import NO_FILTERS, Filters
+from search.rank.relevance import QueryTerms, query_coverage, query_terms
+from search.rank.snippet import LATIN_WORD
+from search.text.dictionary import BilingualDictionary
+from search.text.identifiers import find as find_identifiers
+from search.text.lang import detect_lang
+from search.text.normalize import fold
+from search.text.query_form import query_form
+from search.text.terms import (
+    STOP_EN,
+    STOP_ZH,
+    chinese_phrases,
+    identifiers,
+    neutral_terms,
+    stem,
+    terms,
+)
+
+Targets = tuple[list[str], list[str]]  # what a counting question counts: English stems, Chinese
+
+
+@dataclass(frozen=True)
+class Query:
+    """One analysed query. ``text`` is the validated query; the rest is derived from it."""
+
+    text: str  # as the user typed it (trimmed)
+    form: str  # its matching form (search/text/query_form.py): what every matcher sees
+    k: int
+    lang_filter: str | None  # only passages in this language (None: any)
+    method: str  # dense | keyword | hybrid
+    lang: str  # the language the query is written in: zh | en
+    words: list[str]  # keyword terms of the query itself (jieba words, English stems)
+    identifiers: list[tuple[str, str]]  # (stem, full) compact identifier forms
+    translations: list[str]  # terms that match the other language (dictionary, acronyms)
+    counted: Targets | None  # a counting question's targets (hybrid only), else None
+    marks: Marks  # what highlighting marks in a result
+    terms: QueryTerms  # every term with its known translations (relevance: holds all terms?)
+    coverage: float  # share of those terms the index knows, itself or translated
+    offset: int = 0  # results skipped (paging)
+    filters: Filters = NO_FILTERS  # documents and dates searched (empty: all)
+
+    @property
+    def uses_keywords(self) -> bool:
+        return self.method in ("keyword", "hybrid")
+
+    @property
+    def uses_vectors(self) -> bool:
+        return self.method in ("dense", "hybrid")
+
+
+@dataclass(frozen=True)
+class Marks:
+    """The query's words as highlighting finds them in passages."""
+
+    identifiers: list[str]  # identifiers in canonical form (matched however spaced)
+    stems: frozenset[str]  # English stems (query words and translations)
+    words: list[str]  # Chinese words (query words and translations), longest first
+
+
+class Analyser:
+    """Analyses queries against one index's vocabulary and dictionary."""
+
+    def __init__(self, vocabulary: frozenset[str], dictionary: BilingualDictionary | None) -> None:
+        self.vocabulary = vocabulary
+        self.dictionary = dictionary
+
+    def known(self, term: str) -> bool:
+        return term in self.vocabulary
+
+    def __call__(
+        self,
+        text: str,
+        k: int,
+        lang_filter: str | None,
+        method: str,
+        offset: int = 0,
+        filters: Filters = NO_FILTERS,
+    ) -> Query:
+        form = query_form(text)
+        qterms = query_terms(terms(form), self.translate)
+        phrases = chinese_phrases(form)
+        translations = self.translations(form, phrases) if method != "dense" else []
+        counted = None
+        if method == "hybrid":
+            counted = count_targets(form, self.dictionary, self.known)
+        return Query(
+            text=text,
+            form=form,
+            k=k,
+            lang_filter=lang_filter,
+            method=method,
+            lang=detect_lang(form),
+            words=terms(form, with_ids=False) if method != "dense" else [],
+            identifiers=identifiers(form),
+            translations=translations,
+            counted=counted,
+            marks=marks(form, phrases, translations),
+            terms=qterms,
+            coverage=query_coverage(qterms, self.known),
+            offset=offset,
+            filters=filters,
+        )
+
+    def translate(self, term: str) -> list[str]:
+        """A single term's translations this index knows (for the relevance check)."""
+        d = self.dictionary
+        if d is None:
+            return []
+        return (
+            d.to_chinese(term, self.known) if term.isascii() else d.to_english([term], self.known)
+        )
+
+    def translations(self, form: str, phrases: list[str]) -> list[str]:
+        """Keyword terms for the query ``form`` that can match passages in the other
+        language: dictionary translations, plus the script-neutral tokens both languages
+        write alike (acronyms such as IEC or ESG, numbers such as 2023)."""
+        if self.dictionary is None:
+            return [t for t in neutral_terms(form) if self.known(t)]
+        out = [t for t in neutral_terms(form, self.dictionary.is_word) if self.known(t)]
+        if phrases:
+            return out + self.dictionary.to_english(phrases, self.known)
+        return out + self.dictionary.to_chinese(form, self.known)
+
+
+def marks(form: str, phrases: list[str], extra: list[str]) -> Marks:
+    """Identifiers (however spaced), English words by stem, Chinese words literally, from the
+    query's matching form (``form``; see :func:`search.text.normalize.fold`)."""
+    folded = fold(form)
+    stems = {stem(w) for w in LATIN_WORD.findall(folded) if w not in STOP_EN}
+    stems |= {stem(t) for t in extra if t.isascii()}
+    words = {w for w in phrases if len(w) >= 2 and w not in STOP_ZH}
+    words |= {t for t in extra if not t.isascii() and len(t) >= 2}
+    return Marks(
+        identifiers=[i.canonical for i in find_identifiers(folded)],
+        stems=frozenset(stems),
+        words=sorted(words, key=lambda w: (-len(w), w)),
+    )

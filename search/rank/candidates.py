@@ -1,0 +1,102 @@
+"""Stage 1, candidates: the ranked lists fusion combines, read from any :class:`IndexStore`.
+
+* ``dense``: chunk vectors and sentence-window vectors, combined per chunk (``dense_scores``),
+  each candidate re-scored exactly from its stored vector;
+* ``keyword``: BM25 of the query's own words;
+* ``translated``: BM25 of its dictionary translations and script-neutral tokens;
+* ``identifier``: coverage of its identifiers (``GB/T 12350-2022``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from search.rank.analysis import Query
+from search.rank.fusion import Ranked, dense_scores
+from search.store.base import ChunkTable, IndexStore
+
+PARTIAL_IDENTIFIER = 0.5  # credit for a stem-only match (GB/T 12350-2017 for GB/T 12350-2022)
+
+
+@dataclass
+class Candidates:
+    """The lists of one query, and for dense hits the best sentence window of each chunk."""
+
+    lists: dict[str, Ranked] = field(default_factory=dict)
+    windows: dict[int, int] = field(default_factory=dict)  # row id -> window number in chunk
+
+
+def gather(
+    store: IndexStore,
+    table: ChunkTable,
+    query: Query,
+    qvec: np.ndarray | None,
+    n: int,
+    pool: int,
+    chunk_weight: float,
+) -> Candidates:
+    """Every candidate list ``query.method`` asks for, ``n`` long at most."""
+    out = Candidates()
+    lang = query.lang_filter
+    if query.uses_keywords:
+        out.lists["keyword"] = store.keyword_search(query.words, n, lang=lang)
+        out.lists["identifier"] = identifier_search(store, query.identifiers, n, lang)
+        out.lists["translated"] = store.keyword_search(query.translations, n, lang=lang)
+    if query.uses_vectors and qvec is not None:
+        out.lists["dense"], out.windows = dense(store, table, qvec, n, lang, pool, chunk_weight)
+    return out
+
+
+def dense(
+    store: IndexStore,
+    table: ChunkTable,
+    qvec: np.ndarray,
+    n: int,
+    lang: str | None,
+    pool: int,
+    chunk_weight: float,
+) -> tuple[Ranked, dict[int, int]]:
+    """Chunk and sentence-window hits combined per chunk (see ``dense_scores``), with the
+    window number (within its chunk) of each chunk's best window."""
+    size = max(n, pool) * (1 if lang is None else 3)
+    chunk_hits = store.search_chunks(qvec, size)
+    window_hits = store.search_windows(qvec, size * 3)
+    if not chunk_hits and not window_hits:
+        return [], {}
+    candidates = {rid for rid, _ in chunk_hits} | {owner for owner, _, _ in window_hits}
+    if lang is not None:
+        candidates = {rid for rid in candidates if table.lang[rid] == lang}
+    ids = sorted(candidates)
+    exact = (store.chunk_vectors(ids) @ qvec[0]).tolist() if ids else []
+    windows: dict[int, int] = {}
+    for owner, number, _ in window_hits:
+        windows.setdefault(owner, number)
+    scored = dense_scores(
+        dict(zip(ids, exact, strict=True)),
+        [(owner, score) for owner, _, score in window_hits],
+        chunk_weight,
+    )
+    return scored[:n], windows
+
+
+def identifier_search(
+    store: IndexStore, pairs: list[tuple[str, str]], n: int, lang: str | None = None
+) -> Ranked:
+    """Passages holding the identifiers ``pairs`` (stem, full), scored by coverage: the share
+    of the query's identifiers a passage contains (a stem-only match counts
+    ``PARTIAL_IDENTIFIER``).
+
+    How often a passage repeats an identifier does not matter: once every passage of an
+    article names ``ISO/TC 202``, the dense and translated scores decide among them.
+    """
+    score: dict[int, float] = {}
+    for base, full in pairs:
+        found = {rid: 1.0 for rid, _ in store.keyword_search([full], n, "ids", lang)}
+        if base != full:
+            for rid, _ in store.keyword_search([base], n, "ids", lang):
+                found.setdefault(rid, PARTIAL_IDENTIFIER)
+        for rid, credit in found.items():
+            score[rid] = score.get(rid, 0.0) + credit / len(pairs)
+    return sorted(score.items(), key=lambda kv: (-kv[1], kv[0]))[:n]

@@ -1,0 +1,284 @@
+"""The index in PostgreSQL + pgvector: the same reads as the embedded store, from the generation
+``public.search_current`` names when the store is opened.
+
+Vector search: per shard ``ORDER BY embedding <#> q LIMIT n`` (HNSW on shards above the
+size where the embedded store also leaves exact search, an exact scan below), merged on the
+coordinator. Keyword search: FTS5-equivalent BM25 over term tables (:mod:`pg_keywords`).
+Tables, layouts and the generation switch: :mod:`pg_schema`, :mod:`pg_layout`, :mod:`pg_writer`.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import numpy as np
+
+from search.errors import BadIndexError
+from search.store import pg_keywords, pg_layout
+from search.store.base import ChunkTable, Ranked
+from search.store.local import FORMAT_VERSION  # one manifest format, two backends
+from search.store.pg_connect import Connections, connect, parse_location, safe_location
+from search.store.pg_schema import CHUNK_COLUMNS, DOCUMENT_COLUMNS
+from search.store.write import TABLE_FILES
+from search.types import Chunk, Footnote
+
+
+def current_generation(location: str) -> str | None:
+    """The name of the generation a PostgreSQL index serves now (None when there is none)."""
+    url, _ = parse_location(location)
+    with connect(url) as conn:
+        try:
+            row = conn.execute("SELECT name FROM public.search_current").fetchone()
+        except Exception:  # no catalog yet
+            return None
+    return row[0] if row else None
+
+
+class PostgresStore:
+    """A read-only, opened generation of a PostgreSQL index."""
+
+    def __init__(self, location: str) -> None:
+        url, _ = parse_location(location)
+        self.location = safe_location(location)  # what messages name
+        self.db = Connections(url)
+        try:
+            rows = self.db.query(
+                "SELECT g.name, g.manifest FROM public.search_current c "
+                "JOIN public.search_generations g USING (name)"
+            )
+        except self.db.psycopg.errors.UndefinedTable:
+            rows = []
+        if not rows:
+            raise BadIndexError(
+                f"no index at '{self.location}': build one with "
+                f"'python build_index.py --out {self.location}'"
+            )
+        self.generation, manifest = rows[0]
+        self.manifest: dict[str, Any] = (
+            manifest if isinstance(manifest, dict) else json.loads(manifest)
+        )
+        version = self.manifest.get("format_version")
+        if version != FORMAT_VERSION:
+            raise BadIndexError(
+                f"index at '{self.location}' has format version {version}, this program reads "
+                f"{FORMAT_VERSION}: rebuild it with 'python build_index.py'"
+            )
+        g = self.generation
+        conn = self.db.get()
+        self.parts = {t: pg_layout.parts(conn, g, t) for t in ("chunks", "windows", "postings")}
+        self._derived = {
+            name: bytes(data) for name, data in self.db.query(f"SELECT name, data FROM {g}.derived")
+        }
+        rows_kw = int(self.manifest["keyword_rows"])
+        self._bm25 = (rows_kw, self.manifest["keyword_tokens"] / max(rows_kw, 1))
+        self._table: ChunkTable | None = None
+        self._vocab: frozenset[str] | None = None
+
+    @classmethod
+    def open(cls, location: str) -> PostgresStore:
+        return cls(location)
+
+    # -- vectors -------------------------------------------------------------------------
+
+    def _nearest(self, table: str, qvec: np.ndarray, n: int) -> list[tuple[int, float]]:
+        """(id, inner product) of the ``n`` vectors of ``table`` nearest ``qvec``, best first.
+
+        One fan-out: a plain UNION ALL of per-partition subqueries, each shipped to its shard
+        with its ORDER BY ... LIMIT by postgres_fdw and run concurrently (async Append). With
+        an HNSW index the shard walks it and the vectors of its ``n`` nearest come back to be
+        scored here (postgres_fdw ships only columns from a plain scan); without one, the shard
+        scores every row and only (id, distance) pairs come back."""
+        hnsw = self.manifest.get("vector_index", {}).get(table, {}).get("type") == "hnsw"
+        if hnsw:
+            one = "(SELECT id, embedding <#> %(q)s AS d FROM {part} ORDER BY d LIMIT %(n)s)"
+        else:
+            one = (
+                "(SELECT id, min(embedding <#> %(q)s) AS d FROM {part} GROUP BY id "
+                "ORDER BY d LIMIT %(n)s)"
+            )
+        params = {"q": np.asarray(qvec, dtype=np.float32).ravel(), "n": n}
+        rows = self.db.query(_union(one, self.parts[table]), params)
+        return [(int(i), -float(d)) for d, i in sorted((d, i) for i, d in rows)][:n]
+
+    def search_chunks(self, qvec: np.ndarray, n: int) -> Ranked:
+        """The ``n`` chunk vectors nearest ``qvec`` by inner product."""
+        return self._nearest("chunks", qvec, n) if n > 0 else []
+
+    def search_windows(self, qvec: np.ndarray, n: int) -> list[tuple[int, int, float]]:
+        """The ``n`` nearest sentence windows as (owner row id, number within it, score)."""
+        if n <= 0:
+            return []
+        hits = self._nearest("windows", qvec, n)
+        if not hits:
+            return []
+        found = dict(
+            self.db.query(
+                f"SELECT id, owner FROM {self.generation}.windows WHERE id = ANY(%s)",
+                ([w for w, _ in hits],),
+            )
+        )
+        start = self.table().window_start
+        return [(found[w], w - int(start[found[w]]), s) for w, s in hits]
+
+    def chunk_vectors(self, ids: list[int]) -> np.ndarray:
+        """The stored vectors of chunk rows ``ids``, in that order."""
+        got = dict(
+            self.db.query(
+                f"SELECT id, embedding FROM {self.generation}.chunks WHERE id = ANY(%s)",
+                (list(map(int, ids)),),
+            )
+        )
+        dim = int(self.manifest["dim"])
+        if not ids:
+            return np.zeros((0, dim), dtype=np.float32)
+        return np.stack([_array(got[int(i)]) for i in ids])
+
+    # -- keywords ------------------------------------------------------------------------
+
+    def keyword_search(
+        self, words: list[str], n: int, column: str | None = None, lang: str | None = None
+    ) -> Ranked:
+        """BM25 over the keyword tables, scored and ordered as the embedded store's FTS5."""
+        if column not in (None, "ids"):
+            raise ValueError(f"column filter {column!r} is not kept: None or 'ids'")
+        phrases = pg_keywords.query_phrases(words)
+        if not phrases or n <= 0:
+            return []
+        stats = {
+            t: (df, df_ids)
+            for t, df, df_ids in self.db.query(
+                f"SELECT term, df, df_ids FROM {self.generation}.vocab WHERE term = ANY(%s)",
+                ([p for p, _ in phrases],),
+            )
+        }
+        rows, avgdl = self._bm25
+        limit = n if lang is None else n * 20  # as the embedded store: filter the top n * 20
+        params = pg_keywords.bm25_params(phrases, stats, rows, avgdl, limit, column == "ids")
+        if params is None:
+            return []
+        sql = pg_keywords.bm25_sql(self.parts["postings"], column == "ids")
+        found = self.db.query(sql, params)
+        hits = sorted(((int(r), float(s)) for r, s in found), key=lambda h: (-h[1], h[0]))
+        langs = self.table().lang
+        return [h for h in hits[:limit] if lang is None or langs[h[0]] == lang][:n]
+
+    def vocabulary(self) -> frozenset[str]:
+        """Every single-token term of the keyword index."""
+        if self._vocab is None:
+            rows = self.db.query(f"SELECT term FROM {self.generation}.vocab WHERE NOT phrase")
+            self._vocab = frozenset(t for (t,) in rows)
+        return self._vocab
+
+    def term_frequencies(self) -> dict[str, int]:
+        rows = self.db.query(f"SELECT term, df FROM {self.generation}.vocab WHERE NOT phrase")
+        return {t: int(df) for t, df in rows}
+
+    def passage_terms(self, ids: list[int]) -> dict[int, tuple[str, str, str]]:
+        if not ids:
+            return {}
+        rows = self.db.query(
+            f"SELECT id, kw_body, kw_heading, kw_ids FROM {self.generation}.chunks "
+            "WHERE id = ANY(%s)",
+            (list(map(int, ids)),),
+        )
+        return {int(r[0]): (r[1] or "", r[2] or "", r[3] or "") for r in rows}
+
+    def table(self) -> ChunkTable:
+        if self._table is None:
+            arrays = []
+            for name in TABLE_FILES:
+                blob = self._derived.get(f"table_{name}")
+                if blob is None:
+                    raise BadIndexError(f"index at '{self.location}': {name} table is missing")
+                arrays.append(np.load(io.BytesIO(blob), allow_pickle=False))
+            self._table = ChunkTable(*arrays)
+        return self._table
+
+    def dictionary_data(self) -> dict[str, Any] | None:
+        blob = self._derived.get("dictionary")
+        return json.loads(blob) if blob else None
+
+    def _chunk_rows(self, where: str, params: Any, order: str = "id") -> list[tuple]:
+        cols = ", ".join(CHUNK_COLUMNS)
+        g = self.generation
+        return self.db.query(
+            f"SELECT {cols} FROM {g}.chunks WHERE {where} ORDER BY {order}", params
+        )
+
+    def chunks(self, ids: list[int]) -> dict[int, Chunk]:
+        if not ids:
+            return {}
+        rows = self._chunk_rows("id = ANY(%s)", (list(map(int, ids)),))
+        return {r[0]: row_to_chunk(r) for r in rows}
+
+    def chunk_by_id(self, chunk_id: str) -> tuple[int, Chunk] | None:
+        rows = self._chunk_rows("chunk_id = %s", (chunk_id,))
+        return (rows[0][0], row_to_chunk(rows[0])) if rows else None
+
+    def document_chunks(self, doc_id: str) -> list[Chunk]:
+        return [row_to_chunk(r) for r in self._chunk_rows("doc_id = %s", (doc_id,), "ordinal")]
+
+    def documents(self) -> list[dict[str, Any]]:
+        cols = ", ".join(f'"{c}"' for c in DOCUMENT_COLUMNS)
+        rows = self.db.query(f"SELECT {cols} FROM {self.generation}.documents ORDER BY doc_id")
+        return [dict(zip(DOCUMENT_COLUMNS, r, strict=True)) for r in rows]
+
+    def document(self, doc_id: str) -> dict[str, Any] | None:
+        cols = ", ".join(f'"{c}"' for c in DOCUMENT_COLUMNS)
+        rows = self.db.query(
+            f"SELECT {cols} FROM {self.generation}.documents WHERE doc_id = %s", (doc_id,)
+        )
+        return dict(zip(DOCUMENT_COLUMNS, rows[0], strict=True)) if rows else None
+
+    def document_data(self, doc_id: str) -> tuple:
+        """One document's chunks, chunk vectors, window texts, window owners (chunk number
+        within the document), window vectors and keyword columns, for reuse by a build."""
+        from search.text.sentences import sentence_windows
+
+        g = self.generation
+        cols = ", ".join(CHUNK_COLUMNS)
+        rows = self.db.query(
+            f"SELECT {cols}, embedding, kw_body, kw_heading, kw_ids FROM {g}.chunks "
+            "WHERE doc_id = %s ORDER BY id",
+            (doc_id,),
+        )
+        n = len(CHUNK_COLUMNS)
+        chunks = [row_to_chunk(r[:n]) for r in rows]
+        vectors = np.stack([_array(r[n]) for r in rows])
+        local = {r[0]: i for i, r in enumerate(rows)}
+        wrows = self.db.query(
+            f"SELECT owner, embedding FROM {g}.windows WHERE doc_id = %s ORDER BY id", (doc_id,)
+        )
+        windows, _ = sentence_windows([c.text for c in chunks])
+        owners = [local[int(o)] for o, _ in wrows]
+        wvecs = np.stack([_array(v) for _, v in wrows])
+        keywords = [tuple(r[n + 1 : n + 4]) for r in rows]
+        return chunks, vectors, windows, owners, wvecs, keywords
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def row_to_chunk(row: tuple) -> Chunk:
+    r = dict(zip(CHUNK_COLUMNS, row, strict=True))
+    r.pop("id")
+    r["footnotes"] = tuple(Footnote(**f) for f in json.loads(r["footnotes"] or "[]"))
+    return Chunk(**r)
+
+
+def _union(one: str, parts: list[str]) -> str:
+    return " UNION ALL ".join(one.format(part=p) for p in parts)
+
+
+def _split(hits: list[tuple[int, float]]) -> tuple[np.ndarray, np.ndarray]:
+    scores = np.array([s for _, s in hits], dtype=np.float32)
+    return scores, np.array([i for i, _ in hits], dtype=np.int64)
+
+
+def _array(vector: Any) -> np.ndarray:
+    """A float32 array from what pgvector's loader returns (an array or a ``Vector``)."""
+    if hasattr(vector, "to_numpy"):
+        vector = vector.to_numpy()
+    return np.asarray(vector, dtype=np.float32)

@@ -1,0 +1,141 @@
+"""Writing one generation: the SQLite schema, the FAISS files, the manifest, and the derived
+files a searcher memory-maps or loads at start (per-chunk table, restricted dictionary)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import faiss
+import numpy as np
+
+from search.store import ann
+from search.store.base import chunk_table
+from search.store.verify import file_checksums
+from search.text.dictionary import default_dictionary
+from search.types import Chunk, Document
+
+SCHEMA = """
+CREATE TABLE documents (
+    doc_id TEXT PRIMARY KEY, path TEXT, title TEXT, lang TEXT, kind TEXT, publisher TEXT,
+    issue TEXT, date TEXT, source_url TEXT, content_hash TEXT, n_chunks INTEGER
+);
+CREATE TABLE chunks (
+    id INTEGER PRIMARY KEY, chunk_id TEXT UNIQUE NOT NULL, doc_id TEXT NOT NULL, ordinal INTEGER,
+    text TEXT NOT NULL, lang TEXT, heading TEXT, section TEXT, para_start INTEGER,
+    para_end INTEGER, char_start INTEGER, char_end INTEGER, page INTEGER, kind TEXT,
+    footnotes TEXT, page_end INTEGER, block INTEGER, block_end INTEGER
+);
+CREATE INDEX chunks_doc ON chunks (doc_id, ordinal);
+CREATE VIRTUAL TABLE keywords USING fts5 (
+    body, heading, ids, tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE VIRTUAL TABLE keyword_vocab USING fts5vocab (keywords, 'row');
+"""
+
+TABLE_ROWS = "SELECT id, lang, kind, doc_id, heading FROM chunks ORDER BY doc_id, ordinal, id"
+TABLE_FILES = ("lang", "front", "neighbours", "window_start", "doc", "doc_names")
+
+CHUNK_COLUMNS = [
+    "id",
+    "chunk_id",
+    "doc_id",
+    "ordinal",
+    "text",
+    "lang",
+    "heading",
+    "section",
+    "para_start",
+    "para_end",
+    "char_start",
+    "char_end",
+    "page",
+    "kind",
+    "footnotes",
+    "page_end",
+    "block",
+    "block_end",
+]
+
+
+def write_generation(
+    path: Path,
+    documents: list[Document],
+    chunks: list[Chunk],
+    vectors: np.ndarray,
+    windows: tuple[np.ndarray, np.ndarray],
+    keyword_terms: list[tuple[str, str, str]],
+    manifest: dict[str, Any],
+) -> None:
+    """Write one complete generation (vectors, metadata, manifest) into the directory ``path``."""
+    if len(chunks) != len(vectors) or len(chunks) != len(keyword_terms):
+        raise ValueError("chunks, vectors and keyword terms must line up")
+    db = sqlite3.connect(path / "meta.sqlite")
+    with db:
+        db.executescript(SCHEMA)
+        counts = {d.doc_id: 0 for d in documents}
+        for c in chunks:
+            counts[c.doc_id] = counts.get(c.doc_id, 0) + 1
+        db.executemany(
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (d.doc_id, d.path, d.title, d.lang, d.kind, d.publisher, d.issue, d.date)
+                + (d.source_url, d.content_hash, counts[d.doc_id])
+                for d in documents
+            ],
+        )
+        db.executemany(
+            f"INSERT INTO chunks VALUES ({','.join('?' * len(CHUNK_COLUMNS))})",
+            [(i, *_chunk_row(c)) for i, c in enumerate(chunks)],
+        )
+        db.executemany(
+            "INSERT INTO keywords (rowid, body, heading, ids) VALUES (?, ?, ?, ?)",
+            [(i, *cols) for i, cols in enumerate(keyword_terms)],
+        )
+    db.close()
+    window_vectors, owners = windows
+    dim = int(manifest["dim"])
+    chunk_params = ann.choose_index(len(chunks), dim)
+    window_params = ann.choose_index(len(window_vectors), dim)
+    manifest["vector_index"] = {"chunks": chunk_params, "windows": window_params}
+    index = ann.build_index(vectors.reshape(-1, dim), chunk_params, np.arange(len(chunks)))
+    faiss.write_index(index, str(path / "vectors.faiss"))
+    windex = ann.build_index(window_vectors.reshape(-1, dim), window_params)
+    faiss.write_index(windex, str(path / "windows.faiss"))
+    np.save(path / "window_owners.npy", np.asarray(owners, dtype=np.int64))
+    write_derived(path)
+    manifest["files"] = file_checksums(path)  # checked before serving: search/store/verify.py
+    (path / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2))
+
+
+def write_derived(path: Path) -> None:
+    """Store what a searcher would otherwise work out at every start: the per-chunk table
+    (memory-mapped at open) and the bilingual dictionary restricted to the index's terms."""
+    db = sqlite3.connect(path / "meta.sqlite")
+    try:
+        table = chunk_table(db.execute(TABLE_ROWS), np.load(path / "window_owners.npy"))
+        vocab = read_vocabulary(db)
+    finally:
+        db.close()
+    for name in TABLE_FILES:
+        np.save(path / f"table_{name}.npy", getattr(table, name))
+    full = default_dictionary()
+    data = full.restrict(vocab).to_data() if full is not None else None
+    (path / "dictionary.json").write_text(json.dumps(data, ensure_ascii=False))
+
+
+def read_vocabulary(db: sqlite3.Connection) -> frozenset[str]:
+    """Every term the keyword index holds (to keep dictionary expansions to known words)."""
+    return frozenset(t for (t,) in db.execute("SELECT term FROM keyword_vocab"))
+
+
+def _chunk_row(c: Chunk) -> tuple:
+    notes = json.dumps([asdict(f) for f in c.footnotes], ensure_ascii=False)
+    return (
+        c.chunk_id, c.doc_id, c.ordinal, c.text, c.lang, c.heading, c.section, c.para_start,
+        c.para_end, c.char_start, c.char_end, c.page, c.kind, notes, c.page_end, c.block,
+        c.block_end,
+    )  # fmt: skip

@@ -1,0 +1,106 @@
+"""The matching form of text (search/text/normalize.py, query_form.py, script.py)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from search.text.normalize import fold, fold_aligned, simplified
+from search.text.query_form import query_form, strip_marks
+from search.text.script import is_cjk, is_ideograph
+from search.text.terms import terms
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("ＧＢ／Ｔ　１２３５０－２０２２", "gb/t 12350-2022"),  # full-width forms
+        ("GB／T 12350—2022", "gb/t 12350-2022"),  # Chinese slash and em dash
+        ("IEC\u2011TC\u2010115", "iec-tc-115"),  # non-breaking and plain hyphens
+        ("ＥＳＧ", "esg"),
+        ("正泰集團主導制定了多少項國內外標準", "正泰集团主导制定了多少项国内外标准"),
+        ("這條路的長度是三公里", "这条路的长度是三公里"),
+        ("已经是简体", "已经是简体"),
+        ("ﬁnance ①", "finance 1"),  # compatibility ligature and circled digit
+    ],
+)
+def test_fold(text: str, folded: str) -> None:
+    assert fold(text) == folded
+
+
+@given(st.text(max_size=40))
+def test_fold_aligned_keeps_length_and_is_idempotent(text: str) -> None:
+    aligned = fold_aligned(text)
+    assert len(aligned) == len(text)
+    assert fold_aligned(aligned) == aligned
+
+
+@given(st.text(max_size=40))
+def test_fold_is_idempotent(text: str) -> None:
+    assert fold(fold(text)) == fold(text)
+
+
+def test_simplified_leaves_latin_alone() -> None:
+    assert simplified("Standards 2023") == "Standards 2023"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "Where is the secretariat of ISO/TC 202 hosted?",
+            "where is the secretariat of iso/tc 202 hosted",
+        ),
+        ("ＧＢ／Ｔ　１２３５０－２０２２", "GB/T 12350-2022"),
+        ("GB／T 12350—2022", "gb / t 12350 - 2022"),
+        ("正泰集團主導制定了多少項國內外標準？", "正泰集团主导制定了多少项国内外标准"),
+        ("“ESG” 标准！", "esg 标准"),
+    ],
+)
+def test_query_form_is_one_for_every_typing(a: str, b: str) -> None:
+    assert query_form(a) == query_form(b)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("gb/t 12350-2022?", "gb/t 12350-2022"),
+        ("what is it? 802.3cz", "what is it 802.3cz"),
+        ("标准，规范。", "标准 规范"),
+        ("o'clock", "o'clock"),
+    ],
+)
+def test_strip_marks_keeps_joining_marks(text: str, expected: str) -> None:
+    assert strip_marks(text) == expected
+
+
+def test_query_form_of_only_marks_is_not_empty() -> None:
+    assert query_form("???") == "???"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("正泰集團主導制定標準", "正泰集团主导制定标准"),
+        ("ＥＳＧ Ｄｉｓｃｌｏｓｕｒｅ", "esg disclosure"),
+        ("Standards ISO", "standards iso"),
+    ],
+)
+def test_terms_are_the_same_for_documents_and_queries_however_written(a: str, b: str) -> None:
+    assert terms(a, drop_stop=False) == terms(b, drop_stop=False)
+
+
+@pytest.mark.parametrize(
+    ("ch", "ideograph", "cjk"),
+    [
+        ("中", True, True),
+        ("。", False, True),
+        ("Ａ", False, True),
+        ("A", False, False),
+        ("𠀀", True, True),
+    ],
+)
+def test_script_classes(ch: str, ideograph: bool, cjk: bool) -> None:
+    assert is_ideograph(ch) is ideograph
+    assert is_cjk(ch) is cjk

@@ -1,0 +1,65 @@
+"""Query variants (search/variants.py) and the --variants report on a real tiny index."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from search.eval import main as eval_main
+from search.searcher import Searcher
+from search.variants import derive, full_width, id_punct, keywords, lower_nopunct, traditional
+
+
+@pytest.mark.parametrize(
+    ("fn", "q", "expected"),
+    [
+        (full_width, "GB/T 12350 ESG", "ＧＢ／Ｔ\u3000１２３５０\u3000ＥＳＧ"),
+        (traditional, "正泰集团主导制定了多少项标准", "正泰集團主導制定了多少項標準"),
+        (traditional, "no Chinese here", None),
+        (lower_nopunct, "Where is ISO/TC 202 hosted?", "where is iso/tc 202 hosted"),
+        (id_punct, "GB/T 12350-2022", "GB ／ T 12350 — 2022"),
+        (id_punct, "no identifier", None),
+        (
+            keywords,
+            "Where is the secretariat of ISO/TC 202 hosted?",
+            "secretariat ISO/TC 202 hosted",
+        ),
+    ],
+)
+def test_variant_forms(fn, q: str, expected: str | None) -> None:
+    assert fn(q) == expected
+
+
+def test_derive_skips_forms_equal_to_the_query() -> None:
+    assert "lower-nopunct" not in derive("plain words")
+    assert set(derive("碳捕集技术委员会在哪里")) >= {"traditional", "keywords"}
+
+
+@pytest.mark.parametrize(
+    "query", ["CEN/TC 474 委员会秘书处", "circular economy committee CEN/TC 473", "GB 23350-2021"]
+)
+def test_variants_rank_exactly_as_the_original(tiny_index: Path, query: str) -> None:
+    searcher = Searcher.open(tiny_index, encoder="hashing:64")
+    expected = [r.chunk_id for r in searcher.search(query).results]
+    for name, variant in derive(query).items():
+        if name == "keywords":
+            continue  # drops words: may rank differently by design
+        got = [r.chunk_id for r in searcher.search(variant).results]
+        assert got == expected, (name, variant)
+
+
+def test_eval_variants_report(tiny_index: Path, tmp_path: Path, capsys) -> None:
+    queries = tmp_path / "q.jsonl"
+    lines = [
+        {"id": "a", "q": "CEN/TC 474 秘书处", "gold": ["德国标准化学会"]},
+        {"id": "b", "q": "GB 23350-2021 packaging?", "gold": ["GB 23350-2021"]},
+    ]
+    queries.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines))
+    assert eval_main([str(queries), "--index", str(tiny_index), "--variants"]) == 0
+    out = capsys.readouterr().out
+    rows = {line.split("|")[1].strip(): line for line in out.splitlines() if line.startswith("| ")}
+    assert {"full-width", "traditional", "lower-nopunct", "id-punct"} <= set(rows)
+    for name in ("full-width", "lower-nopunct", "id-punct"):
+        assert rows[name].rstrip(" |").endswith("| 0"), rows[name]  # no rank changed
