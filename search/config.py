@@ -27,6 +27,20 @@ class RankingConfig:
     identifier_weight: float = field(
         default=0.5, metadata={"help": "BM25 of identifiers (GB/T 12350-2022 ...), any language"}
     )
+    coverage_weight: float = field(
+        default=0.0,
+        metadata={
+            "help": "share of the query's words (or their translations) a passage holds, "
+            "any language"
+        },
+    )
+    sentence_weight: float = field(
+        default=0.0,
+        metadata={
+            "help": "adds this x the best one-sentence share of the query's words, among the "
+            "count_depth best passages"
+        },
+    )
     neighbour_weight: float = field(
         default=0.1,
         metadata={"help": "adds this x the better fused score of a passage's two neighbours"},

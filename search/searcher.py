@@ -12,7 +12,7 @@ from search.citation import citation_for
 from search.config import DEFAULT_RANKING, RankingConfig
 from search.embed import Embedder, get_embedder
 from search.errors import BadIndexError
-from search.ingest.chunk import window_spans
+from search.ingest.chunk import sentence_spans, window_spans
 from search.query import (  # noqa: F401  (re-exported for callers)
     LANGS,
     MAX_K,
@@ -25,7 +25,18 @@ from search.query import (  # noqa: F401  (re-exported for callers)
     check_method,
     check_query,
 )
-from search.retrieve import Ranked, balance, best_windows, boost, dense_scores, fuse, smooth
+from search.retrieve import (
+    Ranked,
+    balance,
+    best_windows,
+    boost,
+    combine,
+    coverage,
+    dense_scores,
+    fuse,
+    sentence_coverage,
+    smooth,
+)
 from search.snippet import (
     Highlighter,
     best_sentences,
@@ -34,14 +45,16 @@ from search.snippet import (
     near_duplicate,
 )
 from search.store import Store, ann
-from search.text.dictionary import default_dictionary
+from search.text.dictionary import concept_groups, default_dictionary
 from search.text.lang import detect_lang
 from search.text.query_form import query_form
 from search.text.terms import (
     bm25_search,
     chinese_phrases,
+    document_frequency,
     identifier_search,
     neutral_terms,
+    passage_terms,
     terms,
     vocabulary,
 )
@@ -151,6 +164,37 @@ class Searcher:
             return out + self.dictionary.to_english(zh, known)
         return out + self.dictionary.to_chinese(q, known)
 
+    def _groups(self, q: str) -> tuple[list[frozenset[str]], dict[str, int]]:
+        """The query's word groups (word + translations) and their terms' document counts."""
+        groups = concept_groups(q, self.dictionary, self.vocab.__contains__)
+        return groups, document_frequency(self.store.db, sorted({t for g in groups for t in g}))
+
+    def coverage(self, q: str, hits: Ranked) -> Ranked:
+        """Language-fair keyword score of the keyword hits (search/retrieve.py ``coverage``)."""
+        groups, df = self._groups(q)
+        rows = sorted({rid for rid, _ in hits})
+        return coverage(groups, passage_terms(self.store.db, rows), df, len(self.langs))
+
+    def answer_sentences(self, q: str, ranked: Ranked, rows: dict[int, Chunk]) -> Ranked:
+        """Lift, among the best passages, those holding the query's words together in one
+        sentence (search/retrieve.py ``sentence_coverage``); the chunks read go to ``rows``."""
+        weight, depth = self.config.sentence_weight, self.config.count_depth
+        if not weight:
+            return ranked
+        top = [rid for rid, _ in ranked[:depth]]
+        rows.update(self.store.chunks([rid for rid in top if rid not in rows]))
+        groups, df = self._groups(q)
+        sentences = {
+            rid: [
+                frozenset(terms(rows[rid].text[a:b], drop_stop=False, with_ids=False))
+                for a, b in sentence_spans(rows[rid].text)
+            ]
+            for rid in top
+            if rid in rows
+        }
+        lifted = sentence_coverage(groups, sentences, df, len(self.langs))
+        return combine(dict(ranked), [(lifted, weight, None)])
+
     def candidates(
         self,
         q: str,
@@ -169,6 +213,7 @@ class Searcher:
             lists["keyword"] = bm25_search(db, terms(q, with_ids=False), n, allowed=allowed)
             lists["identifier"] = identifier_search(db, q, n, allowed)
             lists["translated"] = bm25_search(db, expansions, n, allowed=allowed)
+            lists["coverage"] = self.coverage(q, lists["keyword"] + lists["translated"])
         if method in ("dense", "hybrid"):
             lists["dense"], windows = self.dense(self.embedder.encode_query([q]), n, lang)
             lists["windows"] = list(windows.items())  # chunk id -> its best window number
@@ -194,6 +239,7 @@ class Searcher:
             ranked = smooth(ranked, self.neighbours, cfg.neighbour_weight)
             counted = count_targets(q, self.dictionary, self.vocab.__contains__)
             ranked = self.answer_type(q, ranked, rows, counted)
+            ranked = self.answer_sentences(q, ranked, rows)
         if lang is None and method != "keyword" and k >= 2 * cfg.balance_min + 1:
             ranked = balance(ranked, self.langs, k, cfg.balance_min, ~self.front)
         top = ranked[: k * 2]  # room for collapsed near-duplicates

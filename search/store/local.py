@@ -32,7 +32,7 @@ from search.store import ann
 from search.store.generations import resolve
 from search.types import Chunk, Document, Footnote
 
-FORMAT_VERSION = 3  # 3: keyword terms from the matching form (search/text/normalize.py)
+FORMAT_VERSION = 4  # 4: keyword terms from the matching form (search/text/normalize.py)
 
 SCHEMA = """
 CREATE TABLE documents (

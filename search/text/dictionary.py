@@ -133,3 +133,26 @@ class BilingualDictionary:
 @lru_cache(maxsize=1)
 def default_dictionary() -> BilingualDictionary | None:
     return BilingualDictionary.load()
+
+
+def concept_groups(
+    query: str, dictionary: BilingualDictionary | None, known: Callable[[str], bool]
+) -> list[frozenset[str]]:
+    """The query's content words, each with its translations: one group of index terms per
+    word (``standards`` -> {standard, 标准}; 标准 -> {标准, standard, norm}), so a passage in
+    either language can be scored by how many of the query's words it holds."""
+    from search.text.terms import STOP_ZH, chinese_phrases
+
+    groups: list[frozenset[str]] = []
+    for word in chinese_phrases(query):
+        if word in STOP_ZH:
+            continue
+        group = {word} | (set(dictionary.to_english([word], known)) if dictionary else set())
+        groups.append(frozenset(t for t in group if known(t)))
+    for word in _WORDS.findall(query.lower()):
+        if word in STOP_EN or len(word) < 2:
+            continue
+        group = {stem(word)} | (set(dictionary.to_chinese(word, known)) if dictionary else set())
+        groups.append(frozenset(t for t in group if known(t)))
+    unique = list(dict.fromkeys(g for g in groups if g))
+    return unique

@@ -322,3 +322,25 @@ def identifier_search(
 def vocabulary(db: sqlite3.Connection) -> frozenset[str]:
     """Every term the keyword index holds (to keep dictionary expansions to known words)."""
     return frozenset(t for (t,) in db.execute("SELECT term FROM keyword_vocab"))
+
+
+def passage_terms(db: sqlite3.Connection, rowids: list[int]) -> dict[int, frozenset[str]]:
+    """The body and heading terms of the given keyword rows, as sets."""
+    out: dict[int, frozenset[str]] = {}
+    for start in range(0, len(rowids), 500):
+        part = rowids[start : start + 500]
+        marks = ",".join("?" * len(part))
+        for rid, body, heading in db.execute(
+            f"SELECT rowid, body, heading FROM keywords WHERE rowid IN ({marks})", part
+        ):
+            out[int(rid)] = frozenset(f"{body} {heading}".split())
+    return out
+
+
+def document_frequency(db: sqlite3.Connection, words: list[str]) -> dict[str, int]:
+    """How many rows of the keyword index hold each of ``words``."""
+    if not words:
+        return {}
+    marks = ",".join("?" * len(words))
+    rows = db.execute(f"SELECT term, doc FROM keyword_vocab WHERE term IN ({marks})", words)
+    return {t: int(n) for t, n in rows}
