@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from search.answer import count_span, count_targets, counted_words, states_count
+from search.answer_kind import question_kind, states_kind
 from search.citation import citation_for
 from search.config import DEFAULT_RANKING, RankingConfig
 from search.embed import Embedder, get_embedder
@@ -45,9 +46,10 @@ from search.snippet import (
     near_duplicate,
 )
 from search.store import Store, ann
-from search.text.dictionary import concept_groups, default_dictionary
+from search.text.dictionary import concept_groups, default_dictionary, flatten
 from search.text.lang import detect_lang
 from search.text.query_form import query_form
+from search.text.senses import choose as choose_senses
 from search.text.terms import (
     bm25_search,
     chinese_phrases,
@@ -55,6 +57,7 @@ from search.text.terms import (
     identifier_search,
     neutral_terms,
     passage_terms,
+    postings,
     terms,
     vocabulary,
 )
@@ -153,16 +156,23 @@ class Searcher:
 
     def expansions(self, q: str) -> list[str]:
         """Keyword terms for ``q`` that can match passages in the other language: dictionary
-        translations, plus the script-neutral tokens both languages write alike (acronyms
-        such as IEC or ESG, numbers such as 2023)."""
+        translations (senses chosen with the other query words, search/text/senses.py), plus
+        the script-neutral tokens both languages write alike (acronyms such as IEC or ESG,
+        numbers such as 2023)."""
         known = self.vocab.__contains__
         if self.dictionary is None:
             return [t for t in neutral_terms(q) if known(t)]
         out = [t for t in neutral_terms(q, self.dictionary.is_word) if known(t)]
+        pool, keep = self.config.sense_pool, self.config.senses_kept
         zh = chinese_phrases(q)
         if zh:
-            return out + self.dictionary.to_english(zh, known)
-        return out + self.dictionary.to_chinese(q, known)
+            senses = self.dictionary.english_senses(zh, known, per_word=pool)
+        else:
+            senses = self.dictionary.chinese_senses(q, known, per_phrase=pool)
+        if pool > keep:
+            words = sorted({t for word in senses for sense in word for t in sense})
+            senses = choose_senses(senses, postings(self.store.db, words), keep)
+        return out + flatten(senses)
 
     def _groups(self, q: str) -> tuple[list[frozenset[str]], dict[str, int]]:
         """The query's word groups (word + translations) and their terms' document counts."""
@@ -240,6 +250,8 @@ class Searcher:
             counted = count_targets(q, self.dictionary, self.vocab.__contains__)
             ranked = self.answer_type(q, ranked, rows, counted)
             ranked = self.answer_sentences(q, ranked, rows)
+            if counted is None:
+                ranked = self.answer_kind(q, ranked, rows)
         if lang is None and method != "keyword" and k >= 2 * cfg.balance_min + 1:
             ranked = balance(ranked, self.langs, k, cfg.balance_min, ~self.front)
         top = ranked[: k * 2]  # room for collapsed near-duplicates
@@ -291,6 +303,19 @@ class Searcher:
             if rid in chunks and states_count(chunks[rid].text, chunks[rid].lang, *targets)
         }
         return boost(ranked, lifted, self.config.count_weight)
+
+    def answer_kind(self, q: str, ranked: Ranked, rows: dict[int, Chunk]) -> Ranked:
+        """Lift, among the best passages, those stating what a when / where / who question
+        asks for: a date, a place, a titled name (search/answer_kind.py)."""
+        kind = question_kind(q)
+        if kind is None or not self.config.kind_weight:
+            return ranked
+        top = [rid for rid, _ in ranked[: self.config.count_depth]]
+        rows.update(self.store.chunks([rid for rid in top if rid not in rows]))
+        lifted = {
+            rid for rid in top if rid in rows and states_kind(rows[rid].text, rows[rid].lang, kind)
+        }
+        return boost(ranked, lifted, self.config.kind_weight)
 
     def _fingerprint(self, rid: int, text: str) -> frozenset[str]:
         """Near-duplicate shingles of a chunk, cached by row id (bounded)."""

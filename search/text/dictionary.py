@@ -97,10 +97,13 @@ class BilingualDictionary:
         ``standard`` is one and ``ESG``, ``IEC``, ``ISO`` written in capitals are not)."""
         return stem(token.lower()) in self.english_words
 
-    def to_chinese(self, text: str, known: Callable[[str], bool], per_phrase: int = 2) -> list[str]:
-        """Chinese terms for the English words/phrases of ``text`` (longest phrases first)."""
+    def chinese_senses(
+        self, text: str, known: Callable[[str], bool], per_phrase: int = 2
+    ) -> list[list[frozenset[str]]]:
+        """For each English word/phrase of ``text`` (longest phrases first), up to
+        ``per_phrase`` Chinese headwords (each a one-term sense), best gloss position first."""
         words = [stem(w) for w in _WORDS.findall(text.lower()) if w not in STOP_EN]
-        out: list[str] = []
+        out: list[list[frozenset[str]]] = []
         i = 0
         while i < len(words):
             for n in range(min(MAX_PHRASE, len(words) - i), 0, -1):
@@ -108,26 +111,49 @@ class BilingualDictionary:
                 if not cands:
                     continue
                 ranked = sorted(cands, key=lambda c: (c[0], -frequency(c[1]), c[1]))
-                picked = [zh for _, zh in ranked if len(zh) >= 2 and known(zh)][:per_phrase]
+                picked = [zh for _, zh in ranked if len(zh) >= 2 and known(zh)]
+                picked = list(dict.fromkeys(picked))[:per_phrase]
                 if picked or n == 1:
-                    out.extend(picked)
+                    if picked:
+                        out.append([frozenset([zh]) for zh in picked])
                     i += n
                     break
             else:
                 i += 1
-        return list(dict.fromkeys(out))
+        return out
+
+    def english_senses(
+        self, words: Iterable[str], known: Callable[[str], bool], per_word: int = 2
+    ) -> list[list[frozenset[str]]]:
+        """For each Chinese word, its first ``per_word`` glosses as sets of known English
+        (stemmed) terms."""
+        out: list[list[frozenset[str]]] = []
+        for w in words:
+            senses = []
+            for gloss in self.zh_en.get(w, [])[:per_word]:
+                key = phrase_key(gloss)
+                if key and key.count(" ") < MAX_PHRASE:
+                    terms = frozenset(t for t in key.split() if known(t))
+                    if terms and terms not in senses:
+                        senses.append(terms)
+            if senses:
+                out.append(senses)
+        return out
+
+    def to_chinese(self, text: str, known: Callable[[str], bool], per_phrase: int = 2) -> list[str]:
+        """Chinese terms for the English words/phrases of ``text`` (longest phrases first)."""
+        return flatten(self.chinese_senses(text, known, per_phrase))
 
     def to_english(
         self, words: Iterable[str], known: Callable[[str], bool], per_word: int = 2
     ) -> list[str]:
         """English (stemmed) terms of the first ``per_word`` glosses of the Chinese ``words``."""
-        out: list[str] = []
-        for w in words:
-            for gloss in self.zh_en.get(w, [])[:per_word]:
-                key = phrase_key(gloss)
-                if key and key.count(" ") < MAX_PHRASE:
-                    out.extend(t for t in key.split() if known(t))
-        return list(dict.fromkeys(out))
+        return flatten(self.english_senses(words, known, per_word))
+
+
+def flatten(senses: Iterable[Iterable[frozenset[str]]]) -> list[str]:
+    """The terms of every sense, in order, once each."""
+    return list(dict.fromkeys(t for word in senses for sense in word for t in sorted(sense)))
 
 
 @lru_cache(maxsize=1)

@@ -344,3 +344,16 @@ def document_frequency(db: sqlite3.Connection, words: list[str]) -> dict[str, in
     marks = ",".join("?" * len(words))
     rows = db.execute(f"SELECT term, doc FROM keyword_vocab WHERE term IN ({marks})", words)
     return {t: int(n) for t, n in rows}
+
+
+def postings(
+    db: sqlite3.Connection, words: list[str], cap: int = 5000
+) -> dict[str, frozenset[int]]:
+    """The rows of the keyword index holding each of ``words`` (at most ``cap`` each)."""
+    out: dict[str, frozenset[int]] = {}
+    for w in dict.fromkeys(words):
+        rows = db.execute(
+            "SELECT rowid FROM keywords WHERE keywords MATCH ? LIMIT ?", (quote([w]), cap)
+        )
+        out[w] = frozenset(int(r) for (r,) in rows)
+    return out
