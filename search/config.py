@@ -67,7 +67,7 @@ class RankingConfig:
         },
     )
     kind_weight: float = field(
-        default=0.0,
+        default=0.05,
         metadata={
             "help": "for when / where / who questions, added to passages that state a date, "
             "a place or a titled name"

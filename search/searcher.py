@@ -223,7 +223,9 @@ class Searcher:
             lists["keyword"] = bm25_search(db, terms(q, with_ids=False), n, allowed=allowed)
             lists["identifier"] = identifier_search(db, q, n, allowed)
             lists["translated"] = bm25_search(db, expansions, n, allowed=allowed)
-            lists["coverage"] = self.coverage(q, lists["keyword"] + lists["translated"])
+            cfg = self.config
+            if method == "keyword" or cfg.coverage_weight or cfg.evidence_scaled:
+                lists["coverage"] = self.coverage(q, lists["keyword"] + lists["translated"])
         if method in ("dense", "hybrid"):
             lists["dense"], windows = self.dense(self.embedder.encode_query([q]), n, lang)
             lists["windows"] = list(windows.items())  # chunk id -> its best window number

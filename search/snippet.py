@@ -104,6 +104,6 @@ def near_duplicate(a: frozenset[str], b: frozenset[str], threshold: float = 0.8)
     if not a or not b:
         return False
     small, large = (a, b) if len(a) <= len(b) else (b, a)
-    if any(s[0] == "#" and s not in large for s in small):
+    if len(a & b) / len(small) < threshold:
         return False
-    return len(a & b) / len(small) >= threshold
+    return all(s in large for s in small if s[0] == "#")
