@@ -39,9 +39,10 @@ from search.query import (  # noqa: F401  (re-exported for callers)
 from search.rank import emphasis, relevance
 from search.rank.analysis import Analyser, Query
 from search.rank.answer import counted_words, lift_counts
+from search.rank.answer_kind import lift_kind, sentence_lift
 from search.rank.candidates import gather
-from search.rank.filters import Filters, allowed_docs, facets, keep_docs
-from search.rank.fusion import Ranked, balance, fuse, smooth
+from search.rank.filters import NO_FILTERS, Filters, allowed_docs, facets, keep_docs
+from search.rank.fusion import Ranked, balance, combine, fuse, smooth
 from search.rank.present import present
 from search.rank.snippet import Highlighter, fingerprint
 from search.store import ann
@@ -72,7 +73,7 @@ class Searcher:
         self.table = store.table()
         data = store.dictionary_data()
         self.dictionary = BilingualDictionary.from_data(data) if data else None
-        self.analyse = Analyser(store.vocabulary(), self.dictionary)
+        self.analyser = Analyser(store.vocabulary(), self.dictionary, store.postings)
         self.documents = {d["doc_id"]: d for d in store.documents()}
         self._fingerprints: dict[int, frozenset[str]] = {}
         self._chunks: dict[int, Chunk] = {}
@@ -102,6 +103,18 @@ class Searcher:
         embedder.encode_query(["warm up 预热"])
         segmenter.join()
         return searcher
+
+    def analyse(
+        self,
+        text: str,
+        k: int,
+        lang_filter: str | None = None,
+        method: str = "hybrid",
+        offset: int = 0,
+        filters: Filters = NO_FILTERS,
+    ) -> Query:
+        """``text`` (validated) analysed once, with this searcher's ranking settings."""
+        return self.analyser(text, k, lang_filter, method, offset, filters, self.config)
 
     def warm(self) -> None:
         """Load the encoder and the segmenter now rather than on the first query."""
@@ -160,15 +173,23 @@ class Searcher:
         cfg, table = self.config, self.table
         qvec = self.embedder.encode_query([query.form]) if query.uses_vectors else None
         n = max(cfg.pool, (query.offset + query.k) * 5)
-        found = gather(self.store, table, query, qvec, n, cfg.pool, cfg.dense_chunk_weight)
+        found = gather(self.store, table, query, qvec, n, cfg, self.doc_freq)
         ranked = fuse(found.lists, table.lang, query.lang, table.front, cfg)
         chunks: dict[int, Chunk] = {}
         if query.method == "hybrid":
             ranked = smooth(ranked, table.neighbours, cfg.neighbour_weight)
-            if query.counted is not None and cfg.count_weight:
+            # the answer-type checks read the best few passages (rank/answer*.py)
+            lifts = (query.counted is not None and cfg.count_weight) or cfg.sentence_weight
+            if lifts or (query.kind is not None and cfg.kind_weight):
                 chunks = self.chunks([rid for rid, _ in ranked[: cfg.count_depth]])
                 texts = {rid: (c.text, c.lang) for rid, c in chunks.items()}
+            if query.counted is not None and cfg.count_weight:
                 ranked = lift_counts(ranked, texts, query.counted, cfg.count_weight)
+            if cfg.sentence_weight:
+                lifted = sentence_lift(query.groups, texts, self.doc_freq, len(table))
+                ranked = combine(dict(ranked), [(lifted, cfg.sentence_weight, None)])
+            if query.kind is not None and cfg.kind_weight:
+                ranked = lift_kind(ranked, texts, query.kind, cfg.kind_weight)
         return ranked, chunks, found.windows
 
     def judge(self, query: Query, ranked: Ranked) -> np.ndarray:

@@ -9,12 +9,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from search.config import RankingConfig
 from search.rank.analysis import Query
-from search.rank.fusion import Ranked, dense_scores
+from search.rank.fusion import Ranked, coverage, dense_scores
 from search.store.base import ChunkTable, IndexStore
 
 PARTIAL_IDENTIFIER = 0.5  # credit for a stem-only match (GB/T 12350-2017 for GB/T 12350-2022)
@@ -34,19 +36,40 @@ def gather(
     query: Query,
     qvec: np.ndarray | None,
     n: int,
-    pool: int,
-    chunk_weight: float,
+    config: RankingConfig,
+    doc_freq: Mapping[str, int] | None = None,
 ) -> Candidates:
-    """Every candidate list ``query.method`` asks for, ``n`` long at most."""
+    """Every candidate list ``query.method`` asks for, ``n`` long at most. ``doc_freq``
+    (passages per term) weighs the ``coverage`` list, made when the query has word groups."""
     out = Candidates()
     lang = query.lang_filter
     if query.uses_keywords:
         out.lists["keyword"] = store.keyword_search(query.words, n, lang=lang)
         out.lists["identifier"] = identifier_search(store, query.identifiers, n, lang)
         out.lists["translated"] = store.keyword_search(query.translations, n, lang=lang)
+        if query.groups and (
+            query.method == "keyword" or config.coverage_weight or config.evidence_scaled
+        ):
+            hits = out.lists["keyword"] + out.lists["translated"]
+            out.lists["coverage"] = word_coverage(store, query, hits, doc_freq or {}, len(table))
     if query.uses_vectors and qvec is not None:
-        out.lists["dense"], out.windows = dense(store, table, qvec, n, lang, pool, chunk_weight)
+        pool, weight = config.pool, config.dense_chunk_weight
+        out.lists["dense"], out.windows = dense(store, table, qvec, n, lang, pool, weight)
     return out
+
+
+def word_coverage(
+    store: IndexStore, query: Query, hits: Ranked, doc_freq: Mapping[str, int], total: int
+) -> Ranked:
+    """Language-fair keyword score of the keyword hits: the share of the query's words (each
+    with its translations) a passage holds, in either language (fusion.coverage)."""
+    rows = sorted({rid for rid, _ in hits})
+    held = {
+        rid: frozenset(f"{body} {heading}".split())
+        for rid, (body, heading, _) in store.passage_terms(rows).items()
+    }
+    df = {t: doc_freq.get(t, 0) for g in query.groups for t in g if doc_freq.get(t, 0)}
+    return coverage(query.groups, held, df, total)
 
 
 def dense(

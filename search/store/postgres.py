@@ -186,6 +186,16 @@ class PostgresStore:
         rows = self.db.query(f"SELECT term, df FROM {self.generation}.vocab WHERE NOT phrase")
         return {t: int(df) for t, df in rows}
 
+    def postings(self, terms: list[str], cap: int = 5000) -> dict[str, frozenset[int]]:
+        out: dict[str, set[int]] = {t: set() for t in dict.fromkeys(terms)}
+        if not out:
+            return {}
+        one = "(SELECT term, id FROM {part} WHERE term = ANY(%(keys)s))"
+        for term, rid in self.db.query(_union(one, self.parts["postings"]), {"keys": list(out)}):
+            if len(out[term]) < cap:
+                out[term].add(int(rid))
+        return {t: frozenset(ids) for t, ids in out.items()}
+
     def passage_terms(self, ids: list[int]) -> dict[int, tuple[str, str, str]]:
         if not ids:
             return {}
