@@ -86,6 +86,10 @@ def main(argv: list[str] | None = None) -> int:
         from search.docs_cli import main as docs_main
 
         return docs_main(argv[1:])
+    if argv[:1] in (["check"], ["snapshot"], ["restore"]):  # operating an index
+        from search.ops_cli import main as ops_main
+
+        return ops_main(argv)
     args = parse_args(argv)
     try:
         k = parse_k(args.k)

@@ -5,6 +5,7 @@ keeps, re-reads, holds back or drops.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,8 +16,9 @@ from search.catalog import Found, load_catalog, source_root
 from search.errors import SearchError, SourceError
 from search.ingest.chunk import ChunkSizes, chunk_document
 from search.ingest.document import Read, locate_chunks, read_document
-from search.store import document_from_row
-from search.store.base import IndexStore, open_store
+from search.store import Store, document_from_row
+from search.store.base import IndexStore, is_database_url, open_store
+from search.store.verify import newest_good
 from search.text.sentences import sentence_windows
 from search.text.terms import keyword_columns
 from search.types import Chunk, Document
@@ -53,9 +55,16 @@ def reused_part(store: IndexStore, doc: Document) -> Part:
 
 
 def previous_store(out: Path | str) -> IndexStore | None:
-    """The generation ``out`` serves now, or None when there is none or it cannot be read."""
+    """The generation ``out`` serves now, or None when there is none or it cannot be read. A
+    damaged generation is never built upon: the newest sound one is (search/store/verify.py)."""
     try:
-        return open_store(out)  # a folder or a postgresql:// database
+        if is_database_url(out):
+            return open_store(out)
+        good, wrong = newest_good(Path(out))
+        if wrong and good is not None:
+            msg = f"warning: the served generation is damaged ({wrong[0]}); building on {good.name}"
+            sys.stderr.write(msg + "\n")
+        return Store(good) if good is not None else None
     except SearchError:
         return None
 

@@ -10,6 +10,7 @@ text of ``page`` and ``page_end``; Word: into the text of ``block`` and ``block_
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from search.cite_formats import with_formats
@@ -35,6 +36,7 @@ QUOTE_UNITS = 8  # words (or CJK characters) at each end of a quote
 _UNIT = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\s\u3400-\u9fff\uf900-\ufaff]+")
 
 
+@lru_cache(maxsize=4096)  # a result passage recurs across queries
 def quote(text: str, units: int = QUOTE_UNITS) -> str:
     """The passage's first and last words (``first … last``), or all of it when it is short.
     Each end lies within one line of the passage, so a viewer's search finds it."""

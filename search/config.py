@@ -29,8 +29,36 @@ class RankingConfig:
         default=0.15,
         metadata={"help": "BM25 of dictionary translations, for passages in the other language"},
     )
+    sense_pool: int = field(
+        default=2, metadata={"help": "dictionary senses considered per query word"}
+    )
+    senses_kept: int = field(
+        default=2,
+        metadata={"help": "of those, kept: the ones the index uses with the other query words"},
+    )
+    evidence_scaled: bool = field(
+        default=False,
+        metadata={
+            "help": "translated keyword scores count in proportion to the share of the "
+            "query's words a passage holds (not only relative to the best match)"
+        },
+    )
     identifier_weight: float = field(
         default=0.5, metadata={"help": "BM25 of identifiers (GB/T 12350-2022 ...), any language"}
+    )
+    coverage_weight: float = field(
+        default=0.0,
+        metadata={
+            "help": "share of the query's words (or their translations) a passage holds, "
+            "any language"
+        },
+    )
+    sentence_weight: float = field(
+        default=0.0,
+        metadata={
+            "help": "adds this x the best one-sentence share of the query's words, among the "
+            "count_depth best passages"
+        },
     )
     neighbour_weight: float = field(
         default=0.1,
@@ -41,6 +69,13 @@ class RankingConfig:
         metadata={
             "help": "for counting questions (how many, 多少), added to passages that state a "
             "number of the thing counted"
+        },
+    )
+    kind_weight: float = field(
+        default=0.05,
+        metadata={
+            "help": "for when / where / who questions, added to passages that state a date, "
+            "a place or a titled name"
         },
     )
     count_depth: int = field(

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import shlex
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -68,8 +67,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--save", type=Path, metavar="F.json", help="write the results file here")
     p.add_argument("--compare", nargs=2, type=Path, metavar=("A", "B"), help="compare two "
                    "saved runs (.json results, or TREC runs with --qrels)")  # fmt: skip
-    p.add_argument("--reproduce", action="store_true", help="re-run every results file's "
-                   "command (search/evaluation/docs.py), then --write-docs")  # fmt: skip
+    p.add_argument("--reproduce", action="store_true", help="re-run the command of each "
+                   "results file (search/evaluation/docs.py), then --write-docs")  # fmt: skip
     p.add_argument("--write-docs", action="store_true", help="regenerate the figures in docs")
     p.add_argument("--check-docs", action="store_true", help="exit 1 if the docs are stale")
     p.add_argument("--verbose", action="store_true", help="print each query's rank")
@@ -86,10 +85,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         if args.reproduce:
-            for name, script in docs.EXPERIMENTS.items():
-                save = ["--save", str(docs.RESULTS_DIR / name)]
-                print(f"\n== python {' '.join([*script, *save])}")
-                subprocess.run([sys.executable, *script, *save], check=True)
             for name, command in docs.RESULTS.items():
                 extra = [] if args.index == "index" else ["--index", args.index]
                 print(f"\n== {docs.command(name)}")
@@ -119,8 +114,11 @@ def main(argv: list[str] | None = None) -> int:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     """Evaluate one setting (and the ``--versus`` one); print; return the results file."""
     queries = load_queries(args.file)
+    config = settings.ranking(args.ranking, args.ranking_file)  # bad settings fail before loading
+    other = None
+    if args.versus or args.versus_file or args.versus_method:
+        other = settings.ranking(args.ranking + args.versus, args.ranking_file + args.versus_file)
     base = Searcher.open(args.index)
-    config = settings.ranking(args.ranking, args.ranking_file)
     a = setting(args.method, config)
     report, run_a = run_queries(with_ranking(base, config), queries, args.method, "a")
     texts = None
@@ -152,8 +150,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         write_run(run_a, args.run)
     if args.qrels and texts is not None:
         write_qrels(judgements(texts, queries), args.qrels)
-    if args.versus or args.versus_file or args.versus_method:
-        other = settings.ranking(args.ranking + args.versus, args.ranking_file + args.versus_file)
+    if other is not None:
         method = args.versus_method or args.method
         b = setting(method, other)
         report_b, run_b = run_queries(with_ranking(base, other), queries, method, "b")
@@ -211,7 +208,7 @@ def compared(paths: list[Path], qrels_path: Path | None) -> tuple[dict, dict, li
     ids = [q for q in ranks[0] if q in ranks[1]]
     if not ids:
         raise SearchError("the two runs have no query in common")
-    return ranks[0], ranks[1], ids, f"{len(ids)} queries in both"
+    return ranks[0], ranks[1], ids, "the queries of both runs"
 
 
 def print_differences(a: dict, b: dict, ids: list[str], label: str) -> None:

@@ -39,9 +39,10 @@ from search.query import (  # noqa: F401  (re-exported for callers)
 from search.rank import emphasis, relevance
 from search.rank.analysis import Analyser, Query
 from search.rank.answer import counted_words, lift_counts
+from search.rank.answer_kind import lift_kind, sentence_lift
 from search.rank.candidates import gather
-from search.rank.filters import Filters, allowed_docs, facets, keep_docs
-from search.rank.fusion import Ranked, balance, fuse, smooth
+from search.rank.filters import NO_FILTERS, Filters, allowed_docs, facets, keep_docs
+from search.rank.fusion import Ranked, balance, combine, fuse, smooth
 from search.rank.present import present
 from search.rank.snippet import Highlighter, fingerprint
 from search.store import ann
@@ -72,14 +73,16 @@ class Searcher:
         self.table = store.table()
         data = store.dictionary_data()
         self.dictionary = BilingualDictionary.from_data(data) if data else None
-        self.analyse = Analyser(store.vocabulary(), self.dictionary)
+        self.analyser = Analyser(store.vocabulary(), self.dictionary, store.postings)
         self.documents = {d["doc_id"]: d for d in store.documents()}
         self._fingerprints: dict[int, frozenset[str]] = {}
         self._chunks: dict[int, Chunk] = {}
+        self._held: dict[int, relevance.Passage] = {}
         self.row_docs = RowDocs(self.table)
         self.doc_freq = store.term_frequencies()  # weighted highlights (rank/emphasis.py)
         self.frequent = emphasis.frequent_terms(self.doc_freq, len(self.table))
         self.thresholds: dict[str, relevance.Threshold] = {}  # method -> override, if any
+        relevance.load_table()  # a bad thresholds file fails here, at start
 
     @classmethod
     def open(
@@ -100,6 +103,18 @@ class Searcher:
         embedder.encode_query(["warm up 预热"])
         segmenter.join()
         return searcher
+
+    def analyse(
+        self,
+        text: str,
+        k: int,
+        lang_filter: str | None = None,
+        method: str = "hybrid",
+        offset: int = 0,
+        filters: Filters = NO_FILTERS,
+    ) -> Query:
+        """``text`` (validated) analysed once, with this searcher's ranking settings."""
+        return self.analyser(text, k, lang_filter, method, offset, filters, self.config)
 
     def warm(self) -> None:
         """Load the encoder and the segmenter now rather than on the first query."""
@@ -127,7 +142,7 @@ class Searcher:
         facet_counts = facets(ranked, self.row_docs, self.table.lang)
         if filters.active:
             ranked = keep_docs(ranked, self.row_docs, allowed_docs(self.documents, filters))
-        good = self.judge(query, ranked, chunks)
+        good = self.judge(query, ranked)
         ranked = self.balance(query, ranked, good)
         top = ranked[: (query.offset + query.k) * 2]  # room for collapsed near-duplicates
         chunks.update(self.chunks([rid for rid, _ in top if rid not in chunks]))
@@ -158,30 +173,45 @@ class Searcher:
         cfg, table = self.config, self.table
         qvec = self.embedder.encode_query([query.form]) if query.uses_vectors else None
         n = max(cfg.pool, (query.offset + query.k) * 5)
-        found = gather(self.store, table, query, qvec, n, cfg.pool, cfg.dense_chunk_weight)
+        found = gather(self.store, table, query, qvec, n, cfg, self.doc_freq)
         ranked = fuse(found.lists, table.lang, query.lang, table.front, cfg)
         chunks: dict[int, Chunk] = {}
         if query.method == "hybrid":
             ranked = smooth(ranked, table.neighbours, cfg.neighbour_weight)
-            if query.counted is not None and cfg.count_weight:
+            # the answer-type checks read the best few passages (rank/answer*.py)
+            lifts = (query.counted is not None and cfg.count_weight) or cfg.sentence_weight
+            if lifts or (query.kind is not None and cfg.kind_weight):
                 chunks = self.chunks([rid for rid, _ in ranked[: cfg.count_depth]])
                 texts = {rid: (c.text, c.lang) for rid, c in chunks.items()}
+            if query.counted is not None and cfg.count_weight:
                 ranked = lift_counts(ranked, texts, query.counted, cfg.count_weight)
+            if cfg.sentence_weight:
+                lifted = sentence_lift(query.groups, texts, self.doc_freq, len(table))
+                ranked = combine(dict(ranked), [(lifted, cfg.sentence_weight, None)])
+            if query.kind is not None and cfg.kind_weight:
+                ranked = lift_kind(ranked, texts, query.kind, cfg.kind_weight)
         return ranked, chunks, found.windows
 
-    def judge(self, query: Query, ranked: Ranked, chunks: dict[int, Chunk]) -> np.ndarray:
+    def judge(self, query: Query, ranked: Ranked) -> np.ndarray:
         """Good matches among ``ranked`` (a mask over row ids; search/rank/relevance.py): the
         best few are also checked for holding every query term."""
         checked = [rid for rid, _ in ranked[: max(60, (query.offset + query.k) * 2)]]
-        rows = self.chunks(checked)
-        chunks.update(rows)
-        held = relevance.passages(
-            self.store.passage_terms(checked), {rid: c.text for rid, c in rows.items()}
-        )
+        held = self.passages(checked)
         threshold = self.threshold(query.method)
         return relevance.good_mask(
             ranked, len(self.table), threshold, query.coverage, held, query.terms
         )
+
+    def passages(self, ids: list[int]) -> dict[int, relevance.Passage]:
+        """The keyword terms and text of passages ``ids``, read once and then kept (bounded)."""
+        cache = self._held
+        missing = [rid for rid in ids if rid not in cache]
+        if missing:
+            if len(cache) + len(missing) > PASSAGE_CACHE:
+                cache.clear()
+            texts = {rid: c.text for rid, c in self.chunks(missing).items()}
+            cache.update(relevance.passages(self.store.passage_terms(missing), texts))
+        return {rid: cache[rid] for rid in ids if rid in cache}
 
     def balance(self, query: Query, ranked: Ranked, good: np.ndarray) -> Ranked:
         """Each language with good candidates holds at least ``balance_min`` of the top k."""
@@ -237,10 +267,13 @@ def warm_segmenter() -> None:
 
 
 class RowDocs:
-    """``row_docs[rid]``: the document id of a row (for filters and facets)."""
+    """``row_docs[rid]``: the document id of a row, or an array of them for an array of row
+    ids (filters and facets), without a string per row in memory."""
 
     def __init__(self, table: ChunkTable) -> None:
         self.table = table
 
-    def __getitem__(self, rid: int) -> str:
+    def __getitem__(self, rid: int | np.ndarray) -> str | np.ndarray:
+        if isinstance(rid, np.ndarray):
+            return self.table.doc_names[self.table.doc[rid]]
         return self.table.doc_of(rid)

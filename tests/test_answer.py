@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from search.rank.answer import count_span, count_targets, counted_words, states_count
+from search.rank.answer_kind import question_kind, states_kind
 from search.rank.fusion import boost
 from search.text.dictionary import BilingualDictionary
+from search.text.query_form import query_form
 
 
 @pytest.mark.parametrize(
@@ -101,3 +103,42 @@ def test_count_span_marks_numeral_to_counted_word(
 ) -> None:
     span = count_span(text, lang, english, chinese)
     assert (text[span[0] : span[1]] if span else None) == marked
+
+
+@pytest.mark.parametrize(
+    ("query", "kind"),
+    [
+        ("When did Jo Cops become IEC President?", "when"),
+        ("what year was the plan issued", "when"),
+        ("乔·科普斯何时就任IEC主席", "when"),
+        ("where was the conference held", "where"),
+        ("大会在哪个城市召开", "where"),
+        ("who chaired the meeting", "who"),
+        ("会议由谁主持", "who"),
+        ("how many committees", None),
+        ("ESG standards in China", None),
+    ],
+)
+def test_question_kind(query: str, kind: str | None) -> None:
+    assert question_kind(query_form(query)) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "kinds"),
+    [
+        ("Mr. Cops became IEC President on January 1, 2023.", "en", {"when", "who"}),
+        ("The 124th meeting was held on June 3-6 in Copenhagen, Denmark.", "en", {"when", "where"}),
+        ("The conference was held in Quzhou city, Zhejiang province.", "en", {"where"}),
+        ("I am very impressed by the work that is being done here.", "en", set()),
+        (
+            "11 月 15 日，会议以线上形式召开，国家标准委主任田世宏出席并主持会议。",
+            "zh",
+            {"when", "who"},
+        ),
+        ("世界无线电通信大会在阿联酋迪拜召开。", "zh", {"where"}),
+        ("世界無線電通信大會在阿聯酋迪拜召開。", "zh", {"where"}),  # traditional characters
+        ("标准化工作取得了新进展。", "zh", set()),
+    ],
+)
+def test_states_kind(text: str, lang: str, kinds: set[str]) -> None:
+    assert {k for k in ("when", "where", "who") if states_kind(text, lang, k)} == kinds

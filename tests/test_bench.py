@@ -10,7 +10,7 @@ import pytest
 
 from bench import report
 from bench.__main__ import main
-from bench.common import median_of, percentiles
+from bench.common import listening_port, median_of, percentiles
 from bench.scale import mark_chosen
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,3 +89,15 @@ def test_tiny_suite_reports_every_section(tmp_path: Path) -> None:
     kinds = {row["index"] for row in results["scale"]["rows"]}
     assert kinds == {"flat", "hnsw", "ivf", "ivfpq"}
     assert any(row["chosen"] for row in results["scale"]["rows"])
+
+
+def test_the_port_is_read_from_the_servers_own_log_lines(tmp_path: Path) -> None:
+    log = tmp_path / "server.log"
+    log.write_text("[INFO] Listening at: http://127.0.0.1:41001 (10)\n")
+    offset = log.stat().st_size
+    assert listening_port(log) == 41001
+    assert listening_port(log, offset) is None  # a second server has not started yet
+    with log.open("a") as fh:
+        fh.write("[INFO] Starting gunicorn\n[INFO] Listening at: http://127.0.0.1:41002 (11)\n")
+    assert listening_port(log, offset) == 41002
+    assert listening_port(tmp_path / "missing.log") is None

@@ -8,14 +8,14 @@ from search.types import Article, CleanDocument, Paragraph
 @pytest.mark.parametrize(
     ("text", "n"),
     [
-        ("国家标准委", 5),
+        ("国家标准委", 5 / 1.44),
         ("IEEE 802.3cz-2023 standard", 3),
-        ("发布 IEEE 802.3cz-2023 标准", 6),
+        ("发布 IEEE 802.3cz-2023 标准", 2 + 4 / 1.44),
         ("", 0),
     ],
 )
-def test_units(text: str, n: int) -> None:
-    assert units(text) == n
+def test_units(text: str, n: float) -> None:
+    assert units(text) == pytest.approx(n)
 
 
 @pytest.mark.parametrize(
@@ -89,3 +89,42 @@ def test_aligner_maps_text_with_removed_line_breaks() -> None:
     a = Aligner(source, start, len(source))
     s, e = a.span(text, 4, len(text))
     assert source[s:e] == "委员会成立"
+
+
+ONE_LINERS = {
+    "en": [f"Line {i} says the committee met in city number {i} last year." for i in range(40)],
+    "zh": [f"第{i}行：委员会去年在第{i}号城市开会。" for i in range(40)],  # same content
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_one_line_paragraphs_become_passages_of_a_few_lines(lang: str) -> None:
+    paras = [(t, 0) for t in ONE_LINERS[lang]]
+    source = "\n\n".join(t for t, _ in paras)
+    chunks = chunk_document("d", source, _doc(source, paras))
+    lines = [c.text.count("\n") + 1 for c in chunks]
+    assert 3 <= max(lines) <= 6  # not one block of twenty lines, not single lines
+    assert sum(lines) == 40
+
+
+def test_paragraph_sizes_are_comparable_across_languages() -> None:
+    """The same content chunks alike in Chinese and English (measured in fair units)."""
+    sizes = {}
+    for lang, lines in ONE_LINERS.items():
+        paras = [(t, 0) for t in lines]
+        source = "\n\n".join(t for t, _ in paras)
+        chunks = chunk_document("d", source, _doc(source, paras))
+        sizes[lang] = sum(units(c.text) for c in chunks) / len(chunks)
+    longest_line = max(units(t) for lines in ONE_LINERS.values() for t in lines)
+    assert abs(sizes["en"] - sizes["zh"]) <= longest_line  # differ by less than one line
+
+
+def test_five_sentence_paragraphs_stay_single_in_both_languages() -> None:
+    en = " ".join(
+        f"Sentence {i} of the paragraph explains a rule of the standard." for i in range(5)
+    )
+    zh = "".join(f"本段第{i}句解释了该标准的一项规则。" for i in range(5))
+    for text in (en, zh):
+        paras = [(text, 0), (text.replace("1", "7"), 0)]
+        source = "\n\n".join(t for t, _ in paras)
+        assert len(chunk_document("d", source, _doc(source, paras))) == 2

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from search.errors import ConfigError, SearchError
-from search.eval import Report, first_hit, is_relevant, load_queries, main
+from search.eval import Report, evaluate, first_hit, is_relevant, load_queries, main
 from search.evaluation import docs, settings, stats
 from search.evaluation.relevance import judgements, shared_answers
 from search.evaluation.runs import Run, read_qrels, read_run, write_qrels, write_run
@@ -225,3 +225,13 @@ def test_a_changed_results_file_makes_the_docs_stale(tmp_path: Path) -> None:
     assert docs.update(write=True, root=tmp_path) == ["README.md"]
     assert "| dev (50) | 1.00 | 1.00 | 1.000 |" in (tmp_path / "README.md").read_text()
     assert docs.update(write=False, root=tmp_path) == []
+
+
+@pytest.mark.parametrize("name", ["dev-hybrid.json", "check-hybrid.json"])
+def test_committed_results_are_what_the_seed_index_gives(seed_searcher, name: str) -> None:
+    """The figures in the docs still describe the code: re-running a results file's queries on
+    the seed index gives its ranks (else: ``python -m search.eval --reproduce``)."""
+    saved = docs.load(name)
+    queries = load_queries(ROOT / saved["queries"])
+    report = evaluate(seed_searcher, queries, saved["method"])
+    assert report.ranks == saved["ranks"], "run: python -m search.eval --reproduce"

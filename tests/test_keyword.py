@@ -10,7 +10,8 @@ import pytest
 
 from search.rank.candidates import identifier_search
 from search.store import Store
-from search.text.dictionary import BilingualDictionary
+from search.text.dictionary import BilingualDictionary, concept_groups
+from search.text.senses import choose
 from search.text.terms import identifiers, stem
 
 
@@ -107,3 +108,39 @@ def test_stem_is_safe_across_threads() -> None:
             assert all(got == expected for got in pool.map(run, range(8)))
     finally:
         sys.setswitchinterval(interval)
+
+
+SENSE_DICT = """\
+路 路 [lu4] /road/path/route/
+长度 长度 [chang2 du4] /length/
+公里 公里 [gong1 li3] /kilometer/
+"""
+
+
+def test_concept_groups_pair_each_word_with_its_translations() -> None:
+    dictionary = BilingualDictionary.parse(SENSE_DICT.splitlines())
+    groups = concept_groups("这条路的长度是三公里", dictionary, lambda t: True)
+    assert frozenset({"路", "road", "path"}) in groups
+    assert frozenset({"公里", "kilomet"}) in groups
+    english = concept_groups("road length", dictionary, lambda t: True)
+    assert frozenset({"length", "长度"}) in english  # one-character headwords are too vague
+
+
+@pytest.mark.parametrize(
+    ("postings", "expected"),
+    [
+        # "route" co-occurs with the other word's sense in two passages: it is kept first
+        ({"road": {1}, "path": set(), "route": {2, 3}, "length": {2, 3}}, ["route"]),
+        # no co-occurrence at all: the dictionary's order stands
+        ({"road": {1}, "path": {4}, "route": {5}, "length": {2}}, ["road"]),
+    ],
+)
+def test_sense_choice_uses_the_other_query_words(postings, expected) -> None:
+    senses = [
+        [frozenset({"road"}), frozenset({"path"}), frozenset({"route"})],
+        [frozenset({"length"})],
+    ]
+    rows = {t: frozenset(r) for t, r in postings.items()}
+    chosen = choose(senses, rows, keep=1)
+    assert [sorted(s)[0] for s in chosen[0]] == expected
+    assert chosen[1] == [frozenset({"length"})]

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from search.ingest.cleaners.magazine import TABLE_SEPARATOR, clean_magazine
+from search.ingest.cleaners.magazine import clean_magazine
+from search.ingest.cleaners.magazine_parts import TABLE_SEPARATOR
 from search.types import Article, CleanDocument, Paragraph
 
 SEED = Path(__file__).parents[1] / "seeds" / "china-standardization-2024-no4.en.txt"

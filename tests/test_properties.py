@@ -29,7 +29,7 @@ from search.eval import normal
 from search.ingest.align import Aligner
 from search.ingest.chunk import ChunkSizes, chunk_document, sentence_spans
 from search.ingest.cleaners import CLEANERS
-from search.ingest.cleaners.magazine import TABLE_SEPARATOR
+from search.ingest.cleaners.magazine_parts import TABLE_SEPARATOR
 from search.ingest.cleaners.plain import clean_plain
 from search.rank.analysis import marks
 from search.rank.fusion import balance, combine, dense_scores, fuse

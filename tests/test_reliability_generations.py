@@ -115,3 +115,31 @@ def test_a_forked_worker_holds_the_generation_with_its_own_lock(rebuildable_inde
         os.waitpid(pid, 0)
     rebuild(rebuildable_index, 1)
     assert not first.exists()
+
+
+def test_a_worker_forked_late_serves_the_newest_good_generation(rebuildable_index) -> None:
+    """A worker restarted after a crash is forked from a master that opened the index long
+    ago: it must not serve that (maybe pruned) generation, nor a damaged current one."""
+    holder = SearcherHolder.open(rebuildable_index.root, interval=3600)
+    holder.before_fork()
+    good = rebuild(rebuildable_index, 3)[-1]
+    bad = rebuild(rebuildable_index, 1)[-1]
+    (bad / "meta.sqlite").write_bytes(b"")
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the worker
+        try:
+            holder.after_fork()
+            searcher = holder.checkout()
+            answer = f"{searcher.store.path.name} {len(searcher.store.documents())} {holder.reason}"
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent
+            answer = f"error {exc!r}"
+        os.write(write, answer.encode())
+        os._exit(0)
+    os.close(write)
+    os.waitpid(pid, 0)
+    answer = os.read(read, 4096).decode()
+    os.close(read)
+    name, docs, reason = answer.split(" ", 2)
+    assert name == good.name and int(docs) == 1, answer
+    assert bad.name in reason

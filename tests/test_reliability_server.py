@@ -50,6 +50,26 @@ def test_200_slow_header_clients_do_not_starve_the_server(server: LiveServer) ->
             sock.close()
 
 
+def test_slow_bodies_do_not_starve_the_server(server: LiveServer) -> None:
+    socks = []
+    for _ in range(100):
+        sock = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+        sock.sendall(b"POST /api/search HTTP/1.1\r\nHost: x\r\nContent-Length: 4000\r\n\r\nq=")
+        socks.append(sock)
+    try:
+        for _ in range(3):
+            for sock in socks:
+                sock.sendall(b"aa")
+            for path in ("/healthz", "/api/search?q=standards"):
+                started = time.monotonic()
+                status = server.get(path, timeout=5, headers={"X-API-Key": FREE})[0]
+                assert (status, time.monotonic() - started < 1.0) == (200, True), path
+            time.sleep(0.5)
+    finally:
+        for sock in socks:
+            sock.close()
+
+
 REFUSED = {
     "414 long request line": (b"GET /api/search?q=" + b"a" * 9000 + b" HTTP/1.1\r\n\r\n", 414),
     "431 one header over 8190 bytes": (

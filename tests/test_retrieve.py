@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from search.rank.analysis import marks
-from search.rank.fusion import balance, combine, dense_scores, smooth
+from search.rank.fusion import balance, combine, coverage, dense_scores, smooth
 from search.rank.snippet import (
     Highlighter,
     best_sentences,
@@ -116,3 +116,48 @@ def test_smooth_lifts_a_passage_whose_neighbour_matches() -> None:
     ranked = [(0, 0.50), (3, 0.49), (2, 0.48), (6, 0.0)]
     assert [rid for rid, _ in smooth(ranked, neighbours, 0.1)] == [3, 2, 0, 6]
     assert smooth(ranked, neighbours, 0.0) == ranked
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("旅客们在排队上车。", "乘客们在排队上车。", False),  # different words, not a copy
+        ("这条路的长度是三公里。", "這條路的長度是三公里。", True),  # one text in two scripts
+        (
+            "In 2022 the average monthly usage per fixed broadband subscription was 257 GB.",
+            "In 2023 the average monthly usage per fixed broadband subscription was 257 GB.",
+            False,  # another year: says something else
+        ),
+        (
+            "The IEC has approximately 160 technical committees.",
+            "The IEC has approximately 160 technical committees and subcommittees.",
+            True,
+        ),
+        ("ＥＳＧ  reporting rules", "ESG reporting rules", True),
+    ],
+)
+def test_near_duplicate_joins_only_copies(a: str, b: str, same: bool) -> None:
+    assert near_duplicate(fingerprint(a), fingerprint(b)) is same
+
+
+def test_coverage_scores_words_held_in_either_language() -> None:
+    groups = [frozenset({"road", "路"}), frozenset({"long", "长"}), frozenset({"km", "公里"})]
+    passages = {
+        1: frozenset({"这", "条", "路", "长", "公里"}),  # all three, in Chinese
+        2: frozenset({"road", "long", "km"}),  # all three, in English
+        3: frozenset({"road", "just", "right"}),  # one
+        4: frozenset({"unrelated"}),
+    }
+    df = {"road": 2, "路": 1, "long": 1, "长": 1, "km": 1, "公里": 1}
+    got = dict(coverage(groups, passages, df, total=100))
+    assert got[1] == pytest.approx(1.0) and got[2] == pytest.approx(1.0)
+    assert 0 < got[3] < 0.5
+    assert 4 not in got
+
+
+def test_coverage_weighs_rare_words_more() -> None:
+    groups = [frozenset({"standard"}), frozenset({"kenya"})]
+    df = {"standard": 90, "kenya": 2}
+    got = dict(coverage(groups, {1: frozenset({"standard"}), 2: frozenset({"kenya"})}, df, 100))
+    assert got[2] > got[1]
+    assert coverage([], {1: frozenset({"x"})}, {}, 10) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +24,18 @@ class Client:
     name: str
     rate: float | None  # requests per minute; None = the server's rate_limit
     key: str = ""
+
+
+class Tally:
+    """A thread-safe count."""
+
+    def __init__(self) -> None:
+        self.value = 0
+        self._lock = threading.Lock()
+
+    def add(self) -> None:
+        with self._lock:
+            self.value += 1
 
 
 def parse_clients(entries: tuple[str, ...]) -> list[Client]:
@@ -82,7 +95,7 @@ def check_client() -> None:
         key = f"client:{client.name}" if client else f"ip:{request.remote_addr or 'unknown'}"
         wait = limiter.take(key, client.rate if client else None)
         if wait:
-            current_app.extensions["refusals"].append(1)
+            current_app.extensions["refusals"].add()
             raise TooManyRequests(retry_after=retry_after(wait))
     if client is None and request.method != "OPTIONS" and needs_key(settings):
         abort(401)
@@ -150,7 +163,7 @@ def register(app: Flask) -> None:
     store = settings["rate_limit_store"]
     limiter = SharedRateLimiter(store, rate, burst) if store else RateLimiter(rate, burst)
     app.extensions["rate_limiter"] = limiter
-    app.extensions["refusals"] = []  # one entry per 429, for /metrics
+    app.extensions["refusals"] = Tally()  # 429s, for /metrics
     for hook in (check_size, check_client):
         app.before_request(hook)
     app.after_request(add_cors)

@@ -14,7 +14,7 @@ MESSAGES = {
     404: "there is nothing at this address",
     405: "this address does not accept that method",
     413: "the request body is too large",
-    414: "the address is too long (at most 8190 bytes in the request line)",
+    414: "the address is too long (at most 8190 bytes): send long text with POST /api/search",
     429: "too many requests: wait a moment and try again",
     431: "the request headers are too large",
     500: "something went wrong on the server; the error was logged",

@@ -104,7 +104,8 @@ class Metrics:
 def counters_of(app: Flask) -> dict[str, float]:
     holder = app.extensions["searcher"]
     return {
-        "rate_limit_refusals": len(app.extensions.get("refusals", ())),
+        "rate_limit_refusals": app.extensions["refusals"].value,
+        "rate_limit_store_errors": getattr(app.extensions["rate_limiter"], "unavailable", 0),
         "reload_failures": holder.reload_failures,
     }
 
@@ -138,6 +139,9 @@ def render(totals: dict[str, Counter], app: Flask) -> str:
         "# HELP search_rate_limit_refusals_total Requests refused with 429.",
         "# TYPE search_rate_limit_refusals_total counter",
         f"search_rate_limit_refusals_total {int(extra['rate_limit_refusals'])}",
+        "# HELP search_rate_limit_store_errors_total Requests let through: limit file busy.",
+        "# TYPE search_rate_limit_store_errors_total counter",
+        f"search_rate_limit_store_errors_total {int(extra.get('rate_limit_store_errors', 0))}",
         "# HELP search_reload_failures_total New generations that failed verification or opening.",
         "# TYPE search_reload_failures_total counter",
         f"search_reload_failures_total {int(extra['reload_failures'])}",

@@ -58,13 +58,15 @@ def open_verified(
         raise BadIndexError(f"{target.name}: cannot be opened ({exc})") from exc
 
 
-def open_newest_good(root: Path, config: RankingConfig = DEFAULT_RANKING) -> tuple[Searcher, str]:
+def open_newest_good(
+    root: Path, config: RankingConfig = DEFAULT_RANKING, like: Searcher | None = None
+) -> tuple[Searcher, str]:
     """The generation ``current`` names, or if it fails verification the newest one that
     passes (a worker restarted after a bad build keeps serving); the second value is the
     reason the current one is not served, empty when it is."""
     current = resolve(root).resolve()
     try:
-        return open_verified(current, config=config), ""
+        return open_verified(current, like, config), ""
     except SearchError as exc:
         reason = str(exc)
         if current == root.resolve():  # a bare generation folder: nothing to fall back to
@@ -72,7 +74,7 @@ def open_newest_good(root: Path, config: RankingConfig = DEFAULT_RANKING) -> tup
     older = [p for p in reversed(generations(root)) if p != current]
     for gen in older:
         try:
-            return open_verified(gen, config=config), reason
+            return open_verified(gen, like, config), reason
         except SearchError:
             continue
     raise BadIndexError(reason)
@@ -137,12 +139,29 @@ class SearcherHolder:
 
     def after_fork(self) -> None:
         """In a worker forked from a process that opened the index (gunicorn ``preload_app``):
-        hold the generation with this worker's own lock, and look for a newer one at once."""
+        hold the generation with this worker's own lock; if it is not the current one (the
+        master opened it long ago: a worker restarted after a crash), open the newest good
+        generation before the first request."""
         try:
             self._searcher.store.relock()
-        except SearchError as exc:  # pruned since the parent opened it
-            log.warning("generation %s is gone: %s", self.generation.name, exc)
-        self._checked = time.monotonic() - self.interval
+            held = True
+        except SearchError:  # pruned since the parent opened it
+            held = False
+        try:
+            current = resolve(self.root).resolve()
+        except (OSError, SearchError):
+            current = None
+        if held and current == self.generation:
+            return
+        try:
+            searcher, reason = open_newest_good(self.root, self._searcher.config, self._searcher)
+        except SearchError as exc:
+            log.error("no good generation to serve, still on %s: %s", self.generation.name, exc)
+            return
+        self._swap(searcher, searcher.store.path.resolve())
+        if reason and current is not None:
+            self._rejected.add(current)
+            self.reason = f"still serving {searcher.store.path.name}: {reason}"
 
     def checkout(self) -> Searcher:
         self._maybe_reload()

@@ -58,7 +58,7 @@ class SearchServer(BaseApplication):
         if s["trusted_proxies"]:
             options["forwarded_allow_ips"] = "*"
         options["when_ready"] = before_forks
-        options["post_fork"] = after_fork
+        options["post_worker_init"] = after_fork
         return options
 
     def load_config(self) -> None:
@@ -79,7 +79,7 @@ def before_forks(server: Any) -> None:
         holder.before_fork()
 
 
-def after_fork(server: Any, worker: Any) -> None:
+def after_fork(worker: Any) -> None:
     """With ``preload_app`` the app is opened before forking: each worker then holds its
     generation with its own reader lock (see ``SearcherHolder.after_fork``)."""
     app = getattr(worker, "wsgi", None)

@@ -3,9 +3,9 @@ fully arrived, and errors gunicorn answers itself are JSON on ``/api/*`` and ``/
 
 Plain gthread hands a connection to a thread at its first byte; a client that then sends one
 header line every few seconds holds that thread, and a few dozen such clients stall a server
-(measured: 16 of them made ``/healthz`` time out). Here the event loop reads each request head
-(and a small body) without blocking, for at most ``HEAD_TIMEOUT`` seconds, so slow clients cost
-a socket each, never a thread. Built on gunicorn's ``ThreadWorker`` (its ``accept``,
+(measured: 16 of them made ``/healthz`` time out). Here the event loop reads each request
+head (and a body up to 64 KiB) without blocking, for at most ``HEAD_TIMEOUT`` seconds, so slow
+clients cost a socket each, never a thread. Built on gunicorn's ``ThreadWorker`` (its ``accept``,
 ``on_client_socket_readable``, ``murder_pending`` and ``handle_error`` hooks).
 """
 
@@ -24,8 +24,9 @@ from gunicorn.workers.gthread import TConn, ThreadWorker
 
 HEAD_TIMEOUT = 10.0  # seconds a client may take to send a whole request head (and small body)
 HEAD_LIMIT = 64 * 1024  # beyond this gunicorn's parser answers (414 / 431)
-BODY_LIMIT = 1024 * 1024  # larger bodies are not waited for: the app refuses them (413)
+BODY_LIMIT = 64 * 1024  # larger bodies are not waited for: the app refuses them (413)
 CONTENT_LENGTH = re.compile(rb"\r\ncontent-length:[ \t]*(\d+)", re.IGNORECASE)
+CHUNKED = re.compile(rb"\r\ntransfer-encoding:[^\r\n]*chunked", re.IGNORECASE)
 JSON_PATHS = (b"/api/", b"/healthz")
 
 
@@ -35,6 +36,8 @@ def request_complete(buf: bytes | bytearray) -> bool:
     end = buf.find(b"\r\n\r\n")
     if end < 0:
         return len(buf) > HEAD_LIMIT
+    if CHUNKED.search(buf, 0, end + 2):  # a chunked body: wait for its last chunk
+        return buf.endswith(b"0\r\n\r\n") or len(buf) > end + 4 + BODY_LIMIT
     match = CONTENT_LENGTH.search(buf, 0, end + 2)
     if match is None:
         return True

@@ -51,7 +51,8 @@ def main(index: str, save: Path | None = None) -> None:
     owners = s.store.window_owners
     q = s.embedder.encode_query([x["q"] for x in qs])
     analysed = [s.analyse(x["q"], 10, None, "hybrid") for x in qs]
-    lex = [gather(s.store, s.table, a, None, n, n, 0.6).lists for a in analysed]
+    config = RankingConfig(pool=n)
+    lex = [gather(s.store, s.table, a, None, n, config, s.doc_freq).lists for a in analysed]
     qls = [a.lang for a in analysed]
 
     variants: list[dict] = []

@@ -3,7 +3,9 @@
 
 Each generated block sits between ``<!-- eval:NAME:start -->`` and ``<!-- eval:NAME:end -->``
 and names the commands that produced its figures. ``python -m search.eval --reproduce``
-re-runs every command of ``RESULTS`` against ``index/`` and rewrites the blocks;
+re-runs every command of ``RESULTS`` against ``index/`` and rewrites the blocks (the ablation
+and chunk-size results come from ``eval/experiments/ablate.py`` and ``chunk_grid.py``, whose
+commands their tables name);
 ``--write-docs`` only rewrites the blocks from the committed results files, ``--check-docs``
 says whether they are current (the test suite runs it).
 """
@@ -36,12 +38,6 @@ RESULTS: dict[str, list[str]] = {
     "check-no-neighbours.json": [CHECK, "--shared-with", DEV, "--versus", "neighbour_weight=0"],
     "dev-no-count.json": [DEV, "--versus", "count_weight=0"],
     "check-no-count.json": [CHECK, "--shared-with", DEV, "--versus", "count_weight=0"],
-}
-
-
-# results files written by the experiment scripts (``--reproduce`` runs these too)
-EXPERIMENTS: dict[str, list[str]] = {
-    "ablations.json": ["eval/experiments/ablate.py", "index"],
 }
 
 
@@ -78,17 +74,13 @@ def eval_table(root: Path) -> list[str]:
     rows = []
     for name, label in labels.items():
         r = load(name, root)
-        rows.append([label, f"dev ({len(r['ranks'])})", *_figures(r["metrics"])])
+        rows.append([label, f"dev ({len(r['ranks'])})", *_figures(summary(r["ranks"]))])
     check = load("check-hybrid.json", root)
-    n, shared = len(check["ranks"]), len(check["shared_with"]["queries"])
-    rows.append(["hybrid", f"check ({n})", *_figures(check["metrics"])])
-    rows.append(
-        [
-            "hybrid",
-            f"check, independent part ({n - shared})",
-            *_figures(check["independent_metrics"]),
-        ]
-    )
+    ranks, shared = check["ranks"], check["shared_with"]["queries"]
+    independent = [q for q in ranks if q not in shared]
+    rows.append(["hybrid", f"check ({len(ranks)})", *_figures(summary(ranks))])
+    part = f"check, independent part ({len(independent)})"
+    rows.append(["hybrid", part, *_figures(summary(ranks, independent))])
     head = ["method", "queries", "R@1", "R@5", "MRR@10"]
     return _table(head, rows) + _commands([*labels, "check-hybrid.json"])
 
@@ -155,12 +147,12 @@ def differences(root: Path) -> list[str]:
         for prefix, part in (("dev", "dev"), ("check", "check"), ("check", "check, independent")):
             name = f"{prefix}-{key}.json"
             r = load(name, root)
-            independent = "independent" in part
-            field = "independent_differences" if independent else "differences"
-            n = len(r["ranks"]) - (len(r["shared_with"]["queries"]) if independent else 0)
-            by = {d["metric"]: d for d in r[field]}
-            cells = [_difference(by[m]) for m in METRICS]
-            rows.append([label, f"{part} ({n})", *cells])
+            ids = list(r["ranks"])
+            if "independent" in part:
+                ids = [q for q in ids if q not in r["shared_with"]["queries"]]
+            moved = compare(r["ranks"], r["versus"]["ranks"], ids)
+            cells = [_difference(asdict(d)) for d in moved]
+            rows.append([label, f"{part} ({len(ids)})", *cells])
             if name not in names:
                 names.append(name)
     head = ["change from the shipped ranking", "queries", *METRICS]
@@ -193,6 +185,28 @@ def ablations(root: Path) -> list[str]:
     return _table(head, rows) + ["", "Produced by:", "", f"    {r['command']}"]
 
 
+def chunk_grid(root: Path) -> list[str]:
+    """The chunk-size table: one full rebuild of the seed index per setting."""
+    r = json.loads((root / RESULTS_DIR / "chunk-grid.json").read_text("utf-8"))
+    rows = []
+    for row in r["rows"]:
+        dense, hybrid = summary(row["dense"]), summary(row["hybrid"])
+        rows.append(
+            [
+                str(row["max_units"]),
+                str(row["min_units"]),
+                "yes" if row["heading"] else "no",
+                str(row["passages"]),
+                f"{dense['R@5']:.2f}",
+                f"{dense['MRR@10']:.3f}",
+                *_figures(hybrid),
+            ]
+        )
+    head = ["max units", "min units", "heading in chunk vector", "passages", "dense R@5"]
+    head += ["dense MRR@10", "hybrid R@1", "hybrid R@5", "hybrid MRR@10"]
+    return _table(head, rows) + ["", "Produced by:", "", f"    {r['command']}"]
+
+
 def _kind(variant: str) -> str:
     """``dense`` or ``hybrid``: the first word of a variant's name."""
     return variant.split()[0].strip(":,")
@@ -209,6 +223,7 @@ BLOCKS: dict[str, dict[str, Block]] = {
     "eval/README.md": {"overlap": overlap},
     "docs/RETRIEVAL.md": {
         "ablations": ablations,
+        "chunk_grid": chunk_grid,
         "overlap": overlap,
         "differences": differences,
         "identifiers": identifiers,

@@ -1,7 +1,9 @@
 """Paragraph-first chunking (pure): paragraphs of one article -> passages that get one vector.
 
-Sizes are counted in *units*: one CJK character or one Latin word each, so a Chinese and an
-English passage of the same size carry roughly the same amount of text.
+Sizes are counted in *units*: one Latin word (or number) is one unit and one CJK ideograph is
+``1 / CJK_CHARS_PER_WORD`` of a unit, so a Chinese and an English passage of the same size carry
+the same amount of meaning. ``CJK_CHARS_PER_WORD`` was measured on 4 354 public Chinese-English
+sentence pairs (PyPI ``hsk-sentences-audio``): 32 646 ideographs against 22 718 English words.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from dataclasses import dataclass
 
 from search.ingest.align import Aligner
 from search.text.lang import passage_lang
+from search.text.script import ideographs
 from search.text.sentences import sentence_spans
 from search.types import Chunk, CleanDocument, Paragraph
 
-_UNIT = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[A-Za-z0-9](?:[A-Za-z0-9'’./:_-]*[A-Za-z0-9])?")
+CJK_CHARS_PER_WORD = 1.44
+_WORD_UNIT = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9'’./:_-]*[A-Za-z0-9])?")
 
 
 @dataclass(frozen=True)
@@ -25,11 +29,14 @@ class ChunkSizes:
 
     max_units: int = 160  # split paragraphs longer than this at sentence ends
     min_units: int = 30  # merge neighbouring paragraphs of one article while below this
+    # a short piece (under min_units: a list item, a one-line paragraph) also joins a chunk
+    # that is already min_units, up to twice min_units, so lists become passages of a few
+    # items rather than one block of max_units
 
 
-def units(text: str) -> int:
-    """Size of ``text``: CJK characters plus Latin words/numbers."""
-    return len(_UNIT.findall(text))
+def units(text: str) -> float:
+    """Size of ``text``: Latin words/numbers plus CJK ideographs / ``CJK_CHARS_PER_WORD``."""
+    return len(_WORD_UNIT.findall(text)) + ideographs(text) / CJK_CHARS_PER_WORD
 
 
 def split_spans(text: str, max_units: int) -> list[tuple[int, int]]:
@@ -83,6 +90,15 @@ def page_at(
     return pages[max(at, 0)][1]
 
 
+def _joins(size: float, piece: float, sizes: ChunkSizes) -> bool:
+    """Whether a piece of ``piece`` units joins the chunk of ``size`` units before it."""
+    if size + piece > sizes.max_units:
+        return False
+    if size < sizes.min_units:
+        return True
+    return piece < sizes.min_units and size + piece <= 2 * sizes.min_units
+
+
 def chunk_document(
     doc_id: str, source: str, clean: CleanDocument, sizes: ChunkSizes | None = None
 ) -> list[Chunk]:
@@ -97,11 +113,7 @@ def chunk_document(
             and last[-1].para.article == piece.para.article
             and last[-1].para.kind == piece.para.kind
             and last[-1].para_no != piece.para_no  # pieces of one split paragraph stay apart
-            and (
-                sum(units(p.text) for p in last) < sizes.min_units
-                or units(piece.text) < sizes.min_units // 2
-            )
-            and sum(units(p.text) for p in last) + units(piece.text) <= sizes.max_units
+            and _joins(sum(units(p.text) for p in last), units(piece.text), sizes)
         ):
             last.append(piece)
         else:

@@ -7,17 +7,21 @@ segments, stems, detects a language or looks a word up again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
+from search.config import DEFAULT_RANKING, RankingConfig
 from search.rank.answer import count_targets
+from search.rank.answer_kind import question_kind
 from search.rank.filters import NO_FILTERS, Filters
 from search.rank.relevance import QueryTerms, query_coverage, query_terms
 from search.rank.snippet import LATIN_WORD
-from search.text.dictionary import BilingualDictionary
+from search.text.dictionary import BilingualDictionary, concept_groups, flatten
 from search.text.identifiers import find as find_identifiers
 from search.text.lang import detect_lang
 from search.text.normalize import fold
 from search.text.query_form import query_form
+from search.text.senses import choose as choose_senses
 from search.text.terms import (
     STOP_EN,
     STOP_ZH,
@@ -50,6 +54,8 @@ class Query:
     coverage: float  # share of those terms the index knows, itself or translated
     offset: int = 0  # results skipped (paging)
     filters: Filters = NO_FILTERS  # documents and dates searched (empty: all)
+    groups: list[frozenset[str]] = field(default_factory=list)  # word + translations, each
+    kind: str | None = None  # when / where / who: what the answer states (hybrid only)
 
     @property
     def uses_keywords(self) -> bool:
@@ -70,11 +76,18 @@ class Marks:
 
 
 class Analyser:
-    """Analyses queries against one index's vocabulary and dictionary."""
+    """Analyses queries against one index's vocabulary and dictionary; ``postings`` (the
+    store's) lets it choose a word's dictionary senses by the other query words."""
 
-    def __init__(self, vocabulary: frozenset[str], dictionary: BilingualDictionary | None) -> None:
+    def __init__(
+        self,
+        vocabulary: frozenset[str],
+        dictionary: BilingualDictionary | None,
+        postings: Callable[[list[str]], Mapping[str, frozenset[int]]] | None = None,
+    ) -> None:
         self.vocabulary = vocabulary
         self.dictionary = dictionary
+        self.postings = postings
 
     def known(self, term: str) -> bool:
         return term in self.vocabulary
@@ -87,11 +100,14 @@ class Analyser:
         method: str,
         offset: int = 0,
         filters: Filters = NO_FILTERS,
+        config: RankingConfig = DEFAULT_RANKING,
     ) -> Query:
         form = query_form(text)
         qterms = query_terms(terms(form), self.translate)
         phrases = chinese_phrases(form)
-        translations = self.translations(form, phrases) if method != "dense" else []
+        translations = self.translations(form, phrases, config) if method != "dense" else []
+        wants_groups = method == "keyword" or config.coverage_weight or config.evidence_scaled
+        wants_groups = wants_groups or (method == "hybrid" and config.sentence_weight)
         counted = None
         if method == "hybrid":
             counted = count_targets(form, self.dictionary, self.known)
@@ -111,6 +127,8 @@ class Analyser:
             coverage=query_coverage(qterms, self.known),
             offset=offset,
             filters=filters,
+            groups=concept_groups(form, self.dictionary, self.known) if wants_groups else [],
+            kind=question_kind(form) if method == "hybrid" and counted is None else None,
         )
 
     def translate(self, term: str) -> list[str]:
@@ -122,16 +140,25 @@ class Analyser:
             d.to_chinese(term, self.known) if term.isascii() else d.to_english([term], self.known)
         )
 
-    def translations(self, form: str, phrases: list[str]) -> list[str]:
+    def translations(self, form: str, phrases: list[str], config: RankingConfig) -> list[str]:
         """Keyword terms for the query ``form`` that can match passages in the other
-        language: dictionary translations, plus the script-neutral tokens both languages
-        write alike (acronyms such as IEC or ESG, numbers such as 2023)."""
-        if self.dictionary is None:
+        language: dictionary translations (with more senses to choose from than to keep,
+        those the index uses with the other query words: search/text/senses.py), plus the
+        script-neutral tokens both languages write alike (acronyms such as IEC or ESG,
+        numbers such as 2023)."""
+        d = self.dictionary
+        if d is None:
             return [t for t in neutral_terms(form) if self.known(t)]
-        out = [t for t in neutral_terms(form, self.dictionary.is_word) if self.known(t)]
+        out = [t for t in neutral_terms(form, d.is_word) if self.known(t)]
+        pool, keep = config.sense_pool, config.senses_kept
         if phrases:
-            return out + self.dictionary.to_english(phrases, self.known)
-        return out + self.dictionary.to_chinese(form, self.known)
+            senses = d.english_senses(phrases, self.known, per_word=pool)
+        else:
+            senses = d.chinese_senses(form, self.known, per_phrase=pool)
+        if pool > keep and self.postings is not None:
+            words = sorted({t for word in senses for sense in word for t in sense})
+            senses = choose_senses(senses, self.postings(words), keep)
+        return out + flatten(senses)
 
 
 def marks(form: str, phrases: list[str], extra: list[str]) -> Marks:

@@ -9,12 +9,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from search.config import RankingConfig
 from search.rank.analysis import Query
-from search.rank.fusion import Ranked, dense_scores
+from search.rank.fusion import Ranked, coverage, dense_scores
 from search.store.base import ChunkTable, IndexStore
 
 PARTIAL_IDENTIFIER = 0.5  # credit for a stem-only match (GB/T 12350-2017 for GB/T 12350-2022)
@@ -34,10 +36,11 @@ def gather(
     query: Query,
     qvec: np.ndarray | None,
     n: int,
-    pool: int,
-    chunk_weight: float,
+    config: RankingConfig,
+    doc_freq: Mapping[str, int] | None = None,
 ) -> Candidates:
-    """Every candidate list ``query.method`` asks for, ``n`` long at most."""
+    """Every candidate list ``query.method`` asks for, ``n`` long at most. ``doc_freq``
+    (passages per term) weighs the ``coverage`` list, made when the query has word groups."""
     out = Candidates()
     lang = query.lang_filter
     # A store with ``submit`` (PostgreSQL, search/store/postgres.py) runs the keyword lists
@@ -45,13 +48,15 @@ def gather(
     submit = getattr(store, "submit", None) if query.uses_vectors else None
     pending = None
     if query.uses_keywords:
+        args = (store, table, query, n, config, doc_freq)
         if submit is not None:
-            pending = submit(keyword_lists, store, query, n, lang)
+            pending = submit(keyword_lists, *args)
         else:
-            out.lists.update(keyword_lists(store, query, n, lang))
+            out.lists.update(keyword_lists(*args))
     dense_hits = None
     if query.uses_vectors and qvec is not None:
-        dense_hits, out.windows = dense(store, table, qvec, n, lang, pool, chunk_weight)
+        pool, weight = config.pool, config.dense_chunk_weight
+        dense_hits, out.windows = dense(store, table, qvec, n, lang, pool, weight)
     if pending is not None:
         out.lists.update(pending.result())
     if dense_hits is not None:
@@ -59,13 +64,42 @@ def gather(
     return out
 
 
-def keyword_lists(store: IndexStore, query: Query, n: int, lang: str | None) -> dict[str, Ranked]:
-    """The query's own words, its identifiers and its translations, each BM25-ranked."""
-    return {
+def keyword_lists(
+    store: IndexStore,
+    table: ChunkTable,
+    query: Query,
+    n: int,
+    config: RankingConfig,
+    doc_freq: Mapping[str, int] | None,
+) -> dict[str, Ranked]:
+    """The query's own words, its identifiers and its translations, each BM25-ranked, and the
+    word coverage of their hits when the query has word groups."""
+    lang = query.lang_filter
+    lists = {
         "keyword": store.keyword_search(query.words, n, lang=lang),
         "identifier": identifier_search(store, query.identifiers, n, lang),
         "translated": store.keyword_search(query.translations, n, lang=lang),
     }
+    if query.groups and (
+        query.method == "keyword" or config.coverage_weight or config.evidence_scaled
+    ):
+        hits = lists["keyword"] + lists["translated"]
+        lists["coverage"] = word_coverage(store, query, hits, doc_freq or {}, len(table))
+    return lists
+
+
+def word_coverage(
+    store: IndexStore, query: Query, hits: Ranked, doc_freq: Mapping[str, int], total: int
+) -> Ranked:
+    """Language-fair keyword score of the keyword hits: the share of the query's words (each
+    with its translations) a passage holds, in either language (fusion.coverage)."""
+    rows = sorted({rid for rid, _ in hits})
+    held = {
+        rid: frozenset(f"{body} {heading}".split())
+        for rid, (body, heading, _) in store.passage_terms(rows).items()
+    }
+    df = {t: doc_freq.get(t, 0) for g in query.groups for t in g if doc_freq.get(t, 0)}
+    return coverage(query.groups, held, df, total)
 
 
 def dense(

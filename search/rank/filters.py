@@ -88,10 +88,12 @@ def keep_docs(ranked: Ranked, row_docs: RowDocs, allowed: set[str]) -> Ranked:
     return [(rid, s) for rid, s in ranked if row_docs[rid] in allowed]
 
 
-def facets(ranked: Ranked, row_docs: RowDocs, row_langs: np.ndarray) -> dict[str, dict]:
-    """Passage counts of ``ranked`` by document and by language, largest first."""
-    docs = Counter(str(row_docs[rid]) for rid, _ in ranked)
-    langs = Counter(str(row_langs[rid]) for rid, _ in ranked)
+def facets(ranked: Ranked, row_docs: Any, row_langs: np.ndarray) -> dict[str, dict]:
+    """Passage counts of ``ranked`` by document and by language, largest first
+    (``row_docs`` and ``row_langs`` are indexed with an array of row ids at once)."""
+    ids = np.fromiter((rid for rid, _ in ranked), dtype=np.int64, count=len(ranked))
+    docs = Counter(np.asarray(row_docs[ids]).tolist()) if len(ids) else Counter()
+    langs = Counter(np.asarray(row_langs[ids]).tolist()) if len(ids) else Counter()
     return {
         "doc": dict(sorted(docs.items(), key=lambda kv: (-kv[1], kv[0]))),
         "lang": dict(sorted(langs.items(), key=lambda kv: (-kv[1], kv[0]))),

@@ -32,19 +32,18 @@ def dense_scores(
     return sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-def combine(
-    dense: dict[int, float], lexical: Sequence[tuple[Ranked, float, np.ndarray | None]]
-) -> Ranked:
+def combine(dense: dict[int, float], lexical: Sequence[tuple]) -> Ranked:
     """Add weighted, max-normalized keyword scores to the dense scores.
 
-    Each lexical entry is (ranked list, weight, mask over chunk ids or None); a hit whose mask
-    entry is False adds nothing. Ties break on the chunk id.
+    Each lexical entry is (ranked list, weight, mask over chunk ids or None) and optionally a
+    fourth item, False for a list whose scores are already on an absolute 0..1 scale (not
+    max-normalized); a hit whose mask entry is False adds nothing. Ties break on the chunk id.
     """
     scores = dict(dense)
-    for ranked, weight, mask in lexical:
+    for ranked, weight, mask, *rest in lexical:
         if not ranked:
             continue
-        top = max(s for _, s in ranked) or 1.0
+        top = (max(s for _, s in ranked) or 1.0) if not rest or rest[0] else 1.0
         for rid, s in ranked:
             if mask is not None and not mask[rid]:
                 continue
@@ -108,20 +107,15 @@ def fuse(
 def _fuse(
     lists: dict[str, Ranked], langs: np.ndarray, query_lang: str, config: RankingConfig
 ) -> Ranked:
-    if "dense" not in lists:  # keyword-only ablation: the lists in order of trust
-        return combine(
-            {},
-            [
-                (lists[n], 1.0 / (i + 1), None)
-                for i, n in enumerate(("identifier", "keyword", "translated"))
-                if n in lists
-            ],
-        )
+    if "dense" not in lists:  # keyword only: identifiers, then word coverage in any language
+        weights = {"identifier": 1.0, "coverage": 1.0, "keyword": 0.05, "translated": 0.05}
+        return combine({}, [(lists[n], w, None) for n, w in weights.items() if n in lists])
     lexical = []
     scopes = {
         "keyword": (config.keyword_weight, "same"),
         "translated": (config.translated_weight, "other"),
         "identifier": (config.identifier_weight, "all"),
+        "coverage": (config.coverage_weight, "all"),
     }
     for name, (weight, scope) in scopes.items():
         if name not in lists:
@@ -132,8 +126,23 @@ def _fuse(
             allow = langs != query_lang
         else:
             allow = None
-        lexical.append((lists[name], weight, allow))
+        ranked = lists[name]
+        if name == "translated" and config.evidence_scaled and "coverage" in lists:
+            ranked = scaled_by(ranked, dict(lists["coverage"]))
+            lexical.append((ranked, weight, allow, False))
+            continue
+        lexical.append((ranked, weight, allow))
     return combine(dict(lists["dense"]), lexical)
+
+
+def scaled_by(ranked: Ranked, share: dict[int, float]) -> Ranked:
+    """Max-normalized scores of ``ranked`` times each passage's ``share`` (0..1) of the query's
+    words: the best keyword match counts fully only when it holds the whole query."""
+    if not ranked:
+        return ranked
+    top = max(s for _, s in ranked) or 1.0
+    out = [(rid, s / top * share.get(rid, 0.0)) for rid, s in ranked]
+    return sorted(out, key=lambda kv: (-kv[1], kv[0]))
 
 
 def boost(ranked: Ranked, lifted: set[int], weight: float) -> Ranked:
@@ -167,3 +176,46 @@ def smooth(ranked: Ranked, neighbours: np.ndarray, weight: float) -> Ranked:
     new = scores + weight * best
     out = sorted(zip(ids.tolist(), new.tolist(), strict=True), key=lambda kv: (-kv[1], kv[0]))
     return out
+
+
+def coverage(
+    groups: Sequence[frozenset[str]],
+    passages: dict[int, frozenset[str]],
+    df: dict[str, int],
+    total: int,
+) -> Ranked:
+    """Language-fair keyword score: the idf-weighted share of the query's words (each a group
+    of the word and its translations) that a passage holds, in whichever language.
+
+    A group weighs the idf of its rarest term; a passage scores the same whether it holds the
+    query's own word or its translation, so the query's language is not preferred.
+    """
+    if not groups or not passages:
+        return []
+    weights = []
+    for g in groups:
+        rarest = min((df.get(t, 0) for t in g if df.get(t, 0)), default=total)
+        weights.append(float(np.log((total + 1) / (rarest + 0.5))))
+    norm = sum(weights) or 1.0
+    scores = {
+        rid: sum(w for g, w in zip(groups, weights, strict=True) if g & terms) / norm
+        for rid, terms in passages.items()
+    }
+    return sorted(((r, s) for r, s in scores.items() if s > 0), key=lambda kv: (-kv[1], kv[0]))
+
+
+def sentence_coverage(
+    groups: Sequence[frozenset[str]],
+    sentences: dict[int, list[frozenset[str]]],
+    df: dict[str, int],
+    total: int,
+) -> Ranked:
+    """Each passage's best single-sentence ``coverage``: a passage that states the answer
+    holds the query's words (or their translations) together in one sentence, where a sibling
+    that only shares the topic has them spread out or not at all. ``sentences`` holds the
+    term sets of each passage's sentences."""
+    best: dict[int, float] = {}
+    for rid, sents in sentences.items():
+        scored = coverage(groups, dict(enumerate(sents)), df, total)
+        best[rid] = scored[0][1] if scored else 0.0
+    return sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))

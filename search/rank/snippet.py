@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import TYPE_CHECKING
 
-from search.text.normalize import fold_aligned
+from search.text.normalize import fold, fold_aligned
 from search.text.sentences import sentence_spans
 from search.text.terms import STOP_EN, stem
 
@@ -15,6 +14,7 @@ if TYPE_CHECKING:
 
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*|\d+(?:\.\d+)?")
 _SPACE = re.compile(r"\s+")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 Span = tuple[int, int]
 
@@ -77,13 +77,22 @@ def best_sentences(text: str, spans: list[Span], max_sentences: int = 2) -> Span
 
 
 def fingerprint(text: str) -> frozenset[str]:
-    """Character 4-gram shingles of the normalized text, for near-duplicate detection."""
-    t = _SPACE.sub("", unicodedata.normalize("NFKC", text).casefold())
-    return frozenset(t[i : i + 4] for i in range(max(1, len(t) - 3)))
+    """Near-duplicate fingerprint of a text: character 4-gram shingles of its matching form,
+    padded at both ends so that every character (the first and last too) sits in four
+    shingles, plus its numbers (as ``#257``), which two copies of one passage share."""
+    t = _SPACE.sub("", fold(text))
+    padded = f"\x02\x02\x02{t}\x03\x03\x03"
+    shingles = {padded[i : i + 4] for i in range(len(padded) - 3)}
+    return frozenset(shingles | {"#" + n for n in _NUMBER.findall(t)})
 
 
 def near_duplicate(a: frozenset[str], b: frozenset[str], threshold: float = 0.8) -> bool:
-    """True when one passage is (almost) contained in the other."""
+    """True when one passage is (almost) contained in the other and states no number the
+    other does not: 旅客们在排队上车 / 乘客们在排队上车 differ in a quarter of their shingles
+    and stay apart; a paragraph quoted with 2022 and again with 2023 is two passages."""
     if not a or not b:
         return False
-    return len(a & b) / min(len(a), len(b)) >= threshold
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    if len(a & b) / len(small) < threshold:
+        return False
+    return all(s in large for s in small if s[0] == "#")

@@ -86,6 +86,10 @@ class IndexStore(Protocol):
         """How many passages hold each keyword term."""
         ...
 
+    def postings(self, terms: list[str], cap: int = 5000) -> dict[str, frozenset[int]]:
+        """The passages holding each of ``terms`` (at most ``cap`` each)."""
+        ...
+
     def passage_terms(self, ids: list[int]) -> dict[int, tuple[str, str, str]]:
         """The keyword columns (body, heading, identifiers: space-separated terms) of
         passages ``ids``."""

@@ -37,7 +37,8 @@ from search.store.write import CHUNK_COLUMNS, TABLE_FILES, read_vocabulary
 from search.text.terms import WEIGHTS, quote
 from search.types import Chunk, Document, Footnote
 
-FORMAT_VERSION = 5  # 5: citation fields page_end, block, block_end; 4: keyword terms from the
+FORMAT_VERSION = 6  # 6: chunk sizes weigh CJK fairly, lists joined; 5: citation fields page_end,
+# block, block_end; 4: keyword terms from the
 # matching form (search/text/normalize.py), per-chunk table and restricted dictionary stored
 
 
@@ -169,6 +170,15 @@ class Store:
 
     def term_frequencies(self) -> dict[str, int]:
         return dict(self.db.execute("SELECT term, doc FROM keyword_vocab").fetchall())
+
+    def postings(self, terms: list[str], cap: int = 5000) -> dict[str, frozenset[int]]:
+        out: dict[str, frozenset[int]] = {}
+        for term in dict.fromkeys(terms):
+            rows = self.db.execute(
+                "SELECT rowid FROM keywords WHERE keywords MATCH ? LIMIT ?", (quote([term]), cap)
+            )
+            out[term] = frozenset(int(r) for (r,) in rows)
+        return out
 
     def passage_terms(self, ids: list[int]) -> dict[int, tuple[str, str, str]]:
         if not ids:

@@ -199,6 +199,18 @@ class PostgresStore:
         rows = self.db.query(f"SELECT term, df FROM {self.generation}.vocab WHERE NOT phrase")
         return {t: int(df) for t, df in rows}
 
+    def postings(self, terms: list[str], cap: int = 5000) -> dict[str, frozenset[int]]:
+        """The passages holding each of ``terms``: the ``cap`` lowest row ids, as FTS5 lists
+        them (each term read as FTS5 reads a quoted word, see ``pg_keywords.phrase_key``)."""
+        one = "(SELECT id FROM {part} WHERE term = %(key)s ORDER BY id LIMIT %(cap)s)"
+        sql = _union(one, self.parts["postings"])
+        out: dict[str, frozenset[int]] = {}
+        for term in dict.fromkeys(terms):
+            key = pg_keywords.phrase_key(term)
+            rows = self.db.query(sql, {"key": key, "cap": cap}) if key else []
+            out[term] = frozenset(sorted(int(r) for (r,) in rows)[:cap])
+        return out
+
     def passage_terms(self, ids: list[int]) -> dict[int, tuple[str, str, str]]:
         if not ids:
             return {}

@@ -18,6 +18,9 @@ from typing import Any
 import faiss
 import numpy as np
 
+from search.errors import SearchError
+from search.store.generations import generations, resolve
+
 REQUIRED_FILES = ("meta.sqlite", "vectors.faiss", "windows.faiss", "window_owners.npy")
 NOT_CHECKED = ("manifest.json", "reader.lock")  # the manifest holds the checksums
 TABLES = ("documents", "chunks", "keywords")
@@ -43,6 +46,22 @@ def file_checksums(generation: Path) -> dict[str, dict[str, Any]]:
         name: {"bytes": (generation / name).stat().st_size, "sha256": sha256(generation / name)}
         for name in data_files(generation)
     }
+
+
+def newest_good(root: Path) -> tuple[Path | None, list[str]]:
+    """The generation ``root`` serves if it passes, else the newest other one that does (None
+    when none does), and what is wrong with the served one (empty when nothing)."""
+    try:
+        current = resolve(root).resolve()
+    except SearchError as exc:
+        return None, [str(exc)]
+    wrong = problems(current)
+    if not wrong:
+        return current, []
+    for generation in reversed(generations(root)):
+        if generation.resolve() != current and not problems(generation):
+            return generation, wrong
+    return None, wrong
 
 
 def problems(generation: Path) -> list[str]:

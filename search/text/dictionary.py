@@ -156,34 +156,60 @@ class BilingualDictionary:
             return None
         return cls(data["en_zh"], data["zh_en"], frozenset(data["english_words"]))
 
-    def to_chinese(self, text: str, known: Callable[[str], bool], per_phrase: int = 2) -> list[str]:
-        """Chinese terms for the English words/phrases of ``text`` (longest phrases first)."""
+    def chinese_senses(
+        self, text: str, known: Callable[[str], bool], per_phrase: int = 2
+    ) -> list[list[frozenset[str]]]:
+        """For each English word/phrase of ``text`` (longest phrases first), up to
+        ``per_phrase`` Chinese headwords (each a one-term sense), best gloss position first."""
         words = [stem(w) for w in _WORDS.findall(text.lower()) if w not in STOP_EN]
-        out: list[str] = []
+        out: list[list[frozenset[str]]] = []
         i = 0
         while i < len(words):
             for n in range(min(MAX_PHRASE, len(words) - i), 0, -1):
                 cands = self.en_zh.get(" ".join(words[i : i + n]))
                 if not cands:
                     continue
-                picked = [zh for zh in cands if len(zh) >= 2 and known(zh)][:per_phrase]
+                picked = [zh for zh in cands if len(zh) >= 2 and known(zh)]
+                picked = list(dict.fromkeys(picked))[:per_phrase]
                 if picked or n == 1:
-                    out.extend(picked)
+                    if picked:
+                        out.append([frozenset([zh]) for zh in picked])
                     i += n
                     break
             else:
                 i += 1
-        return list(dict.fromkeys(out))
+        return out
+
+    def english_senses(
+        self, words: Iterable[str], known: Callable[[str], bool], per_word: int = 2
+    ) -> list[list[frozenset[str]]]:
+        """For each Chinese word, its first ``per_word`` glosses as sets of known English
+        (stemmed) terms."""
+        out: list[list[frozenset[str]]] = []
+        for w in words:
+            senses = []
+            for key in self.zh_en.get(w, [])[:per_word]:
+                terms = frozenset(t for t in key.split() if known(t))
+                if terms and terms not in senses:
+                    senses.append(terms)
+            if senses:
+                out.append(senses)
+        return out
+
+    def to_chinese(self, text: str, known: Callable[[str], bool], per_phrase: int = 2) -> list[str]:
+        """Chinese terms for the English words/phrases of ``text`` (longest phrases first)."""
+        return flatten(self.chinese_senses(text, known, per_phrase))
 
     def to_english(
         self, words: Iterable[str], known: Callable[[str], bool], per_word: int = 2
     ) -> list[str]:
         """English (stemmed) terms of the first ``per_word`` glosses of the Chinese ``words``."""
-        out: list[str] = []
-        for w in words:
-            for key in self.zh_en.get(w, [])[:per_word]:
-                out.extend(t for t in key.split() if known(t))
-        return list(dict.fromkeys(out))
+        return flatten(self.english_senses(words, known, per_word))
+
+
+def flatten(senses: Iterable[Iterable[frozenset[str]]]) -> list[str]:
+    """The terms of every sense, in order, once each."""
+    return list(dict.fromkeys(t for word in senses for sense in word for t in sorted(sense)))
 
 
 def _candidate_order(candidate: tuple[int, str]) -> tuple[int, int, str]:
@@ -199,3 +225,26 @@ def _usable_key(gloss: str) -> str:
 @lru_cache(maxsize=1)
 def default_dictionary() -> BilingualDictionary | None:
     return BilingualDictionary.load()
+
+
+def concept_groups(
+    query: str, dictionary: BilingualDictionary | None, known: Callable[[str], bool]
+) -> list[frozenset[str]]:
+    """The query's content words, each with its translations: one group of index terms per
+    word (``standards`` -> {standard, 标准}; 标准 -> {标准, standard, norm}), so a passage in
+    either language can be scored by how many of the query's words it holds."""
+    from search.text.terms import STOP_ZH, chinese_phrases
+
+    groups: list[frozenset[str]] = []
+    for word in chinese_phrases(query):
+        if word in STOP_ZH:
+            continue
+        group = {word} | (set(dictionary.to_english([word], known)) if dictionary else set())
+        groups.append(frozenset(t for t in group if known(t)))
+    for word in _WORDS.findall(query.lower()):
+        if word in STOP_EN or len(word) < 2:
+            continue
+        group = {stem(word)} | (set(dictionary.to_chinese(word, known)) if dictionary else set())
+        groups.append(frozenset(t for t in group if known(t)))
+    unique = list(dict.fromkeys(g for g in groups if g))
+    return unique

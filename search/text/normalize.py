@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _DASH = re.compile(f"[{DASHES}]")
@@ -38,9 +39,37 @@ def _converter():
     return opencc.OpenCC("t2s")
 
 
+@lru_cache(maxsize=1)
+def _traditional() -> frozenset[str] | None:
+    """Every character the ``t2s`` tables change (alone or in a phrase), so text
+    without one (most simplified text) skips the converter; None when the tables are not
+    where the package keeps them (then every text is converted)."""
+    import opencc
+
+    folder = Path(opencc.__file__).parent / "dictionary"
+    try:
+        chars = set()
+        with open(folder / "TSCharacters.txt", encoding="utf-8") as fh:
+            for line in fh:
+                key, _, values = line.rstrip("\n").partition("\t")
+                if key and values.split() and values.split()[0] != key:
+                    chars.add(key)
+        with open(folder / "TSPhrases.txt", encoding="utf-8") as fh:
+            for line in fh:
+                key, _, values = line.rstrip("\n").partition("\t")
+                value = values.split()[0] if values.split() else key
+                chars.update(a for a, b in zip(key, value, strict=False) if a != b)
+                if len(value) != len(key):
+                    chars.update(key)
+    except OSError:
+        return None
+    return frozenset(chars)
+
+
 def simplified(text: str) -> str:
     """``text`` with traditional Chinese characters and phrases in their simplified form."""
-    if not any("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in text):
+    changed = _traditional()
+    if changed is not None and changed.isdisjoint(text):
         return text
     return _converter().convert(text)
 
@@ -61,10 +90,11 @@ def _fold_char(ch: str) -> str:
     return lowered if len(lowered) == 1 else ch
 
 
+@lru_cache(maxsize=4096)  # result passages recur across queries; the conversion is pure Python
 def fold_aligned(text: str) -> str:
     """``fold`` of ``text`` with the same length, character for character, so a span found
     in the result is the same span of ``text``. Characters whose folded form is longer or
     shorter (``ß``, ``①`` stays ``1``, ligatures) keep a one-character form or themselves."""
-    out = "".join(_fold_char(c) for c in text)
+    out = text.lower() if text.isascii() else "".join(_fold_char(c) for c in text)
     whole = simplified(out)  # phrase-level conversion when it keeps the length
     return whole if len(whole) == len(out) else out
