@@ -65,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
             prune=args.prune,
             outside_links=args.follow_outside_links,
         )
+        if isinstance(encoder, RayEmbedder):
+            encoder.shutdown()
     except SearchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

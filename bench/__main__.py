@@ -44,6 +44,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="only re-render saved results (from --json); several files: each section from "
         "the first that has it",
     )
+    p.add_argument(
+        "--store",
+        metavar="URL",
+        help="benchmark the PostgreSQL store of this coordinator instead (bench/store.py)",
+    )
+    p.add_argument("--passages", type=int, default=20_000, help="with --store: corpus size")
+    p.add_argument(
+        "--shards", default="0,1,2", help="with --store: layouts, 0 = one node (default 0,1,2)"
+    )
     return p.parse_args(argv)
 
 
@@ -74,6 +83,11 @@ def one_run(args: argparse.Namespace, work: Path, i: int, profile: bool) -> dict
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.store:  # PostgreSQL store at scale: bench/store.py
+        from bench import store
+
+        shards = [int(k) for k in args.shards.split(",")]
+        return store.main(args.store, args.passages, shards, args.json)
     if args.render:
         result = report.combine([(str(p), json.loads(p.read_text("utf-8"))) for p in args.render])
         if "scale" in result:  # the chosen index follows search.store.ann as it is now

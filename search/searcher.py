@@ -81,6 +81,7 @@ class Searcher:
         self.doc_freq = store.term_frequencies()  # weighted highlights (rank/emphasis.py)
         self.frequent = emphasis.frequent_terms(self.doc_freq, len(self.table))
         self.thresholds: dict[str, relevance.Threshold] = {}  # method -> override, if any
+        relevance.load_table()  # a bad thresholds file fails here, at start
 
     @classmethod
     def open(

@@ -76,6 +76,12 @@ def new_database(cluster, name: str, shards: bool = True) -> str:
 
 
 @pytest.fixture(scope="session")
+def pg_database(pg_cluster):
+    """``make(name, shards=True) -> url``: a fresh database in the cluster (see new_database)."""
+    return lambda name, shards=True: new_database(pg_cluster, name, shards)
+
+
+@pytest.fixture(scope="session")
 def pg_tiny(pg_cluster, tiny_index: Path) -> str:
     """The tiny index (see conftest.py) copied into its own sharded database."""
     from search.store.pg_import import import_index

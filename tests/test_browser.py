@@ -105,7 +105,7 @@ def test_search_then_open_in_context(page, server: str) -> None:
     assert first.locator(".badge").inner_text() in ("EN", "中文")
     assert "ESG" in first.locator(".snippet").inner_text()
     assert first.locator(".citation .doc").inner_text()
-    assert first.locator("button.copy").is_visible()  # JS revealed the copy button
+    assert first.locator("button.copy").first.is_visible()  # JS revealed the copy button
     page.screenshot(path=str(OUT / "search-esg.png"), full_page=True)
 
     href = first.locator("a.context").get_attribute("href")

@@ -305,6 +305,22 @@ def test_widget_loading_empty_and_live_search(page, portal: str, server: str) ->
     assert not page.js_errors, page.js_errors
 
 
+def test_widget_filters_by_date_and_shows_counts(page, portal: str, server: str) -> None:
+    box = widget(page, portal, server)
+    page.locator("#box input.date").first.fill("2024")
+    box.fill("标准化 人才")
+    box.press("Enter")
+    page.wait_for_function(
+        "() => document.querySelector('#box').shadowRoot.querySelector('p.status')"
+        ".getAttribute('data-state') === 'done'"
+    )
+    badges = page.locator("#box li .badge").all_text_contents()
+    assert badges and set(badges) == {"EN"}  # the 2023 Chinese bulletin is outside the range
+    options = page.locator("#box select").nth(1).locator("option").all_text_contents()
+    assert any(re.search(r"\(\d+\)$", o) for o in options), options  # facet counts
+    shot(page, "widget-date-filter")
+
+
 # --- dark mode --------------------------------------------------------------------------------
 
 COLOURS = """els => els.map(el => {

@@ -15,7 +15,19 @@ from search.store import pg_keywords as K
 from search.store.local import fts_search as bm25_search
 from search.text.terms import WEIGHTS, keyword_columns
 
-WORDS = ["standard", "2.5", "china's", "标准", "委员会", "gbt123502022", "3", "5", "iso", "s"]
+WORDS = [
+    "standard",
+    "2.5",
+    "china's",
+    "标准",
+    "委员会",
+    "gbt123502022",
+    "3",
+    "5",
+    "iso",
+    "s",
+    "café",
+]
 
 
 def fts5(rows: list[tuple[str, str, str]]) -> sqlite3.Connection:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from search.cite_formats import NBSP, chicago, formats, gbt7714, permalink
-from search.errors import QueryError
+from search.errors import ConfigError, QueryError
 from search.query import check_date, check_date_range, check_docs, check_offset, shortened
 from search.rank import emphasis, filters, relevance
 from search.rank.fusion import balance
@@ -55,7 +55,8 @@ def test_coverage_counts_known_terms_and_translations() -> None:
     ],
 )
 def test_holds_all(qterms, terms, text, expected) -> None:
-    assert relevance.holds_all(qterms, Passage(frozenset(terms), text)) is expected
+    passage = Passage(frozenset(terms), text)
+    assert relevance.holds_all(qterms, passage) is expected
 
 
 def test_threshold_table_and_fallback(tmp_path) -> None:
@@ -66,6 +67,14 @@ def test_threshold_table_and_fallback(tmp_path) -> None:
     path = tmp_path / "t.json"
     path.write_text(json.dumps({"_about": "x", **table}))
     assert "_about" not in relevance.load_table(path)
+
+
+@pytest.mark.parametrize("text", ["not json", '{"enc": {"hybrid": {"score": "high"}}}', "[1]"])
+def test_a_bad_thresholds_file_is_a_clear_error(tmp_path, text: str) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match="cannot read the relevance thresholds"):
+        relevance.load_table(path)
 
 
 def test_shipped_thresholds_cover_the_default_encoder() -> None:

@@ -92,6 +92,9 @@ def test_postgres_answers_equal_embedded(pg_tiny: str, local: IndexStore, embedd
     pg = open_store(pg_tiny)
     try:
         assert pg.vocabulary() == local.vocabulary()
+        assert pg.term_frequencies() == local.term_frequencies()
+        ids = list(range(local.manifest["chunks"]))
+        assert pg.passage_terms(ids) == local.passage_terms(ids)
         assert pg.dictionary_data() == local.dictionary_data()
         for a, b in zip(pg.table().__dict__.values(), local.table().__dict__.values(), strict=True):
             np.testing.assert_array_equal(a, b)

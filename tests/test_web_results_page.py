@@ -180,3 +180,23 @@ def test_error_pages_speak_to_drafters(web_client: FlaskClient) -> None:
 def test_language_radio_change_reruns_the_search(web_client: FlaskClient) -> None:
     js = html(web_client.get("/static/app.js"))
     assert "input[name=lang]" in js and "requestSubmit" in js
+
+
+def test_front_matter_is_folded_where_it_stands(web_app, web_searcher, doc_ids, monkeypatch):
+    from search.types import Chunk
+
+    def chunk(n: int, kind: str, heading: str) -> Chunk:
+        return Chunk(f"c-{n}", "esg", n, f"Text {n}.", "en", heading, "", n, n, 0, 5, kind=kind)
+
+    chunks = [chunk(0, "front", "Cover"), chunk(1, "body", "A"), chunk(2, "body", "B"),
+              chunk(3, "front", "Advert")]  # fmt: skip
+    monkeypatch.setattr(web_searcher.store, "document_chunks", lambda doc_id: chunks)
+    page = html(web_app.test_client().get(f"/doc/{doc_ids['esg.en']}?at=c-3"))
+    folds = re.findall(r'<details class="front"( open)?>(.*?)</details>', page, re.S)
+    assert [("c-0" in body, "c-3" in body, bool(is_open)) for is_open, body in folds] == [
+        (True, False, False),
+        (False, True, True),  # the cited passage's fold is open
+    ]
+    assert page.index('id="c-0"') < page.index('id="c-1"') < page.index('id="c-3"')
+    toc = re.search(r'<nav class="toc".*?</nav>', page, re.S).group(0)
+    assert "Cover" not in toc and ">A<" in toc and ">B<" in toc

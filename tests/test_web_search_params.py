@@ -231,3 +231,21 @@ def test_query_limit_is_configurable_for_post(make_app) -> None:
     client = make_app(max_query_chars=100).test_client()
     resp = client.post("/api/search", json={"q": "y" * 101})
     assert resp.status_code == 400 and "the limit is 100" in error_of(resp)["message"]
+
+
+def test_openapi_describes_the_new_parameters_post_and_fields(web_client: FlaskClient) -> None:
+    spec = web_client.get("/api/openapi.json").get_json()
+    search_path = spec["paths"]["/api/search"]
+    names = {p["name"] for p in search_path["get"]["parameters"]}
+    assert {"q", "k", "lang", "offset", "doc", "date_from", "date_to"} <= names
+    body = search_path["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert {"q", "k", "lang", "offset", "doc", "date_from", "date_to"} <= set(body["properties"])
+    schemas = spec["components"]["schemas"]
+    assert {"total", "total_is_estimate", "good", "offset"} <= set(
+        schemas["SearchResponse"]["properties"]
+    )
+    result = schemas["Result"]["properties"]
+    assert result["match"]["enum"] == ["good", "weak"]
+    assert result["citation"] == {"$ref": "#/components/schemas/Citation"}
+    assert {"permalink", "formats"} <= set(schemas["Citation"]["properties"])
+    assert "post" in spec["paths"]["/"] and "post" in spec["paths"]["/embed"]

@@ -10,6 +10,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from search.searcher import Searcher
+from search.store.base import is_database_url
 from web import access, api, errors, filters, i18n, metrics, reload, views
 from web.reload import SearcherHolder
 from web.settings import load
@@ -30,7 +31,10 @@ def create_app(config: Mapping[str, Any] | None = None, searcher: Searcher | Non
     app.json.sort_keys = False  # type: ignore[attr-defined]
     interval = settings["reload_interval"]
     if searcher is None:
-        holder = SearcherHolder.open(settings["index"], interval, settings["ranking"])
+        opener = SearcherHolder
+        if is_database_url(settings["index"]):  # PostgreSQL index: web/pg_reload.py
+            from web.pg_reload import PgSearcherHolder as opener
+        holder = opener.open(settings["index"], interval, settings["ranking"])
     else:
         root = Path(explicit_root) if explicit_root else None
         holder = SearcherHolder(searcher, root, interval)

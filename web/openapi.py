@@ -89,16 +89,59 @@ def _search_body(params: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _api(
-    summary: str, ok: str, params: list[dict[str, Any]] | None = None, errors: tuple = (404,)
+    summary: str,
+    ok: str,
+    params: list[dict[str, Any]] | None = None,
+    errors: tuple = (404,),
+    schema: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     return {
         "get": {
             "tags": ["api"],
             "summary": summary,
             "parameters": params or [],
-            "responses": {"200": _json(ok), **_errors(401, 429, *errors)},
+            "responses": {"200": _json(ok, schema), **_errors(401, 429, *errors)},
         }
     }
+
+
+def _obj(**props: Any) -> dict[str, Any]:
+    return {"type": "object", "properties": props}
+
+
+STR, INT, NUM = {"type": "string"}, {"type": "integer"}, {"type": "number"}
+SEARCH_REF = {"$ref": "#/components/schemas/SearchResponse"}
+SEARCH_RESPONSE = _obj(
+    query=STR,
+    query_lang=STR,
+    took_ms=NUM,
+    lang=STR,
+    counts={"type": "object", "additionalProperties": INT},
+    total={**INT, "description": "matching passages (an estimate when total_is_estimate)"},
+    total_is_estimate={"type": "boolean"},
+    good={**INT, "description": "results of this page above the relevance threshold"},
+    offset=INT,
+    facets=_obj(
+        doc={"type": "object", "additionalProperties": INT},
+        lang={"type": "object", "additionalProperties": INT},
+    ),
+    results={"type": "array", "items": {"$ref": "#/components/schemas/Result"}},
+)
+RESULT = _obj(
+    rank=INT,
+    score=NUM,
+    text=STR,
+    lang=STR,
+    doc_id=STR,
+    chunk_id=STR,
+    heading=STR,
+    snippet=STR,
+    snippet_span={"type": "array", "items": INT},
+    highlights={"type": "array", "items": {"type": "array", "items": INT}},
+    duplicates={"type": "array", "items": STR},
+    match={"type": "string", "enum": ["good", "weak"]},
+    citation={"$ref": "#/components/schemas/Citation"},
+)
 
 
 def openapi_spec(settings: dict[str, Any]) -> dict[str, Any]:
@@ -170,9 +213,9 @@ def openapi_spec(settings: dict[str, Any]) -> dict[str, Any]:
     )
     paths = {
         "/api/search": {
-            **_api("search passages", search_ok, search_params, errors=(400,)),
+            **_api("search passages", search_ok, search_params, errors=(400,), schema=SEARCH_REF),
             "post": {
-                **_api("search passages", search_ok, errors=(400, 413))["get"],
+                **_api("search passages", search_ok, errors=(400, 413), schema=SEARCH_REF)["get"],
                 "summary": "search passages with a long query (a pasted paragraph) as JSON",
                 "requestBody": {
                     "required": True,
@@ -250,6 +293,8 @@ def openapi_spec(settings: dict[str, Any]) -> dict[str, Any]:
         "paths": paths,
         "components": {
             "schemas": {
+                "SearchResponse": SEARCH_RESPONSE,
+                "Result": RESULT,
                 "Citation": CITATION_SCHEMA,
                 "Error": {
                     "type": "object",

@@ -17,6 +17,7 @@ from search.build import build
 from search.build_report import progress_for
 from search.errors import BadIndexError
 from search.store import Store, resolve
+from search.store.base import is_database_url, open_store
 from search.store.verify import problems
 from web import create_app
 from web.ratelimit import SharedRateLimiter
@@ -93,6 +94,9 @@ def seeds_folder() -> Path:
 
 def ensure_index(settings: dict[str, Any]) -> None:
     """Check the index opens; build the default ``index/`` from ``seeds/`` on a fresh clone."""
+    if is_database_url(settings["index"]):  # PostgreSQL: opening it is the check
+        open_store(settings["index"]).close()
+        return
     root = Path(settings["index"])
     is_default = settings["index"] == BY_NAME["index"].default
     try:

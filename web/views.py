@@ -102,10 +102,18 @@ def document(doc_id: str) -> ResponseReturnValue:
         if chunk.kind != "front" and chunk.heading and chunk.heading not in (h for h, _ in toc):
             toc.append((chunk.heading, chunk.chunk_id))
     back = request.args.get("back", "")
+    blocks: list[tuple[str, list]] = []  # runs of front matter (folded) and of the text
+    for chunk in chunks:
+        kind = "front" if chunk.kind == "front" else "text"
+        if blocks and blocks[-1][0] == kind:
+            blocks[-1][1].append(chunk)
+        else:
+            blocks.append((kind, [chunk]))
     return render_template(
         "doc.html",
         doc=doc,
         chunks=chunks,
+        blocks=blocks,
         notes=footnotes(chunks),
         original=original,
         marked=marked,

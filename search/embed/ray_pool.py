@@ -65,11 +65,17 @@ class RayEmbedder:
                     ray.init(address=address, log_to_driver=False)
             except (ConnectionError, RuntimeError, ValueError) as exc:
                 raise ConfigError(f"cannot join the Ray cluster at '{address}': {exc}") from exc
-        cpus = int(ray.cluster_resources().get("CPU", 1))
-        count = max(1, actors or cpus)
+        free = int(ray.available_resources().get("CPU", 0))
+        count = actors or free
+        if count < 1:
+            raise ConfigError(f"the Ray cluster at '{address}' has no free CPU for an encoder")
         remote = ray.remote(num_cpus=1, runtime_env={"env_vars": ENV})(_Worker)
         self.actors = [remote.remote(encoder) for _ in range(count)]
-        self.nodes = sorted(set(ray.get([a.node.remote() for a in self.actors])))
+        try:
+            self.nodes = sorted(set(ray.get([a.node.remote() for a in self.actors], timeout=300)))
+        except ray.exceptions.GetTimeoutError as exc:
+            self.shutdown()
+            raise ConfigError(f"{count} encoder actors did not start on '{address}'") from exc
 
     def encode_query(self, texts: Sequence[str]) -> np.ndarray:
         return self.local.encode_query(texts)

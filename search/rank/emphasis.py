@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Protocol
 
 from search.text.identifiers import find as find_identifiers
 from search.text.normalize import fold
-from search.text.terms import stem
+from search.text.terms import stem, terms
 
 FREQUENT = 0.2  # share of passages a word may occur in and still be worth marking
 _PIECES = re.compile(r"[A-Za-z]+|\d+")
-_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*|\d+(?:\.\d+)?|[^\x00-\x7f]+")
+_SEPARATORS = re.compile(r"[\s\-–/:.]")
 
 Span = tuple[int, int]
 
@@ -28,8 +29,13 @@ class SpanFinder(Protocol):
     def spans(self, text: str) -> list[Span]: ...
 
 
+@lru_cache(maxsize=20_000)
 def _key(word: str) -> str:
     return stem(word.lower()) if word.isascii() else word
+
+
+def _compact(text: str) -> str:
+    return _SEPARATORS.sub("", text).lower()
 
 
 def _identifiers(query: str) -> tuple[str, list[str]]:
@@ -44,11 +50,12 @@ def identifier_pieces(query: str) -> set[str]:
 
 
 def query_keys(query: str) -> list[str]:
-    """The words of the query outside its identifiers, as the index keys them."""
+    """The words of the query outside its identifiers, as the index keys them (Chinese
+    segmented as the index segments it, so 碳捕集 标准 is about 捕集, not only 标准)."""
     folded, found = _identifiers(query)
     for ident in found:
         folded = folded.replace(ident, " ")
-    return [_key(w) for w in _WORDS.findall(folded)]
+    return terms(folded, with_ids=False)
 
 
 def frequent_terms(df: Mapping[str, int], passages: int) -> frozenset[str]:
@@ -66,16 +73,14 @@ class Weighted:
     ) -> None:
         self.inner = inner
         self.pieces = identifier_pieces(query)
-        self.identifiers = _identifiers(query)[1]
+        self.identifiers = {_compact(i) for i in _identifiers(query)[1]}
         self.frequent = frequent
         keys = [k for k in query_keys(query) if k in df]
         self.drop_frequent = any(k not in self.frequent for k in keys) or bool(self.identifiers)
 
     def _keep(self, word: str) -> bool:
-        compact = re.sub(r"[\s\-–/:.]", "", word).lower()
-        if self.identifiers and any(
-            compact == re.sub(r"[\s\-–/:.]", "", i).lower() for i in self.identifiers
-        ):
+        compact = _compact(word)
+        if compact in self.identifiers:
             return True  # an identifier matched whole
         if word.lower() in self.pieces or compact in self.pieces:
             return False

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+from search.errors import ConfigError
+
 THRESHOLDS_FILE = Path(__file__).with_name("thresholds.json")
 GOOD, WEAK = "good", "weak"
 
@@ -44,8 +46,17 @@ class Threshold:
 @lru_cache(maxsize=4)
 def load_table(path: Path = THRESHOLDS_FILE) -> dict[str, dict[str, dict[str, float]]]:
     """``{encoder: {method: {"score": s, "coverage": c}}}`` (keys starting "_" are notes)."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return {k: v for k, v in data.items() if not k.startswith("_")}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        table = {k: v for k, v in data.items() if not k.startswith("_")}
+        for methods in table.values():
+            for entry in methods.values():
+                float(entry.get("coverage", 0.0))
+                if entry.get("score") is not None:
+                    float(entry["score"])
+    except (OSError, ValueError, TypeError, AttributeError) as exc:
+        raise ConfigError(f"cannot read the relevance thresholds '{path}': {exc}") from exc
+    return table
 
 
 def threshold_for(encoder: str, method: str, table: dict | None = None) -> Threshold:

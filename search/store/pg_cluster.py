@@ -96,7 +96,8 @@ def server_user() -> str | None:
 
 def _run(args: list[str], user: str | None, timeout: float = 120) -> str:
     cmd = ["su", user, "-s", "/bin/sh", "-c", " ".join(_quote(a) for a in args)] if user else args
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    # from "/": the servers' user may not be allowed into the caller's working directory
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd="/")
     if out.returncode != 0:
         raise RuntimeError(f"{Path(args[0]).name} failed: {(out.stderr or out.stdout).strip()}")
     return out.stdout
@@ -172,6 +173,10 @@ class LocalCluster:
             if name in (None, n.name) and self.running(n):
                 mode = "immediate" if fast and name else "fast"
                 _run([str(self.bin / "pg_ctl"), "-D", n.data, "-m", mode, "-w", "stop"], self.user)
+
+    def start_node(self, name: str) -> None:
+        """Start one stopped node again (on its old port)."""
+        self._start(next(n for n in self.nodes if n.name == name))
 
     def running(self, n: Node) -> bool:
         pid_file = Path(n.data) / "postmaster.pid"

@@ -19,6 +19,7 @@ from search.errors import BadIndexError
 SCHEMES = ("postgresql://", "postgres://")
 LAYOUTS = ("single", "fdw", "citus")
 CONNECT_TIMEOUT = 3
+EF_SEARCH = 256  # as the embedded store's HNSW (search/store/ann.py)
 
 
 def is_postgres(location: object) -> bool:
@@ -85,6 +86,8 @@ class Connections:
         conn = getattr(self._local, "conn", None)
         if conn is None or conn.closed:
             conn = self._local.conn = connect(self.url)
+            # HNSW search depth on this server (shards get it as their database default)
+            conn.execute(f"SET hnsw.ef_search = {EF_SEARCH}")
         return conn
 
     def query(self, sql: str, params: Any = None) -> list[tuple]:

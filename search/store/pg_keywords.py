@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 
@@ -38,8 +39,14 @@ _TOKEN = re.compile(r"[^\W_]+")
 
 
 def tokens(text: str) -> list[str]:
-    """FTS5 ``unicode61`` tokens of an (already term-normalised) string."""
-    return _TOKEN.findall(text.lower())
+    """FTS5 ``unicode61 remove_diacritics 2`` tokens of an (already term-normalised) string:
+    runs of letters and digits, lower-cased, accents of Latin letters dropped."""
+    text = text.lower()
+    if not text.isascii():
+        text = "".join(
+            c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn"
+        )
+    return _TOKEN.findall(text)
 
 
 def phrase_key(word: str) -> str:

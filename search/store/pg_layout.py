@@ -15,6 +15,7 @@ distributed by Citus.
 from __future__ import annotations
 
 from search.store import pg_schema
+from search.store.pg_connect import EF_SEARCH
 
 FDW_OPTIONS = {
     "async_capable": "true",
@@ -22,7 +23,6 @@ FDW_OPTIONS = {
     "fetch_size": "2000",
     "batch_size": "500",
 }
-EF_SEARCH = 256  # as the embedded store's HNSW (search/store/ann.py)
 
 
 def _lit(value: str) -> str:

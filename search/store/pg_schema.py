@@ -22,13 +22,13 @@ SHARDED = ("chunks", "windows", "postings")
 
 COLUMNS = {
     "chunks": (
-        "id bigint NOT NULL, doc_id text NOT NULL, chunk_id text NOT NULL, ordinal int, "
+        "id bigint NOT NULL, chunk_id text NOT NULL, doc_id text NOT NULL, ordinal int, "
         "text text NOT NULL, lang text, heading text, section text, para_start int, "
         "para_end int, char_start int, char_end int, page int, kind text, footnotes text, "
         "page_end int, block int, block_end int, "
         "kw_body text, kw_heading text, kw_ids text, n_tokens int NOT NULL, "
         "embedding vector({dim}) NOT NULL"
-    ),
+    ),  # CHUNK_COLUMNS of search/store/write.py, then the keyword columns and the vector
     "windows": "id bigint NOT NULL, doc_id text NOT NULL, owner bigint NOT NULL, "
     "embedding vector({dim}) NOT NULL",
     "postings": "term text NOT NULL, id bigint NOT NULL, doc_id text NOT NULL, "
@@ -62,26 +62,6 @@ CREATE TABLE IF NOT EXISTS public.search_current (
 );
 """
 
-CHUNK_COLUMNS = [
-    "id",
-    "chunk_id",
-    "doc_id",
-    "ordinal",
-    "text",
-    "lang",
-    "heading",
-    "section",
-    "para_start",
-    "para_end",
-    "char_start",
-    "char_end",
-    "page",
-    "kind",
-    "footnotes",
-    "page_end",
-    "block",
-    "block_end",
-]
 DOCUMENT_COLUMNS = [
     "doc_id",
     "path",

@@ -121,8 +121,7 @@ def load(
     for i, (c, cols) in enumerate(zip(chunks, keyword_terms, strict=True)):
         found, n_tokens = pg_keywords.postings(cols)
         total += n_tokens
-        row = _chunk_row(c)  # chunk_id, doc_id, ordinal, ... footnotes
-        chunk_rows.append((i, row[1], row[0], *row[2:], *cols, n_tokens, vectors[i]))
+        chunk_rows.append((i, *_chunk_row(c), *cols, n_tokens, vectors[i]))
         for key, (freq, tf_ids) in found.items():
             posting_rows.append((key, i, c.doc_id, freq, tf_ids, n_tokens))
             df[key] += 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -18,11 +19,14 @@ import numpy as np
 from search.errors import BadIndexError
 from search.store import pg_keywords, pg_layout
 from search.store.base import ChunkTable, Ranked
-from search.store.local import FORMAT_VERSION  # one manifest format, two backends
+from search.store.local import (
+    FORMAT_VERSION,  # one manifest format, two backends
+    row_to_chunk,
+)
 from search.store.pg_connect import Connections, connect, parse_location, safe_location
-from search.store.pg_schema import CHUNK_COLUMNS, DOCUMENT_COLUMNS
-from search.store.write import TABLE_FILES
-from search.types import Chunk, Footnote
+from search.store.pg_schema import DOCUMENT_COLUMNS
+from search.store.write import CHUNK_COLUMNS, TABLE_FILES
+from search.types import Chunk
 
 
 def current_generation(location: str) -> str | None:
@@ -65,6 +69,9 @@ class PostgresStore:
                 f"index at '{self.location}' has format version {version}, this program reads "
                 f"{FORMAT_VERSION}: rebuild it with 'python build_index.py'"
             )
+        # what the server names the generation it serves (X-Index-Generation, /metrics), as
+        # the embedded store's generation folder: only ``.name`` is meaningful here
+        self.path = Path(self.generation)
         g = self.generation
         conn = self.db.get()
         self.parts = {t: pg_layout.parts(conn, g, t) for t in ("chunks", "windows", "postings")}
@@ -90,6 +97,12 @@ class PostgresStore:
         an HNSW index the shard walks it and the vectors of its ``n`` nearest come back to be
         scored here (postgres_fdw ships only columns from a plain scan); without one, the shard
         scores every row and only (id, distance) pairs come back."""
+        params = {"q": np.asarray(qvec, dtype=np.float32).ravel(), "n": n}
+        rows = self.db.query(self.nearest_sql(table), params)
+        return [(int(i), -float(d)) for d, i in sorted((d, i) for i, d in rows)][:n]
+
+    def nearest_sql(self, table: str) -> str:
+        """The fan-out query of :meth:`_nearest` (parameters ``q``, ``n``)."""
         hnsw = self.manifest.get("vector_index", {}).get(table, {}).get("type") == "hnsw"
         if hnsw:
             one = "(SELECT id, embedding <#> %(q)s AS d FROM {part} ORDER BY d LIMIT %(n)s)"
@@ -98,9 +111,7 @@ class PostgresStore:
                 "(SELECT id, min(embedding <#> %(q)s) AS d FROM {part} GROUP BY id "
                 "ORDER BY d LIMIT %(n)s)"
             )
-        params = {"q": np.asarray(qvec, dtype=np.float32).ravel(), "n": n}
-        rows = self.db.query(_union(one, self.parts[table]), params)
-        return [(int(i), -float(d)) for d, i in sorted((d, i) for i, d in rows)][:n]
+        return _union(one, self.parts[table])
 
     def search_chunks(self, qvec: np.ndarray, n: int) -> Ranked:
         """The ``n`` chunk vectors nearest ``qvec`` by inner product."""
@@ -259,13 +270,6 @@ class PostgresStore:
 
     def close(self) -> None:
         self.db.close()
-
-
-def row_to_chunk(row: tuple) -> Chunk:
-    r = dict(zip(CHUNK_COLUMNS, row, strict=True))
-    r.pop("id")
-    r["footnotes"] = tuple(Footnote(**f) for f in json.loads(r["footnotes"] or "[]"))
-    return Chunk(**r)
 
 
 def _union(one: str, parts: list[str]) -> str:

@@ -31,6 +31,7 @@
     search: ["搜索", "Search"], searchFor: ["检索词", "Search for"],
     language: ["语言", "Language"], any: ["全部语言", "All languages"], zh: ["中文", "Chinese"],
     en: ["英文", "English"], allDocs: ["全部文献", "All documents"], documents: ["文献", "Documents"],
+    dateFrom: ["起始日期", "From date"], dateTo: ["截止日期", "To date"],
     loading: ["检索中…", "Searching…"],
     summary: ["第 {a}–{b} 条，共{about} {n} 条", "{a}–{b} of {about}{n} passages"],
     about: ["约", "about "],
@@ -60,6 +61,8 @@
     "* { box-sizing: border-box; }",
     ".box { border: 1px solid #dde1e6; border-radius: 8px; padding: 12px; background: #fff; }",
     "form { display: flex; flex-wrap: wrap; gap: 8px; margin: 0 0 8px; }",
+    ".filters { display: flex; flex-wrap: wrap; gap: 8px; flex-basis: 100%; }",
+    ".filters select { flex: 1 1 14em; } input.date { flex: 0 1 7.5em; }",
     "input { flex: 1 1 12em; min-width: 0; font: inherit; padding: 6px 8px;",
     "  border: 1px solid #8a94a0; border-radius: 6px; color: inherit; background: #fff; }",
     "select, button { font: inherit; padding: 6px 10px; border-radius: 6px; }",
@@ -242,12 +245,29 @@
     docs.setAttribute("aria-label", t("documents"));
     docs.appendChild(option("", t("allDocs")));
     docs.hidden = true;
+    var titles = {};
+    function dateBox(key, hint) {
+      var box = el("input", "date");
+      box.type = "text";
+      box.inputMode = "numeric";
+      box.placeholder = hint;
+      box.pattern = "\\d{4}(-\\d{2}(-\\d{2})?)?";
+      box.setAttribute("aria-label", t(key));
+      box.title = t(key) + " (2024, 2024-07, 2024-07-31)";
+      return box;
+    }
+    var dateFrom = dateBox("dateFrom", "2023");
+    var dateTo = dateBox("dateTo", "2024-12");
     var button = el("button", null, t("search"));
     button.type = "submit";
     form.appendChild(input);
     form.appendChild(lang);
-    form.appendChild(docs);
     form.appendChild(button);
+    var filters = el("div", "filters");
+    filters.appendChild(docs);
+    filters.appendChild(dateFrom);
+    filters.appendChild(dateTo);
+    form.appendChild(filters);
     var status = el("p", "status");
     status.setAttribute("role", "status");
     var list = el("ol", "results");
@@ -267,7 +287,10 @@
       .then(function (resp) { return resp.ok ? resp.json() : null; })
       .then(function (body) {
         if (!body || !body.documents || body.documents.length < 2) { return; }
-        body.documents.forEach(function (d) { docs.appendChild(option(d.doc_id, d.title)); });
+        body.documents.forEach(function (d) {
+          titles[d.doc_id] = d.title;
+          docs.appendChild(option(d.doc_id, d.title));
+        });
         docs.hidden = false;
       })
       .catch(function () { /* the search itself reports what went wrong */ });
@@ -294,6 +317,8 @@
       url.searchParams.set("lang", lang.value);
       url.searchParams.set("offset", String(state.offset));
       if (docs.value) { url.searchParams.set("doc", docs.value); }
+      if (dateFrom.value.trim()) { url.searchParams.set("date_from", dateFrom.value.trim()); }
+      if (dateTo.value.trim()) { url.searchParams.set("date_to", dateTo.value.trim()); }
       setStatus("loading", t("loading"));
       more.hidden = true;
       fetch(url.href, { headers: headers, mode: "cors", credentials: "omit",
@@ -331,6 +356,13 @@
             list.appendChild(renderResult(r, state.q));
           });
           state.offset = b;
+          // facet counts: how many passages each document holds for this query
+          var counts = (body.facets && body.facets.doc) || {};
+          Array.prototype.forEach.call(docs.options, function (o) {
+            if (o.value && titles[o.value]) {
+              o.textContent = titles[o.value] + " (" + (counts[o.value] || 0) + ")";
+            }
+          });
           more.hidden = !(body.results.length && b < body.total);
         })
         .catch(function (err) {
@@ -367,6 +399,9 @@
     input.addEventListener("input", typed);
     lang.addEventListener("change", function () { if (input.value.trim()) { run(false); } });
     docs.addEventListener("change", function () { if (input.value.trim()) { run(false); } });
+    [dateFrom, dateTo].forEach(function (box) {
+      box.addEventListener("change", function () { if (input.value.trim()) { run(false); } });
+    });
     more.addEventListener("click", function () { run(true); });
   }
 
