@@ -87,6 +87,11 @@ def database(url: str, name: str, ports: list[int]) -> str:
 
 
 def drop_database(url: str, name: str) -> None:
+    """Drop database ``name`` and the tables its generations keep on the shards."""
+    target = urlunsplit(urlsplit(url)._replace(path=f"/{name}", query=""))
+    with connect(target, write=True) as conn:
+        for (gen,) in conn.execute("SELECT name FROM public.search_generations").fetchall():
+            pg_layout.drop_generation(conn, gen)
     admin = urlunsplit(urlsplit(url)._replace(path="/postgres", query=""))
     with connect(admin, write=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

@@ -19,7 +19,7 @@ from search.errors import BadIndexError
 from search.searcher import Searcher
 from search.store.base import open_store
 
-pytest_plugins = ("tests.pg_conftest",)
+pytest_plugins = ("tests.pg_conftest", "tests.web_conftest")
 pytestmark = pytest.mark.cluster
 
 ENCODER = "hashing:64"
@@ -252,3 +252,16 @@ def test_web_app_picks_up_a_rebuilt_postgres_index(pg_database, tiny_index: Path
     import_index(tiny_index, url)
     second = client.get("/api/search?q=circular+economy").headers["X-Index-Generation"]
     assert second == generation(url) != first
+
+
+@pytest.mark.server
+def test_python_m_web_serves_a_postgres_index(pg_tiny: str, server_process, tmp_path) -> None:
+    import json
+    import urllib.request
+
+    from tests.web_conftest import start_web
+
+    base = start_web(server_process, pg_tiny, tmp_path / "web.log", "--workers", "2")
+    with urllib.request.urlopen(base + "/api/search?q=circular+economy&k=3", timeout=30) as r:
+        assert r.headers["X-Index-Generation"] == generation(pg_tiny)
+        assert json.load(r)["results"]

@@ -95,6 +95,9 @@ def test_postgres_answers_equal_embedded(pg_tiny: str, local: IndexStore, embedd
         assert pg.term_frequencies() == local.term_frequencies()
         ids = list(range(local.manifest["chunks"]))
         assert pg.passage_terms(ids) == local.passage_terms(ids)
+        terms = sorted(local.vocabulary())[:50] + ["2.5", "nosuchterm"]
+        assert pg.postings(terms) == local.postings(terms)
+        assert pg.postings(terms, cap=1) == local.postings(terms, cap=1)
         assert pg.dictionary_data() == local.dictionary_data()
         for a, b in zip(pg.table().__dict__.values(), local.table().__dict__.values(), strict=True):
             np.testing.assert_array_equal(a, b)

@@ -43,19 +43,49 @@ def gather(
     (passages per term) weighs the ``coverage`` list, made when the query has word groups."""
     out = Candidates()
     lang = query.lang_filter
+    # A store with ``submit`` (PostgreSQL, search/store/postgres.py) runs the keyword lists
+    # beside the dense search; the lists and their order are the same either way.
+    submit = getattr(store, "submit", None) if query.uses_vectors else None
+    pending = None
     if query.uses_keywords:
-        out.lists["keyword"] = store.keyword_search(query.words, n, lang=lang)
-        out.lists["identifier"] = identifier_search(store, query.identifiers, n, lang)
-        out.lists["translated"] = store.keyword_search(query.translations, n, lang=lang)
-        if query.groups and (
-            query.method == "keyword" or config.coverage_weight or config.evidence_scaled
-        ):
-            hits = out.lists["keyword"] + out.lists["translated"]
-            out.lists["coverage"] = word_coverage(store, query, hits, doc_freq or {}, len(table))
+        args = (store, table, query, n, config, doc_freq)
+        if submit is not None:
+            pending = submit(keyword_lists, *args)
+        else:
+            out.lists.update(keyword_lists(*args))
+    dense_hits = None
     if query.uses_vectors and qvec is not None:
         pool, weight = config.pool, config.dense_chunk_weight
-        out.lists["dense"], out.windows = dense(store, table, qvec, n, lang, pool, weight)
+        dense_hits, out.windows = dense(store, table, qvec, n, lang, pool, weight)
+    if pending is not None:
+        out.lists.update(pending.result())
+    if dense_hits is not None:
+        out.lists["dense"] = dense_hits
     return out
+
+
+def keyword_lists(
+    store: IndexStore,
+    table: ChunkTable,
+    query: Query,
+    n: int,
+    config: RankingConfig,
+    doc_freq: Mapping[str, int] | None,
+) -> dict[str, Ranked]:
+    """The query's own words, its identifiers and its translations, each BM25-ranked, and the
+    word coverage of their hits when the query has word groups."""
+    lang = query.lang_filter
+    lists = {
+        "keyword": store.keyword_search(query.words, n, lang=lang),
+        "identifier": identifier_search(store, query.identifiers, n, lang),
+        "translated": store.keyword_search(query.translations, n, lang=lang),
+    }
+    if query.groups and (
+        query.method == "keyword" or config.coverage_weight or config.evidence_scaled
+    ):
+        hits = lists["keyword"] + lists["translated"]
+        lists["coverage"] = word_coverage(store, query, hits, doc_freq or {}, len(table))
+    return lists
 
 
 def word_coverage(

@@ -88,11 +88,15 @@ def create_tables(conn, schema: str, dim: int, layout: str) -> None:
     if layout == "single":
         for table in pg_schema.SHARDED:
             conn.execute(pg_schema.table_sql(schema, table, dim))
+            if table != "postings":
+                conn.execute(pg_schema.plain_vectors_sql(schema, table))
         return
     if layout == "citus":
         conn.execute("CREATE EXTENSION IF NOT EXISTS citus")
         for table in pg_schema.SHARDED:
             conn.execute(pg_schema.table_sql(schema, table, dim))
+            if table != "postings":
+                conn.execute(pg_schema.plain_vectors_sql(schema, table))
             conn.execute("SELECT create_distributed_table(%s, 'doc_id')", (f"{schema}.{table}",))
         for table in ("documents", "vocab", "derived"):
             conn.execute("SELECT create_reference_table(%s)", (f"{schema}.{table}",))
@@ -104,6 +108,8 @@ def create_tables(conn, schema: str, dim: int, layout: str) -> None:
             shard.execute(f"CREATE SCHEMA {schema}")
             for table in pg_schema.SHARDED:
                 shard.execute(pg_schema.table_sql(schema, f"{table}_p{i}", dim, base=table))
+                if table != "postings":
+                    shard.execute(pg_schema.plain_vectors_sql(schema, f"{table}_p{i}"))
     for table in pg_schema.SHARDED:
         conn.execute(pg_schema.table_sql(schema, table, dim, "PARTITION BY HASH (doc_id)"))
         for i, (name, _) in enumerate(servers):

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -82,10 +85,20 @@ class PostgresStore:
         self._bm25 = (rows_kw, self.manifest["keyword_tokens"] / max(rows_kw, 1))
         self._table: ChunkTable | None = None
         self._vocab: frozenset[str] | None = None
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_pid = 0
 
     @classmethod
     def open(cls, location: str) -> PostgresStore:
         return cls(location)
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
+        """Run ``fn(*args)`` on this store's small thread pool (each thread has its own
+        connection): the searcher's keyword lists run there beside its dense search."""
+        if self._pool is None or self._pool_pid != os.getpid():  # none survives a fork
+            self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pg-store")
+            self._pool_pid = os.getpid()
+        return self._pool.submit(fn, *args)
 
     # -- vectors -------------------------------------------------------------------------
 
@@ -187,14 +200,16 @@ class PostgresStore:
         return {t: int(df) for t, df in rows}
 
     def postings(self, terms: list[str], cap: int = 5000) -> dict[str, frozenset[int]]:
-        out: dict[str, set[int]] = {t: set() for t in dict.fromkeys(terms)}
-        if not out:
-            return {}
-        one = "(SELECT term, id FROM {part} WHERE term = ANY(%(keys)s))"
-        for term, rid in self.db.query(_union(one, self.parts["postings"]), {"keys": list(out)}):
-            if len(out[term]) < cap:
-                out[term].add(int(rid))
-        return {t: frozenset(ids) for t, ids in out.items()}
+        """The passages holding each of ``terms``: the ``cap`` lowest row ids, as FTS5 lists
+        them (each term read as FTS5 reads a quoted word, see ``pg_keywords.phrase_key``)."""
+        one = "(SELECT id FROM {part} WHERE term = %(key)s ORDER BY id LIMIT %(cap)s)"
+        sql = _union(one, self.parts["postings"])
+        out: dict[str, frozenset[int]] = {}
+        for term in dict.fromkeys(terms):
+            key = pg_keywords.phrase_key(term)
+            rows = self.db.query(sql, {"key": key, "cap": cap}) if key else []
+            out[term] = frozenset(sorted(int(r) for (r,) in rows)[:cap])
+        return out
 
     def passage_terms(self, ids: list[int]) -> dict[int, tuple[str, str, str]]:
         if not ids:
@@ -279,6 +294,11 @@ class PostgresStore:
         return chunks, vectors, windows, owners, wvecs, keywords
 
     def close(self) -> None:
+        """Close this thread's connection and the pool's threads (and with them theirs)."""
+        if self._pool is not None and self._pool_pid == os.getpid():
+            self._pool.submit(self.db.close)  # each pool thread closes its own on exit
+            self._pool.shutdown(wait=False)
+            self._pool = None
         self.db.close()
 
 
