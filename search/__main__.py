@@ -19,7 +19,8 @@ from search.searcher import Searcher
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = Parser(
         prog="python -m search",
-        description="Search the index. Manage documents with: python -m search docs --help",
+        description="Search the index. Manage documents with: python -m search docs --help. "
+        "Verify, back up, restore: python -m search check|snapshot|restore --help.",
     )
     p.add_argument("query", nargs="?", help="what to search for (Chinese or English)")
     p.add_argument("--index", default="index", help="index directory (default: index)")

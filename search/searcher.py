@@ -90,18 +90,23 @@ class Searcher:
         path: str | Path = "index",
         encoder: str | Embedder | None = None,
         config: RankingConfig = DEFAULT_RANKING,
+        warm: bool = False,
     ) -> Searcher:
-        """Open the index at ``path`` (a folder or a ``postgresql://`` URL), ready to answer."""
+        """Open the index at ``path`` (a folder or a ``postgresql://`` URL) with its encoder
+        loaded. The Chinese segmenter loads on the first query that needs it, or here with
+        ``warm`` (a server: every first query as fast as the rest)."""
         ann.single_query_threads()  # see search/store/ann.py: idle OpenMP threads fight the encoder
-        segmenter = threading.Thread(target=warm_segmenter, daemon=True)
-        segmenter.start()  # jieba loads its tables while the encoder loads its weights
+        segmenter = threading.Thread(target=warm_segmenter, daemon=True) if warm else None
+        if segmenter is not None:
+            segmenter.start()  # jieba loads its tables while the encoder loads its weights
         store = open_store(path)
         if encoder is None:
             encoder = store.manifest["encoder"]
         embedder = get_embedder(encoder) if isinstance(encoder, str) else encoder
         searcher = cls(store, embedder, config)
         embedder.encode_query(["warm up 预热"])
-        segmenter.join()
+        if segmenter is not None:
+            segmenter.join()
         return searcher
 
     def analyse(

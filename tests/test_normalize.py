@@ -104,3 +104,21 @@ def test_terms_are_the_same_for_documents_and_queries_however_written(a: str, b:
 def test_script_classes(ch: str, ideograph: bool, cjk: bool) -> None:
     assert is_ideograph(ch) is ideograph
     assert is_cjk(ch) is cjk
+
+
+def test_an_index_from_before_the_matching_form_is_refused(tiny_corpus, tmp_path) -> None:
+    import json
+
+    from search.build import build
+    from search.errors import BadIndexError
+    from search.searcher import Searcher
+    from search.store.generations import resolve
+
+    out = tmp_path / "index"
+    build([tiny_corpus], out, encoder="hashing:64")
+    manifest = resolve(out) / "manifest.json"
+    data = json.loads(manifest.read_text())
+    data["format_version"] = 3  # keyword terms of format 3 were not in the matching form
+    manifest.write_text(json.dumps(data))
+    with pytest.raises(BadIndexError, match="rebuild it with 'python build_index.py'"):
+        Searcher.open(out)

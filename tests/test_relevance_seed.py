@@ -37,7 +37,8 @@ def test_plain_questions_the_corpus_answers_are_good(seed_searcher: Searcher, q:
 def test_balancing_adds_no_weak_other_language_passage(seed_searcher: Searcher) -> None:
     unbalanced = Searcher(seed_searcher.store, seed_searcher.embedder, RankingConfig(balance_min=0))
     lifted_any = False
-    for q in ("ESG", "GB/T 29632-2021", "quantum chromodynamics lattice", "IEC president"):
+    queries = ("ESG", "GB/T 29632-2021", "quantum chromodynamics lattice", "IEC president")
+    for q in (*queries, "electric motors standards", "standardization conference Quzhou"):
         plain = {r.chunk_id for r in unbalanced.search(q).results}
         lifted = [r for r in seed_searcher.search(q).results if r.chunk_id not in plain]
         assert all(r.match == "good" for r in lifted), (q, [(r.lang, r.score) for r in lifted])

@@ -95,6 +95,16 @@ def test_longest_query_reaches_the_app(server: LiveServer) -> None:
     assert server.get(f"/api/search?q={q}", headers={"X-API-Key": FREE})[0] == 200
 
 
+def test_longest_pasted_text_reaches_the_app_by_post(server: LiveServer) -> None:
+    body = json.dumps({"q": "标准化管理" * 800}, ensure_ascii=False).encode()  # 4 000 characters
+    head = (
+        "POST /api/search HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        f"X-API-Key: {FREE}\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    )
+    answer = server.raw(head.encode() + body)
+    assert answer.startswith(b"HTTP/1.1 200 "), answer[:300]
+
+
 def test_rate_limit_holds_for_the_server_not_per_worker(server: LiveServer) -> None:
     codes = [server.get("/api/documents", headers={"X-API-Key": TIGHT})[0] for _ in range(10)]
     assert codes == [200] * 5 + [429] * 5  # burst 5, shared by both workers

@@ -8,6 +8,9 @@ import re
 import pytest
 from flask.testing import FlaskClient
 
+from search.searcher import Searcher
+from tests.web_conftest import build_index, write_corpus
+
 pytest_plugins = ("tests.web_conftest",)
 
 
@@ -60,8 +63,26 @@ def test_long_query_is_shortened_in_the_summary(web_client: FlaskClient, q, star
     assert start in summary and "…”" in summary and len(summary) < 400
 
 
-def test_results_of_one_article_are_grouped(web_client: FlaskClient) -> None:
-    page = html(web_client.get("/?q=standards 标准 carbon ESG&k=8"))
+GROUPED_DOC = """# ESG disclosure in China
+
+China is building a standards system for ESG disclosure, geared to international conventions,
+so that listed companies report environmental, social and governance data in one comparable
+form that investors, regulators and the public can read and check across industries.
+
+Enterprises are encouraged to improve the governance of environmental data, to publish ESG
+reports every year, and to have the figures on emissions, energy and water use verified by an
+independent body before the reports are filed with the exchanges where they are listed.
+"""
+
+
+def test_results_of_one_article_are_grouped(make_app, tmp_path) -> None:
+    """Two passages of one article come grouped under it, the better first."""
+    corpus = write_corpus(tmp_path / "corpus", {"esg.en.md": GROUPED_DOC})
+    searcher = Searcher.open(build_index(corpus, tmp_path / "index"))
+    assert len({c.heading for c in searcher.chunks(list(range(len(searcher.table)))).values()}) == 1
+    assert len(searcher.table) == 2  # two passages of one article
+    client = make_app(searcher=searcher).test_client()
+    page = html(client.get("/?q=ESG disclosure reports&k=8"))
     assert re.search(r"\d+ more from this article", page)
     assert '<ol class="results nested">' in page
 

@@ -30,7 +30,7 @@ class PgSearcherHolder(SearcherHolder):
     def open(  # type: ignore[override]
         cls, root: str, interval: float = 1.0, config: RankingConfig = DEFAULT_RANKING
     ) -> PgSearcherHolder:
-        return cls(Searcher.open(root, config=config), root, interval)
+        return cls(Searcher.open(root, config=config, warm=True), root, interval)
 
     def before_fork(self) -> None:
         self._searcher.store.close()  # connections are never shared across a fork

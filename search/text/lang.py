@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002a6df]")
-_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+from search.text.script import IDEOGRAPH as _CJK
+from search.text.script import LATIN_WORD as _LATIN_WORD
 
 
 def cjk_ratio(text: str) -> float:

@@ -194,10 +194,9 @@ def frequency(word: str) -> int:
 
 def chinese_phrases(text: str) -> list[str]:
     """jieba precise-mode words of ``text`` without stop words (the units a dictionary knows)."""
-    jb = _jieba()
     out: list[str] = []
-    for run in _CJK_RUN.findall(fold(text)):
-        out.extend(w for w in jb.cut(run) if w.strip() and w not in STOP_ZH)
+    for run in _CJK_RUN.findall(fold(text)):  # jieba loads only for text with Chinese
+        out.extend(w for w in _jieba().cut(run) if w.strip() and w not in STOP_ZH)
     return out
 
 
@@ -211,10 +210,9 @@ def tagged_words(text: str) -> list[tuple[str, str]]:
 
 def chinese_words(text: str) -> list[str]:
     """jieba search-mode words of the CJK runs of ``text`` (so 待处理 also yields 处理)."""
-    jb = _jieba()
     words: list[str] = []
-    for run in _CJK_RUN.findall(text):
-        words.extend(w for w in jb.cut_for_search(run) if w.strip())
+    for run in _CJK_RUN.findall(text):  # jieba loads only for text with Chinese
+        words.extend(w for w in _jieba().cut_for_search(run) if w.strip())
     return words
 
 

@@ -8,16 +8,9 @@ from __future__ import annotations
 
 import re
 
-_CJK_RANGES = (
-    (0x3000, 0x303F),  # CJK symbols and punctuation
-    (0x3400, 0x4DBF),
-    (0x4E00, 0x9FFF),
-    (0xF900, 0xFAFF),
-    (0xFF00, 0xFFEF),  # full-width forms
-    (0x20000, 0x2FA1F),
-)
-_IDEOGRAPH_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LATIN_OR_DIGIT_RE = re.compile(r"[A-Za-z0-9]")
+from search.text.script import IDEOGRAPH as _IDEOGRAPH_RE
+from search.text.script import LATIN_OR_DIGIT as _LATIN_OR_DIGIT_RE
+from search.text.script import is_cjk
 
 _REF_MARK_RE = re.compile(r"\^\[\s*\d+(?:\s*[-–—,，~]\s*\d+)*\s*\]")
 _END_SIGN_RE = re.compile(r"\s*\[[A-Z]{1,4}\]\(#\)\s*$")
@@ -95,12 +88,6 @@ _DATE_LINE_RE = re.compile(rf"^{_MONTH}\.?\s+\d{{1,2}}(?:\s*[-–]\s*\d{{1,2}})?
 _SUBTITLE_RE = re.compile(
     r"^(?:[—–-]|(?:an?\s+)?interview\s+with\b|dialogue\s+with\b|q\s*&\s*a\b)", re.I
 )
-
-
-def is_cjk(ch: str) -> bool:
-    """True for CJK ideographs and CJK / full-width punctuation."""
-    code = ord(ch)
-    return any(lo <= code <= hi for lo, hi in _CJK_RANGES)
 
 
 def cjk_ratio(text: str) -> float:
