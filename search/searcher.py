@@ -13,7 +13,7 @@ from search.citation import citation_for
 from search.config import DEFAULT_RANKING, RankingConfig
 from search.embed import Embedder, get_embedder
 from search.errors import BadIndexError
-from search.ingest.chunk import sentence_spans, window_spans
+from search.ingest.chunk import window_spans
 from search.query import (  # noqa: F401  (re-exported for callers)
     LANGS,
     MAX_K,
@@ -31,11 +31,9 @@ from search.retrieve import (
     balance,
     best_windows,
     boost,
-    combine,
     coverage,
     dense_scores,
     fuse,
-    sentence_coverage,
     smooth,
 )
 from search.snippet import (
@@ -185,26 +183,6 @@ class Searcher:
         rows = sorted({rid for rid, _ in hits})
         return coverage(groups, passage_terms(self.store.db, rows), df, len(self.langs))
 
-    def answer_sentences(self, q: str, ranked: Ranked, rows: dict[int, Chunk]) -> Ranked:
-        """Lift, among the best passages, those holding the query's words together in one
-        sentence (search/retrieve.py ``sentence_coverage``); the chunks read go to ``rows``."""
-        weight, depth = self.config.sentence_weight, self.config.count_depth
-        if not weight:
-            return ranked
-        top = [rid for rid, _ in ranked[:depth]]
-        rows.update(self.store.chunks([rid for rid in top if rid not in rows]))
-        groups, df = self._groups(q)
-        sentences = {
-            rid: [
-                frozenset(terms(rows[rid].text[a:b], drop_stop=False, with_ids=False))
-                for a, b in sentence_spans(rows[rid].text)
-            ]
-            for rid in top
-            if rid in rows
-        }
-        lifted = sentence_coverage(groups, sentences, df, len(self.langs))
-        return combine(dict(ranked), [(lifted, weight, None)])
-
     def candidates(
         self,
         q: str,
@@ -224,7 +202,7 @@ class Searcher:
             lists["identifier"] = identifier_search(db, q, n, allowed)
             lists["translated"] = bm25_search(db, expansions, n, allowed=allowed)
             cfg = self.config
-            if method == "keyword" or cfg.coverage_weight or cfg.evidence_scaled:
+            if method == "keyword" or cfg.coverage_weight:
                 lists["coverage"] = self.coverage(q, lists["keyword"] + lists["translated"])
         if method in ("dense", "hybrid"):
             lists["dense"], windows = self.dense(self.embedder.encode_query([q]), n, lang)
@@ -251,7 +229,6 @@ class Searcher:
             ranked = smooth(ranked, self.neighbours, cfg.neighbour_weight)
             counted = count_targets(q, self.dictionary, self.vocab.__contains__)
             ranked = self.answer_type(q, ranked, rows, counted)
-            ranked = self.answer_sentences(q, ranked, rows)
             if counted is None:
                 ranked = self.answer_kind(q, ranked, rows)
         if lang is None and method != "keyword" and k >= 2 * cfg.balance_min + 1:
