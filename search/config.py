@@ -36,13 +36,6 @@ class RankingConfig:
         default=2,
         metadata={"help": "of those, kept: the ones the index uses with the other query words"},
     )
-    evidence_scaled: bool = field(
-        default=False,
-        metadata={
-            "help": "translated keyword scores count in proportion to the share of the "
-            "query's words a passage holds (not only relative to the best match)"
-        },
-    )
     identifier_weight: float = field(
         default=0.5, metadata={"help": "BM25 of identifiers (GB/T 12350-2022 ...), any language"}
     )
@@ -51,13 +44,6 @@ class RankingConfig:
         metadata={
             "help": "share of the query's words (or their translations) a passage holds, "
             "any language"
-        },
-    )
-    sentence_weight: float = field(
-        default=0.0,
-        metadata={
-            "help": "adds this x the best one-sentence share of the query's words, among the "
-            "count_depth best passages"
         },
     )
     neighbour_weight: float = field(

@@ -39,10 +39,10 @@ from search.query import (  # noqa: F401  (re-exported for callers)
 from search.rank import emphasis, relevance
 from search.rank.analysis import Analyser, Query
 from search.rank.answer import counted_words, lift_counts
-from search.rank.answer_kind import lift_kind, sentence_lift
+from search.rank.answer_kind import lift_kind
 from search.rank.candidates import gather
 from search.rank.filters import NO_FILTERS, Filters, allowed_docs, facets, keep_docs
-from search.rank.fusion import Ranked, balance, combine, fuse, smooth
+from search.rank.fusion import Ranked, balance, fuse, smooth
 from search.rank.present import present
 from search.rank.snippet import Highlighter, fingerprint
 from search.store import ann
@@ -183,18 +183,15 @@ class Searcher:
         chunks: dict[int, Chunk] = {}
         if query.method == "hybrid":
             ranked = smooth(ranked, table.neighbours, cfg.neighbour_weight)
-            # the answer-type checks read the best few passages (rank/answer*.py)
-            lifts = (query.counted is not None and cfg.count_weight) or cfg.sentence_weight
-            if lifts or (query.kind is not None and cfg.kind_weight):
+            counting = query.counted is not None and cfg.count_weight > 0
+            asking = query.kind is not None and cfg.kind_weight > 0
+            if counting or asking:  # answer types: read the best few passages (rank/answer*.py)
                 chunks = self.chunks([rid for rid, _ in ranked[: cfg.count_depth]])
                 texts = {rid: (c.text, c.lang) for rid, c in chunks.items()}
-            if query.counted is not None and cfg.count_weight:
-                ranked = lift_counts(ranked, texts, query.counted, cfg.count_weight)
-            if cfg.sentence_weight:
-                lifted = sentence_lift(query.groups, texts, self.doc_freq, len(table))
-                ranked = combine(dict(ranked), [(lifted, cfg.sentence_weight, None)])
-            if query.kind is not None and cfg.kind_weight:
-                ranked = lift_kind(ranked, texts, query.kind, cfg.kind_weight)
+                if counting:
+                    ranked = lift_counts(ranked, texts, query.counted, cfg.count_weight)
+                if asking:
+                    ranked = lift_kind(ranked, texts, query.kind, cfg.kind_weight)
         return ranked, chunks, found.windows
 
     def judge(self, query: Query, ranked: Ranked) -> np.ndarray:

@@ -63,3 +63,24 @@ def test_eval_variants_report(tiny_index: Path, tmp_path: Path, capsys) -> None:
     assert {"full-width", "traditional", "lower-nopunct", "id-punct"} <= set(rows)
     for name in ("full-width", "lower-nopunct", "id-punct"):
         assert rows[name].rstrip(" |").endswith("| 0"), rows[name]  # no rank changed
+
+
+def test_documents_are_matched_in_the_same_form(tmp_path: Path) -> None:
+    """A document written in traditional characters and full-width identifiers is found by
+    the simplified, half-width query through the keyword index, and shown as written."""
+    from search.build import build
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "hk.zh.md").write_text(
+        "# 標準\n\n正泰集團主導制定了多項國內外標準，包括ＧＢ／Ｔ　１２３５０－２０２２。\n\n"
+        "另一段落講述電網建設。\n",
+        encoding="utf-8",
+    )
+    (corpus / "other.en.md").write_text("# Other\n\nNothing about that here.\n", encoding="utf-8")
+    build([corpus], tmp_path / "index", encoder="hashing:64")
+    searcher = Searcher.open(tmp_path / "index")
+    for query in ("正泰集团主导制定标准", "GB/T 12350-2022", "12350-2022", "gb/t 12350"):
+        top = searcher.search(query, method="keyword").results[0]
+        assert "正泰集團" in top.text, query  # shown exactly as written
+        assert top.highlights, query  # and the match is marked in the original text

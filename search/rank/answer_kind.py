@@ -11,12 +11,9 @@ reorders the best candidates a little; it never brings in a passage the search d
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 
-from search.rank.fusion import boost, sentence_coverage
+from search.rank.fusion import boost
 from search.text.normalize import fold_aligned
-from search.text.sentences import sentence_spans
-from search.text.terms import terms
 
 _EN_KIND = (
     ("when", re.compile(r"\b(?:when|what (?:year|date|day|month)|since when)\b")),
@@ -96,22 +93,3 @@ def lift_kind(
     ``ranked``) that state what a ``kind`` question asks for; re-sorted, ties by row id."""
     lifted = {rid for rid, (text, lang) in texts.items() if states_kind(text, lang, kind)}
     return boost(ranked, lifted, weight)
-
-
-def sentence_lift(
-    groups: list[frozenset[str]],
-    texts: dict[int, tuple[str, str]],
-    doc_freq: Mapping[str, int],
-    total: int,
-) -> list[tuple[int, float]]:
-    """Each passage's best one-sentence share of the query's words (fusion.sentence_coverage):
-    the passage stating the answer holds them together in one sentence."""
-    sentences = {
-        rid: [
-            frozenset(terms(text[a:b], drop_stop=False, with_ids=False))
-            for a, b in sentence_spans(text)
-        ]
-        for rid, (text, _) in texts.items()
-    }
-    df = {t: doc_freq.get(t, 0) for g in groups for t in g if doc_freq.get(t, 0)}
-    return sentence_coverage(groups, sentences, df, total)

@@ -80,9 +80,7 @@ def keyword_lists(
         "identifier": identifier_search(store, query.identifiers, n, lang),
         "translated": store.keyword_search(query.translations, n, lang=lang),
     }
-    if query.groups and (
-        query.method == "keyword" or config.coverage_weight or config.evidence_scaled
-    ):
+    if query.groups and (query.method == "keyword" or config.coverage_weight):
         hits = lists["keyword"] + lists["translated"]
         lists["coverage"] = word_coverage(store, query, hits, doc_freq or {}, len(table))
     return lists

@@ -32,18 +32,19 @@ def dense_scores(
     return sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-def combine(dense: dict[int, float], lexical: Sequence[tuple]) -> Ranked:
+def combine(
+    dense: dict[int, float], lexical: Sequence[tuple[Ranked, float, np.ndarray | None]]
+) -> Ranked:
     """Add weighted, max-normalized keyword scores to the dense scores.
 
-    Each lexical entry is (ranked list, weight, mask over chunk ids or None) and optionally a
-    fourth item, False for a list whose scores are already on an absolute 0..1 scale (not
-    max-normalized); a hit whose mask entry is False adds nothing. Ties break on the chunk id.
+    Each lexical entry is (ranked list, weight, mask over chunk ids or None); a hit whose mask
+    entry is False adds nothing. Ties break on the chunk id.
     """
     scores = dict(dense)
-    for ranked, weight, mask, *rest in lexical:
+    for ranked, weight, mask in lexical:
         if not ranked:
             continue
-        top = (max(s for _, s in ranked) or 1.0) if not rest or rest[0] else 1.0
+        top = max(s for _, s in ranked) or 1.0
         for rid, s in ranked:
             if mask is not None and not mask[rid]:
                 continue
@@ -126,23 +127,8 @@ def _fuse(
             allow = langs != query_lang
         else:
             allow = None
-        ranked = lists[name]
-        if name == "translated" and config.evidence_scaled and "coverage" in lists:
-            ranked = scaled_by(ranked, dict(lists["coverage"]))
-            lexical.append((ranked, weight, allow, False))
-            continue
-        lexical.append((ranked, weight, allow))
+        lexical.append((lists[name], weight, allow))
     return combine(dict(lists["dense"]), lexical)
-
-
-def scaled_by(ranked: Ranked, share: dict[int, float]) -> Ranked:
-    """Max-normalized scores of ``ranked`` times each passage's ``share`` (0..1) of the query's
-    words: the best keyword match counts fully only when it holds the whole query."""
-    if not ranked:
-        return ranked
-    top = max(s for _, s in ranked) or 1.0
-    out = [(rid, s / top * share.get(rid, 0.0)) for rid, s in ranked]
-    return sorted(out, key=lambda kv: (-kv[1], kv[0]))
 
 
 def boost(ranked: Ranked, lifted: set[int], weight: float) -> Ranked:
@@ -202,20 +188,3 @@ def coverage(
         for rid, terms in passages.items()
     }
     return sorted(((r, s) for r, s in scores.items() if s > 0), key=lambda kv: (-kv[1], kv[0]))
-
-
-def sentence_coverage(
-    groups: Sequence[frozenset[str]],
-    sentences: dict[int, list[frozenset[str]]],
-    df: dict[str, int],
-    total: int,
-) -> Ranked:
-    """Each passage's best single-sentence ``coverage``: a passage that states the answer
-    holds the query's words (or their translations) together in one sentence, where a sibling
-    that only shares the topic has them spread out or not at all. ``sentences`` holds the
-    term sets of each passage's sentences."""
-    best: dict[int, float] = {}
-    for rid, sents in sentences.items():
-        scored = coverage(groups, dict(enumerate(sents)), df, total)
-        best[rid] = scored[0][1] if scored else 0.0
-    return sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
