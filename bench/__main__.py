@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import build, query, report, scale, serve
+from bench import build, query, report, scale, serve, start
 from bench.common import corpus, machine, median_of, query_mix
 
 NAMES = ("build", "query", "http", "scale")
@@ -71,6 +71,9 @@ def one_run(args: argparse.Namespace, work: Path, i: int, profile: bool) -> dict
     index = Path(b["index"])
     mix = query_mix(args.size)
     if "query" not in args.skip:
+        out["start"] = start.run(index)
+        st = out["start"]
+        log(f"run {i}: open {st['open_s']:.2f}s, one-shot CLI {st['cli_en_s']:.2f}s")
         out["query"] = query.run(index, mix, QUERY_PASSES[args.size], profile=profile)
         log(f"run {i}: query p50 {out['query']['shipped']['total']['p50']:.1f} ms (shipped)")
     if "http" not in args.skip:
@@ -101,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         work = Path(tmp)
         done = [one_run(args, work, i, args.profile and i == runs - 1) for i in range(runs)]
-        for name in ("build", "query", "http"):
+        for name in ("build", "start", "query", "http"):
             if name in done[0]:
                 result[name] = median_of([d[name] for d in done])
                 for key in ("profile", "files", "index"):

@@ -153,8 +153,41 @@ def scale(s: dict[str, Any]) -> list[str]:
     return out + table(head, rows)
 
 
+def start(s: dict[str, Any], runs: int) -> list[str]:
+    rows = [
+        ["Searcher.open in a fresh process (encoder included)", s["open_s"]],
+        ["python -m search, one English query, wall", s["cli_en_s"]],
+        ["python -m search, one Chinese query (loads jieba), wall", s["cli_zh_s"]],
+    ]
+    head = f"## Start-up, seconds (median of {runs} runs, each the median of 5 processes)"
+    return [head, "", *table(["", "s"], rows)]
+
+
 def targets(r: dict[str, Any]) -> list[str]:
     rows = []
+    st = r.get("start")
+    if st:
+        rows.append(["Searcher.open <= 1.5 s", f"{st['open_s']:.2f} s", st["open_s"] <= 1.5])
+        worst = max(st["cli_en_s"], st["cli_zh_s"])
+        rows.append(["one-shot CLI query <= 2.5 s wall", f"{worst:.2f} s", worst <= 2.5])
+    h = r.get("http")
+    if h:
+        for res in h.values():
+            ready = res.get("ready_to_answer_s")
+            if ready is not None:
+                ok = ready <= 3
+                rows.append(["first answer <= 3 s after 'Listening at'", f"{ready:.2f} s", ok])
+        for key, res in h.items():
+            pss = res.get("pss_start")
+            if pss is not None:
+                mib = pss / 2**20
+                rows.append(
+                    [
+                        f"server PSS (master + 2 workers) <= 500 MiB ({key})",
+                        f"{mib:.0f} MiB",
+                        mib <= 500,
+                    ]
+                )
     q = r.get("query")
     if q:
         ratio = q["shipped"]["ratio_p50"]
@@ -195,6 +228,8 @@ def render(r: dict[str, Any]) -> str:
     out = [f"# Benchmark results ({r['size']})", "", *machine(r)]
     if "build" in r:
         out += build(r["build"], runs) + memory(r)
+    if "start" in r:
+        out += start(r["start"], runs)
     if "query" in r:
         out += query(r["query"], runs)
     if "http" in r:
