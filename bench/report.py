@@ -52,7 +52,7 @@ def combine(results: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
     return out
 
 
-SECTIONS = ("build", "query", "http", "scale")
+SECTIONS = ("build", "start", "query", "http", "scale")
 
 
 def build(b: dict[str, Any], runs: int) -> list[str]:
