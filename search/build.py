@@ -25,12 +25,13 @@ from search.errors import SearchError
 from search.ingest.chunk import ChunkSizes
 from search.store import (
     FORMAT_VERSION,
+    Store,
     new_generation,
     publish,
     targets,
     write_generation,
 )
-from search.store.base import is_database_url
+from search.store.base import IndexStore, is_database_url, open_store
 from search.types import Chunk
 
 __all__ = ["BATCH", "BuildSummary", "build", "encoder_text", "progress_bar"]
@@ -205,13 +206,28 @@ def write_parts(
     }
     if is_database_url(out):  # PostgreSQL: written and switched in by store/targets.py
         windows = (window_vectors, np.array(owners))
-        return targets.write(out, documents, chunks, vectors, windows, keywords, manifest)
+        where = targets.write(out, documents, chunks, vectors, windows, keywords, manifest)
+        calibrate_index(open_store(out), embedder)
+        return where
     tmp = new_generation(out)
     try:
         write_generation(
             tmp, documents, chunks, vectors, (window_vectors, np.array(owners)), keywords, manifest
         )
+        calibrate_index(Store(tmp), embedder)  # before it serves: see search/rank/calibrate.py
         return publish(out, tmp)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def calibrate_index(store: IndexStore, embedder: Embedder) -> None:
+    """Measure the new index's good/weak cut and record it in its manifest, then close it."""
+    from search.rank.calibrate import measure
+    from search.searcher import Searcher
+
+    try:
+        if len(store.table()):
+            store.set_relevance(measure(Searcher(store, embedder)))
+    finally:
+        store.close()

@@ -17,6 +17,13 @@ from search.errors import ConfigError
 
 @dataclass(frozen=True)
 class RankingConfig:
+    learned_fusion: float = field(
+        default=0.0,
+        metadata={
+            "help": "1: combine the lists with the trained model (search/rank/learned.py); "
+            "0: with the fixed weights below"
+        },
+    )
     dense_chunk_weight: float = field(
         default=0.6,
         metadata={"help": "dense score = this x chunk cosine + the rest x best sentence window"},

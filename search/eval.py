@@ -22,6 +22,7 @@ from typing import Any
 from search.cli import Parser
 from search.errors import SearchError
 from search.evaluation import docs, settings
+from search.evaluation.corpora import corpora
 from search.evaluation.relevance import (
     TOP,
     first_hit,
@@ -72,6 +73,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--write-docs", action="store_true", help="regenerate the figures in docs")
     p.add_argument("--check-docs", action="store_true", help="exit 1 if the docs are stale")
     p.add_argument("--verbose", action="store_true", help="print each query's rank")
+    p.add_argument("--suite", action="store_true", help="every corpus of the suite side "
+                   "by side (search/evaluation/suite.py); --versus: a candidate")  # fmt: skip
+    p.add_argument("--work", type=Path, default=Path("eval/work"), help="where the suite's "
+                   "corpora are built (once; default eval/work)")  # fmt: skip
+    p.add_argument("--corpus", action="append", default=[], help="only this suite corpus "
+                   "(seed, xquad-r, hsk-zh, hsk-en, hsk-mixed); repeatable")  # fmt: skip
     p.add_argument(
         "--variants",
         action="store_true",
@@ -100,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.compare:
             print_differences(*compared(args.compare, args.qrels))
             return 0
-        out = run(args)
+        out = run_suite(args) if args.suite else run(args)
     except SearchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -166,6 +173,23 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             print_differences(report.ranks, report_b.ranks, independent, "independent queries")
         if args.versus_run:
             write_run(run_b, args.versus_run)
+    return out
+
+
+def run_suite(args: argparse.Namespace) -> dict[str, Any]:
+    """The suite (``--suite``): every corpus, each list, the labels; ``--versus`` a candidate."""
+    from search.evaluation import suite
+
+    unknown = set(args.corpus) - set(corpora())
+    if unknown:
+        raise SearchError(f"unknown corpus {sorted(unknown)}; known: {sorted(corpora())}")
+    candidate = None
+    if args.versus or args.versus_file:
+        candidate = settings.ranking(args.versus, args.versus_file)
+    out = suite.run(args.work, candidate, args.corpus)
+    if candidate is not None:
+        out["candidate"] = {k: v for k, v in candidate.changed().items()}
+    print("\n".join(suite.report(out)))
     return out
 
 

@@ -36,7 +36,7 @@ from search.query import (  # noqa: F401  (re-exported for callers)
     check_offset,
     check_query,
 )
-from search.rank import emphasis, relevance
+from search.rank import calibrate, emphasis, relevance
 from search.rank.analysis import Analyser, Query
 from search.rank.answer import counted_words, lift_counts
 from search.rank.answer_kind import lift_kind
@@ -81,8 +81,8 @@ class Searcher:
         self.row_docs = RowDocs(self.table)
         self.doc_freq = store.term_frequencies()  # weighted highlights (rank/emphasis.py)
         self.frequent = emphasis.frequent_terms(self.doc_freq, len(self.table))
-        self.thresholds: dict[str, relevance.Threshold] = {}  # method -> override, if any
-        relevance.load_table()  # a bad thresholds file fails here, at start
+        # method -> the index's good/weak cut (search/rank/calibrate.py)
+        self.thresholds: dict[str, relevance.Threshold] = calibrate.thresholds(manifest)
 
     @classmethod
     def open(
@@ -235,8 +235,9 @@ class Searcher:
         return emphasis.Weighted(inner, query.form, self.doc_freq, self.frequent)
 
     def threshold(self, method: str) -> relevance.Threshold:
-        """The good-match threshold of this index's encoder for ``method``."""
-        return self.thresholds.get(method) or relevance.threshold_for(self.embedder.name, method)
+        """The good-match cut of this index for ``method`` (an index never calibrated has only
+        the coverage rule)."""
+        return self.thresholds.get(method) or relevance.Threshold(None, relevance.COVERAGE)
 
     def coverage(self, q: str) -> float:
         """Share of the query's terms this index knows, itself or translated."""

@@ -59,30 +59,6 @@ def test_holds_all(qterms, terms, text, expected) -> None:
     assert relevance.holds_all(qterms, passage) is expected
 
 
-def test_threshold_table_and_fallback(tmp_path) -> None:
-    table = {"enc": {"hybrid": {"score": 0.4, "coverage": 0.6}}, "*": {"hybrid": {"coverage": 0.5}}}
-    assert relevance.threshold_for("enc", "hybrid", table) == Threshold(0.4, 0.6)
-    assert relevance.threshold_for("other", "hybrid", table) == Threshold(None, 0.5)
-    assert relevance.threshold_for("other", "dense", table) == Threshold(None, 0.0)
-    path = tmp_path / "t.json"
-    path.write_text(json.dumps({"_about": "x", **table}))
-    assert "_about" not in relevance.load_table(path)
-
-
-@pytest.mark.parametrize("text", ["not json", '{"enc": {"hybrid": {"score": "high"}}}', "[1]"])
-def test_a_bad_thresholds_file_is_a_clear_error(tmp_path, text: str) -> None:
-    path = tmp_path / "bad.json"
-    path.write_text(text)
-    with pytest.raises(ConfigError, match="cannot read the relevance thresholds"):
-        relevance.load_table(path)
-
-
-def test_shipped_thresholds_cover_the_default_encoder() -> None:
-    for method in ("dense", "keyword", "hybrid"):
-        t = relevance.threshold_for("use-m3", method)
-        assert t.score is not None and 0 < t.score < 1 and 0 < t.coverage <= 1
-
-
 def test_balance_never_lifts_weak_other_language_passages() -> None:
     langs = np.array(["en"] * 6 + ["zh"] * 2)
     ranked = [(i, 1.0 - i / 10) for i in range(8)]

@@ -106,7 +106,7 @@ class Analyser:
         qterms = query_terms(terms(form), self.translate)
         phrases = chinese_phrases(form)
         translations = self.translations(form, phrases, config) if method != "dense" else []
-        wants_groups = method == "keyword" or bool(config.coverage_weight)
+        wants_groups = method == "keyword" or bool(config.coverage_weight or config.learned_fusion)
         counted = None
         if method == "hybrid":
             counted = count_targets(form, self.dictionary, self.known)

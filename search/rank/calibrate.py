@@ -1,13 +1,18 @@
-"""Measure the good-match thresholds and report what they hide and what they refuse.
+"""The good/weak cut of one index, measured on the index itself without any gold answer.
 
-``python -m search.rank.calibrate [--index DIR] [--write]``
+``python -m search.rank.calibrate [--index LOCATION] [--dry-run]``
 
-For each method, searches the development queries with no threshold and takes the lowest score
-and the lowest query coverage of an answer at rank <= 5; the threshold is that score x
-``SCORE_MARGIN`` and that coverage x ``COVERAGE_MARGIN``. It then searches again with the
-thresholds in force and reports, on the development (and check) queries, how many answers at
-rank <= 5 are labelled weak, and on the out-of-corpus queries how many get no good answer.
-``--write`` records the thresholds in ``search/rank/thresholds.json`` under the index's encoder.
+Questions the index almost surely cannot answer (``offtopic.jsonl`` beside this module: 48
+English and 48 Chinese everyday questions, cooking, sport, nature, history ...) are searched
+with each method; the best result of each gives one score an unanswerable question reaches on
+this index. The cut is the ``QUANTILE`` of those scores: on this index, that share of
+unanswerable questions gets no good answer. A question whose best passage holds every one of
+its terms is left out (the index may answer it). The coverage cut (the share of a query's terms
+the index must know, itself or by a translation) is ``COVERAGE`` on every index.
+
+``python build_index.py`` runs this on every generation it writes and stores the cut in the
+index's manifest (``"relevance"``); this command re-derives it for an index built before, or
+after a change of ranking settings; ``python -m search check`` reports it.
 """
 
 from __future__ import annotations
@@ -17,102 +22,111 @@ import json
 import math
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from search.errors import SearchError
-from search.eval import first_hit, load_queries
-from search.rank.relevance import GOOD, THRESHOLDS_FILE, Threshold, load_table
-from search.searcher import METHODS, Searcher
+from search.rank.relevance import COVERAGE, Threshold, holds_all
 
-SCORE_MARGIN = 0.9
-COVERAGE_MARGIN = 0.8
-DEPTH = 5
+if TYPE_CHECKING:
+    from search.searcher import Searcher
 
-
-def _floor(x: float) -> float:
-    return math.floor(x * 100) / 100
+OFFTOPIC_FILE = Path(__file__).with_name("offtopic.jsonl")
+QUANTILE = 0.9
+METHODS = ("hybrid", "dense", "keyword")
 
 
-def load_plain(path: Path) -> list[dict]:
-    """Queries without gold answers (one ``{"id", "q"}`` object per line)."""
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-    return [{"id": str(r.get("id", i)), "q": r["q"]} for i, r in enumerate(rows, start=1)]
+def offtopic(path: Path = OFFTOPIC_FILE) -> list[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line)["q"] for line in lines if line.strip()]
 
 
-def measure(searcher: Searcher, queries: list[dict], method: str) -> Threshold:
-    """The threshold that keeps every answer at rank <= DEPTH of ``queries`` good."""
+def best_scores(searcher: Searcher, questions: list[str], method: str) -> list[float]:
+    """The best result's score of each question that has one and is not plainly answered
+    (its best passage holding every term of the question)."""
+    saved = searcher.thresholds.get(method)
     searcher.thresholds[method] = Threshold(None, 0.0)
-    scores, coverages = [], []
-    for item in queries:
-        resp = searcher.search(item["q"], k=10, method=method)
-        hit = first_hit([r.text for r in resp.results], item["gold"])
-        if hit is not None and hit <= DEPTH:
-            scores.append(resp.results[hit - 1].score)
-            coverages.append(searcher.coverage(item["q"]))
-    del searcher.thresholds[method]
-    if not scores:
-        return Threshold(None, 0.0)
-    return Threshold(_floor(min(scores) * SCORE_MARGIN), _floor(min(coverages) * COVERAGE_MARGIN))
+    try:
+        out = []
+        for q in questions:
+            query = searcher.analyse(q, 1, None, method)
+            ranked = searcher.rank(query)[0]
+            if not ranked:
+                continue
+            rid, score = ranked[0]
+            held = searcher.passages([rid]).get(rid)
+            if held is not None and holds_all(query.terms, held):
+                continue
+            out.append(score)
+        return out
+    finally:
+        if saved is None:
+            del searcher.thresholds[method]
+        else:
+            searcher.thresholds[method] = saved
 
 
-def hidden(searcher: Searcher, queries: list[dict], method: str) -> tuple[int, int, list[str]]:
-    """(answers at rank <= DEPTH, of those labelled weak, ids of the weak ones)."""
-    shown, weak = 0, []
-    for item in queries:
-        resp = searcher.search(item["q"], k=10, method=method)
-        hit = first_hit([r.text for r in resp.results], item["gold"])
-        if hit is not None and hit <= DEPTH:
-            shown += 1
-            if resp.results[hit - 1].match != GOOD:
-                weak.append(item["id"])
-    return shown, len(weak), weak
+def measure(searcher: Searcher, questions: list[str] | None = None) -> dict[str, Any]:
+    """The cut of each method on ``searcher``'s index, as the manifest records it."""
+    questions = offtopic() if questions is None else questions
+    out: dict[str, Any] = {}
+    for method in METHODS:
+        scores = best_scores(searcher, questions, method)
+        cut = float(np.quantile(scores, QUANTILE)) if len(scores) >= 10 else None
+        out[method] = {
+            "score": None if cut is None else math.ceil(cut * 10_000) / 10_000,
+            "coverage": COVERAGE,
+            "questions": len(scores),
+        }
+    out["_about"] = (
+        f"score: the {QUANTILE:.0%} quantile of the best scores of off-topic questions "
+        "(search/rank/offtopic.jsonl) on this index; python -m search.rank.calibrate"
+    )
+    return out
 
 
-def refused(searcher: Searcher, queries: list[dict], method: str) -> tuple[int, list[str]]:
-    """(queries with no good answer, ids of those that still got one)."""
-    answered = [q["id"] for q in queries if searcher.search(q["q"], k=10, method=method).good]
-    return len(queries) - len(answered), answered
+def thresholds(manifest: dict[str, Any]) -> dict[str, Threshold]:
+    """The cuts a manifest records, by method (empty for an index never calibrated)."""
+    table = manifest.get("relevance") or {}
+    out = {}
+    for method in METHODS:
+        entry = table.get(method)
+        if isinstance(entry, dict):
+            score = entry.get("score")
+            cut = None if score is None else float(score)
+            out[method] = Threshold(cut, float(entry.get("coverage", COVERAGE)))
+    return out
+
+
+def describe(manifest: dict[str, Any]) -> str:
+    """One line for ``python -m search check``."""
+    table = thresholds(manifest)
+    if not table:
+        return "relevance cut: not calibrated (run python -m search.rank.calibrate)"
+    parts = [f"{m} score >= {t.score}" for m, t in table.items()]
+    return f"relevance cut: {', '.join(parts)}; query coverage >= {COVERAGE}"
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m search.rank.calibrate", description=__doc__)
-    p.add_argument("--index", default="index")
-    p.add_argument("--dev", type=Path, default=Path("eval/dev_queries.jsonl"))
-    p.add_argument("--check", type=Path, default=Path("eval/check_queries.jsonl"))
-    p.add_argument("--out-of-corpus", type=Path, default=Path("eval/out_of_corpus.jsonl"))
-    p.add_argument("--method", action="append", choices=METHODS)
-    p.add_argument("--write", action="store_true", help="record the thresholds measured")
+    p.add_argument("--index", default="index", help="index folder or postgresql:// URL")
+    p.add_argument("--dry-run", action="store_true", help="report the cut; store nothing")
     args = p.parse_args(argv)
     try:
+        from search.searcher import Searcher
+
         searcher = Searcher.open(args.index)
-        dev, check = load_queries(args.dev), load_queries(args.check)
-        outside = load_plain(args.out_of_corpus)
-    except (SearchError, OSError, ValueError, KeyError) as exc:
+        cut = measure(searcher)
+        for method in METHODS:
+            entry = cut[method]
+            print(f"{method}: score >= {entry['score']} ({entry['questions']} questions)")
+        if not args.dry_run:
+            searcher.store.set_relevance(cut)
+            print(f"stored in the index at {searcher.store.location}")
+    except SearchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    encoder = searcher.embedder.name
-    measured = {m: measure(searcher, dev, m) for m in args.method or METHODS}
-    print(f"encoder: {encoder}; answers counted at rank <= {DEPTH}")
-    for method, t in measured.items():
-        searcher.thresholds[method] = t
-        d_shown, d_weak, d_ids = hidden(searcher, dev, method)
-        c_shown, c_weak, c_ids = hidden(searcher, check, method)
-        n_refused, answered = refused(searcher, outside, method)
-        share = n_refused / len(outside) if outside else 0.0
-        print(
-            f"{method}: score >= {t.score}, coverage >= {t.coverage} | "
-            f"dev answers hidden {d_weak}/{d_shown} {' '.join(d_ids)} | "
-            f"check answers hidden {c_weak}/{c_shown} {' '.join(c_ids)} | "
-            f"out-of-corpus 'no good answer' {n_refused}/{len(outside)} ({share:.0%})"
-            + (f", answered: {' '.join(answered)}" if answered else "")
-        )
-    if args.write:
-        table = json.loads(THRESHOLDS_FILE.read_text(encoding="utf-8"))
-        table[encoder] = {
-            m: {"score": t.score, "coverage": t.coverage} for m, t in measured.items()
-        }
-        THRESHOLDS_FILE.write_text(json.dumps(table, indent=2) + "\n", encoding="utf-8")
-        load_table.cache_clear()
-        print(f"written: {THRESHOLDS_FILE}")
     return 0
 
 

@@ -80,7 +80,9 @@ def keyword_lists(
         "identifier": identifier_search(store, query.identifiers, n, lang),
         "translated": store.keyword_search(query.translations, n, lang=lang),
     }
-    if query.groups and (query.method == "keyword" or config.coverage_weight):
+    if query.groups and (
+        query.method == "keyword" or config.coverage_weight or config.learned_fusion
+    ):
         hits = lists["keyword"] + lists["translated"]
         lists["coverage"] = word_coverage(store, query, hits, doc_freq or {}, len(table))
     return lists

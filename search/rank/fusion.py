@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from search.config import DEFAULT_RANKING, RankingConfig
+from search.rank import learned
 
 Ranked = list[tuple[int, float]]  # (row id, score), best first
 
@@ -108,6 +109,8 @@ def fuse(
 def _fuse(
     lists: dict[str, Ranked], langs: np.ndarray, query_lang: str, config: RankingConfig
 ) -> Ranked:
+    if "dense" in lists and config.learned_fusion:
+        return learned.load().rank(lists, langs, query_lang)
     if "dense" not in lists:  # keyword only: identifiers, then word coverage in any language
         weights = {"identifier": 1.0, "coverage": 1.0, "keyword": 0.05, "translated": 0.05}
         return combine({}, [(lists[n], w, None) for n, w in weights.items() if n in lists])

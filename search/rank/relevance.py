@@ -5,24 +5,19 @@ A result is a *good* match when the query is mostly about things the index knows
 dictionary translation) and either its fused score reaches the threshold measured for the
 index's encoder and the search method, or the passage itself holds every term of the query
 (a one- or two-word query scores low in the encoder but is plainly answered by a passage that
-names what it asks about). The thresholds live in ``thresholds.json`` beside this file, written
-by ``python -m search.rank.calibrate --write`` (see its report for the figures).
+names what it asks about). The score cut is measured on each index when it is built
+(``search/rank/calibrate.py``) and kept in its manifest.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
-from search.errors import ConfigError
-
-THRESHOLDS_FILE = Path(__file__).with_name("thresholds.json")
 GOOD, WEAK = "good", "weak"
+COVERAGE = 0.5  # a good match needs most of the query's terms known to the index
 
 
 @dataclass(frozen=True)
@@ -41,34 +36,6 @@ class Threshold:
         if holds_all or self.score is None or score >= self.score:
             return GOOD
         return WEAK
-
-
-@lru_cache(maxsize=4)
-def load_table(path: Path = THRESHOLDS_FILE) -> dict[str, dict[str, dict[str, float]]]:
-    """``{encoder: {method: {"score": s, "coverage": c}}}`` (keys starting "_" are notes)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        table = {k: v for k, v in data.items() if not k.startswith("_")}
-        for methods in table.values():
-            for entry in methods.values():
-                float(entry.get("coverage", 0.0))
-                if entry.get("score") is not None:
-                    float(entry["score"])
-    except (OSError, ValueError, TypeError, AttributeError) as exc:
-        raise ConfigError(f"cannot read the relevance thresholds '{path}': {exc}") from exc
-    return table
-
-
-def threshold_for(encoder: str, method: str, table: dict | None = None) -> Threshold:
-    """The calibrated threshold of ``encoder`` and ``method``; an encoder never calibrated
-    gets no score threshold (only the coverage rule of the default entry applies)."""
-    table = load_table() if table is None else table
-    entry = table.get(encoder, {}).get(method)
-    if entry is None:
-        fallback = table.get("*", {}).get(method, {})
-        return Threshold(None, float(fallback.get("coverage", 0.0)))
-    score = entry.get("score")
-    return Threshold(None if score is None else float(score), float(entry.get("coverage", 0.0)))
 
 
 QueryTerms = list[tuple[str, frozenset[str]]]  # (term, its known translations)

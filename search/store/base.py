@@ -131,6 +131,10 @@ class IndexStore(Protocol):
 
     def document(self, doc_id: str) -> dict[str, Any] | None: ...
 
+    def set_relevance(self, cut: dict[str, Any]) -> None:
+        """Record the index's relevance cut (search/rank/calibrate.py) in its manifest."""
+        ...
+
     def close(self) -> None: ...
 
 

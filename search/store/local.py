@@ -302,6 +302,14 @@ class Store:
         self._reader.release()
         self._reader = fresh
 
+    def set_relevance(self, cut: dict[str, Any]) -> None:
+        """Record the relevance cut (search/rank/calibrate.py) in this generation's manifest
+        (written whole to a temporary file, then renamed over it)."""
+        self.manifest["relevance"] = cut
+        tmp = self.path / "manifest.json.tmp"
+        tmp.write_text(json.dumps(self.manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        os.replace(tmp, self.path / "manifest.json")
+
     def close(self) -> None:
         """Close every thread's SQLite connection and release the generation for pruning. A
         server calls it only once no request uses this store (``web.reload`` counts them)."""

@@ -293,6 +293,16 @@ class PostgresStore:
         keywords = [tuple(r[n + 1 : n + 4]) for r in rows]
         return chunks, vectors, windows, owners, wvecs, keywords
 
+    def set_relevance(self, cut: dict[str, Any]) -> None:
+        """Record the relevance cut (search/rank/calibrate.py) in this generation's manifest."""
+        self.manifest["relevance"] = cut
+        conn = self.db.get()
+        conn.execute(
+            "UPDATE public.search_generations SET manifest = manifest || %s::jsonb WHERE name = %s",
+            (json.dumps({"relevance": cut}), self.generation),
+        )
+        conn.commit()
+
     def close(self) -> None:
         """Close this thread's connection and the pool's threads (and with them theirs)."""
         if self._pool is not None and self._pool_pid == os.getpid():
