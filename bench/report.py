@@ -109,7 +109,8 @@ def http(h: dict[str, Any], runs: int) -> list[str]:
 def mcp(m: dict[str, Any], runs: int) -> list[str]:
     """``search_passages`` over MCP (Streamable HTTP) beside ``/api/search`` (bench/mcp.py)."""
     out = [
-        f"## MCP (median of {runs}; {m['requests']} sequential requests of each kind, k=10)",
+        f"## MCP (median of {m.get('runs', runs)}; {m['requests']} sequential requests of each "
+        "kind, k=10)",
         "",
     ]
     names = {

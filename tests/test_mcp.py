@@ -179,6 +179,24 @@ def test_http_rate_limit_is_the_web_services_per_client(
     assert post("k-fast").status_code == 200  # another client: its own bucket
 
 
+def test_http_checks_the_host_and_stops_cleanly_on_sigterm(
+    web_index: Path, server_process, tmp_path
+) -> None:
+    log = tmp_path / "mcp.log"
+    base = start_mcp(server_process, web_index, log)
+    body = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
+    statuses = {
+        host: httpx2.post(base + "/mcp", json=body, headers={"Host": host}).status_code
+        for host in ("search.example", "evil.example")
+    }
+    assert statuses["evil.example"] == 421  # DNS rebinding: only loopback and the public host
+    assert statuses["search.example"] != 421
+    proc = server_process[-1]
+    proc.terminate()
+    assert proc.wait(timeout=20) == 0
+    assert "Traceback" not in log.read_text()
+
+
 @pytest.mark.parametrize("transport", ["stdio", "http"])
 def test_a_rebuilt_index_answers_in_the_same_session(
     rebuildable_index, second_corpus, server_process, tmp_path, transport

@@ -6,6 +6,7 @@ service's status and message, as a JSON-RPC error the MCP client shows."""
 
 from __future__ import annotations
 
+import signal
 import socket
 import sys
 from collections.abc import Mapping
@@ -127,4 +128,10 @@ def serve(server: SearchServer, library: Library, host: str, port: int) -> None:
     address = f"http://{shown}:{sock.getsockname()[1]}{PATH}"
     generation = library.holder.generation.name
     print(f"Listening at: {address} (index generation {generation})", file=sys.stderr, flush=True)
+    signal.signal(signal.SIGTERM, stopped)  # what uvicorn raises again once it has shut down
     uvicorn.Server(config).run(sockets=[sock])
+
+
+def stopped(signum: int, frame: object) -> None:
+    """SIGTERM: exit 0, as the web server does (uvicorn lets requests under way finish first)."""
+    raise SystemExit(0)
