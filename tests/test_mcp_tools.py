@@ -16,6 +16,7 @@ from mcp import Client
 
 from search.errors import ConfigError
 from search.mcp import __main__ as cli
+from search.mcp import answers
 from search.mcp.schemas import json_schema
 from search.mcp.server import Library, SearchServer
 from web.reload import SearcherHolder
@@ -250,3 +251,48 @@ def test_a_bad_public_address_in_the_environment_is_refused(monkeypatch) -> None
     monkeypatch.setenv("SEARCH_PUBLIC_URL", "search.example")
     with pytest.raises(ConfigError, match="SEARCH_PUBLIC_URL: expected an address"):
         cli.settings_for(cli.parse_args([]))
+
+
+def passage(rank: int, lang: str, match: str) -> dict[str, Any]:
+    citation = {"title": "Doc", "section": f"Part {rank}", "text": f"Doc, “Part {rank}”, ¶{rank}"}
+    citation["permalink"] = f"{ROOT}doc/d#d-{rank}"
+    return {
+        "rank": rank,
+        "lang": lang,
+        "match": match,
+        "text": f"text\n{rank}",
+        "citation": citation,
+    }
+
+
+def cited(rank: int) -> str:
+    return f"Citation: Doc, “Part {rank}”, ¶{rank}. {ROOT}doc/d#d-{rank}"
+
+
+@pytest.mark.parametrize(
+    ("answer", "lines"),
+    [
+        (
+            {"query": "q", "results": [], "total": 0, "good": 0},
+            ["No passages found for 'q'."],
+        ),
+        (
+            {"query": "q", "results": [passage(1, "en", "good"), passage(2, "zh", "weak")],
+             "total": 40, "total_is_estimate": True, "good": 1, "offset": 0},
+            ["Passages 1–2 of about 40 for 'q'; 1 good match.", "", "[1] Doc — Part 1 (en)",
+             "text 1", cited(1), "",
+             "[2] Doc — Part 2 (zh, weak match)", "text 2", cited(2)],
+        ),
+        (
+            {"query": "q", "results": [passage(11, "en", "weak")], "total": 11, "good": 0,
+             "offset": 10, "other_language": [passage(1, "zh", "good")]},
+            ["Passages 11–11 of 11 for 'q'; 0 good matches.", "",
+             "No good answer for this query: these passages are weak matches.", "",
+             "[11] Doc — Part 11 (en, weak match)", "text 11",
+             cited(11), "", "In the other language:", "",
+             "[1] Doc — Part 1 (zh)", "text 1", cited(1)],
+        ),
+    ],
+)  # fmt: skip
+def test_the_quotable_text_gives_each_passage_with_its_citation(answer, lines) -> None:
+    assert answers.quotable(answer).split("\n") == lines
