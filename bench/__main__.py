@@ -1,6 +1,7 @@
 """``python -m bench [--size tiny|full] [--runs N] [--out FILE] [--json FILE] [--skip NAME ...]``.
 
-Builds the seed index in a temporary folder, then runs each benchmark (build, query, http, scale)
+Builds the seed index in a temporary folder, then runs each benchmark (build, query, http, mcp,
+scale)
 and prints Markdown; ``--out`` writes it into a file between ``<!-- bench:start -->`` and
 ``<!-- bench:end -->`` (the rest of the file is kept). ``--size tiny`` cuts the seeds and the
 synthetic corpus down so the whole suite runs in seconds (for tests). ``--render A.json
@@ -23,9 +24,10 @@ from typing import Any
 from bench import build, query, report, scale, serve, start
 from bench.common import corpus, machine, median_of, query_mix
 
-NAMES = ("build", "query", "http", "scale")
+NAMES = ("build", "query", "http", "mcp", "scale")
 HTTP_SECONDS = {"tiny": 2.0, "full": 15.0}  # per load level
 QUERY_PASSES = {"tiny": 1, "full": 2}
+MCP_PASSES = {"tiny": 2, "full": 3}  # sequential requests of each kind: passes x the mix
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -80,6 +82,12 @@ def one_run(args: argparse.Namespace, work: Path, i: int, profile: bool) -> dict
         server_log = work / "server.log"
         out["http"] = {"as shipped": serve.run(index, mix, HTTP_SECONDS[args.size], server_log)}
         log(f"run {i}: http done")
+    if "mcp" not in args.skip:
+        from bench import mcp  # needs the mcp extra
+
+        out["mcp"] = mcp.run(index, mix, MCP_PASSES[args.size], work / "server.log")
+        m = out["mcp"]
+        log(f"run {i}: mcp p50 {m['mcp']['p50']:.1f} ms, /api/search {m['api']['p50']:.1f} ms")
     out["index"] = str(index)
     return out
 
@@ -104,12 +112,14 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         work = Path(tmp)
         done = [one_run(args, work, i, args.profile and i == runs - 1) for i in range(runs)]
-        for name in ("build", "start", "query", "http"):
+        for name in ("build", "start", "query", "http", "mcp"):
             if name in done[0]:
                 result[name] = median_of([d[name] for d in done])
                 for key in ("profile", "files", "index"):
                     if key in done[-1][name]:
                         result[name][key] = done[-1][name][key]
+        if "mcp" in result:  # its own count, should it be rendered beside other files' runs
+            result["mcp"]["runs"] = runs
         if args.json:  # keep what is done should the long scale run fail
             args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1))
         if "scale" not in args.skip:

@@ -52,7 +52,7 @@ def combine(results: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
     return out
 
 
-SECTIONS = ("build", "start", "query", "http", "scale")
+SECTIONS = ("build", "start", "query", "http", "mcp", "scale")
 
 
 def build(b: dict[str, Any], runs: int) -> list[str]:
@@ -103,6 +103,28 @@ def http(h: dict[str, Any], runs: int) -> list[str]:
                 "'Listening at' (the index loads before it listens).",
                 "",
             ]
+    return out
+
+
+def mcp(m: dict[str, Any], runs: int) -> list[str]:
+    """``search_passages`` over MCP (Streamable HTTP) beside ``/api/search`` (bench/mcp.py)."""
+    out = [
+        f"## MCP (median of {m.get('runs', runs)}; {m['requests']} sequential requests of each "
+        "kind, k=10)",
+        "",
+    ]
+    names = {
+        "api": "GET /api/search (python -m web), JSON parsed",
+        "mcp": "MCP search_passages, SDK client session (output schema checked)",
+        "mcp_bare": "MCP search_passages, bare JSON-RPC POST on a session",
+    }
+    rows = [[label, m[k]["p50"], m[k]["p95"], m[k]["p99"]] for k, label in names.items()]
+    out += table(["round trip (ms)", "p50", "p95", "p99"], rows)
+    out += [
+        f"MCP p50 / API p50 = {m['ratio_p50']:.2f} (SDK client), "
+        f"{m['bare_ratio_p50']:.2f} (bare POST)",
+        "",
+    ]
     return out
 
 
@@ -200,6 +222,10 @@ def targets(r: dict[str, Any]) -> list[str]:
                 [f"HTTP p50 <= 10 ms at 1 client ({key})", by[1]["p50"], by[1]["p50"] <= 10]
             )
             rows.append([f">= 300 req/s at 8 clients ({key})", by[8]["rps"], by[8]["rps"] >= 300])
+    m = r.get("mcp")
+    if m:
+        ratio = m["ratio_p50"]
+        rows.append(["MCP search_passages p50 <= 1.5x /api/search", f"{ratio:.2f}x", ratio <= 1.5])
     b = r.get("build")
     if b:
         rows.append(["build >= 90% of bare encoder", f"{b['ratio']:.0%}", b["ratio"] >= 0.9])
@@ -234,6 +260,8 @@ def render(r: dict[str, Any]) -> str:
         out += query(r["query"], runs)
     if "http" in r:
         out += http(r["http"], runs)
+    if "mcp" in r:
+        out += mcp(r["mcp"], runs)
     if "scale" in r:
         out += scale(r["scale"])
     out += targets(r)

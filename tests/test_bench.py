@@ -21,6 +21,7 @@ SECTIONS = (
     "## Memory",
     "## Query in process",
     "## HTTP",
+    "## MCP",
     "## Scale",
     "## Targets",
 )
@@ -86,6 +87,9 @@ def test_tiny_suite_reports_every_section(tmp_path: Path) -> None:
     assert [lv["clients"] for lv in levels] == [1, 8, 32]
     assert all(lv["errors"] == 0 and lv["requests"] > 0 for lv in levels)
     assert results["build"]["passages"] > 0 and results["build"]["index_bytes_per_passage"] > 0
+    mcp = results["mcp"]
+    assert mcp["requests"] > 0 and mcp["mcp"]["p50"] > 0 and mcp["api"]["p50"] > 0
+    assert "MCP search_passages p50 <= 1.5x /api/search" in text
     kinds = {row["index"] for row in results["scale"]["rows"]}
     assert kinds == {"flat", "hnsw", "ivf", "ivfpq"}
     assert any(row["chosen"] for row in results["scale"]["rows"])

@@ -10,9 +10,8 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from search.searcher import Searcher
-from search.store.base import is_database_url
 from web import access, api, errors, filters, i18n, metrics, reload, views
-from web.reload import SearcherHolder
+from web.reload import SearcherHolder, open_holder
 from web.settings import load
 
 
@@ -30,11 +29,8 @@ def create_app(config: Mapping[str, Any] | None = None, searcher: Searcher | Non
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
     interval = settings["reload_interval"]
-    if searcher is None:
-        opener = SearcherHolder
-        if is_database_url(settings["index"]):  # PostgreSQL index: web/pg_reload.py
-            from web.pg_reload import PgSearcherHolder as opener
-        holder = opener.open(settings["index"], interval, settings["ranking"])
+    if searcher is None:  # a folder, or PostgreSQL (web/pg_reload.py)
+        holder = open_holder(settings["index"], interval, settings["ranking"])
     else:
         root = Path(explicit_root) if explicit_root else None
         holder = SearcherHolder(searcher, root, interval)

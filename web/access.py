@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,15 +103,24 @@ def check_client() -> None:
 
 
 def identify(settings: dict[str, Any]) -> Client | None:
+    return client_for(request.headers, settings, current_app.extensions["api_clients"])
+
+
+def client_for(
+    headers: Mapping[str, str], settings: Mapping[str, Any], clients: list[Client]
+) -> Client | None:
+    """The caller named by request ``headers``: a user named by a trusted proxy's
+    ``user_header``, else the client whose key the ``X-API-Key`` header holds, else None
+    (also the MCP server's HTTP transport, :mod:`search.mcp.http`)."""
     header = settings["user_header"]
     if header and settings["trusted_proxies"]:
-        user = request.headers.get(header, "").strip()
+        user = headers.get(header, "").strip()
         if user:
             return Client(f"user:{user[:100]}", None)
-    given = request.headers.get("X-API-Key", "")
+    given = headers.get("X-API-Key", "")
     if not given:
         return None
-    for client in current_app.extensions["api_clients"]:
+    for client in clients:
         if hmac.compare_digest(given.encode(), client.key.encode()):
             return client
     return None

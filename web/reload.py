@@ -21,6 +21,7 @@ from search.config import DEFAULT_RANKING, RankingConfig
 from search.errors import BadIndexError, SearchError
 from search.searcher import Searcher
 from search.store import CURRENT, Store, resolve
+from search.store.base import is_database_url
 from search.store.generations import generations
 from search.store.verify import problems
 
@@ -216,6 +217,18 @@ class SearcherHolder:
         log.info("now serving index generation %s", target.name)
         if idle:
             old.store.close()
+
+
+def open_holder(
+    location: str, interval: float = 1.0, config: RankingConfig = DEFAULT_RANKING
+) -> SearcherHolder:
+    """The holder of the index at ``location``: a folder, or a PostgreSQL URL
+    (:mod:`web.pg_reload`)."""
+    if is_database_url(location):
+        from web.pg_reload import PgSearcherHolder
+
+        return PgSearcherHolder.open(location, interval, config)
+    return SearcherHolder.open(location, interval, config)
 
 
 def register(app: Flask) -> None:
