@@ -34,7 +34,15 @@ from search.rank.candidates import gather
 from search.rank.fusion import fuse
 from search.searcher import Searcher
 
-TRAINING_SETS = ("seed-dev", "seed-check", "xquad-r", "hsk-zh", "hsk-en", "hsk-mixed")
+TRAINING_SETS = (
+    "seed-dev",
+    "seed-check",
+    "xquad-r",
+    "xquad-r-cross",
+    "hsk-zh",
+    "hsk-en",
+    "hsk-mixed",
+)
 L2 = 1e-5
 
 
