@@ -176,7 +176,7 @@ class Searcher:
         """The whole ranking of ``query`` (before filters and balance), the chunks read on the
         way (by row id), and the best sentence window of each dense hit."""
         cfg, table = self.config, self.table
-        qvec = self.embedder.encode_query([query.form]) if query.uses_vectors else None
+        qvec = self.embedder.encode_query([query.encoder_text]) if query.uses_vectors else None
         n = max(cfg.pool, (query.offset + query.k) * 5)
         found = gather(self.store, table, query, qvec, n, cfg, self.doc_freq)
         ranked = fuse(found.lists, table.lang, query.lang, table.front, cfg)

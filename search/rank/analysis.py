@@ -20,7 +20,7 @@ from search.text.dictionary import BilingualDictionary, concept_groups, flatten
 from search.text.identifiers import find as find_identifiers
 from search.text.lang import detect_lang
 from search.text.normalize import fold
-from search.text.query_form import query_form
+from search.text.query_form import encoder_text, query_form
 from search.text.senses import choose as choose_senses
 from search.text.terms import (
     STOP_EN,
@@ -56,6 +56,7 @@ class Query:
     filters: Filters = NO_FILTERS  # documents and dates searched (empty: all)
     groups: list[frozenset[str]] = field(default_factory=list)  # word + translations, each
     kind: str | None = None  # when / where / who: what the answer states (hybrid only)
+    encoder_text: str = ""  # what the encoder reads: the text as typed, case kept
 
     @property
     def uses_keywords(self) -> bool:
@@ -128,6 +129,7 @@ class Analyser:
             filters=filters,
             groups=concept_groups(form, self.dictionary, self.known) if wants_groups else [],
             kind=question_kind(form) if method == "hybrid" and counted is None else None,
+            encoder_text=encoder_text(text, form),
         )
 
     def translate(self, term: str) -> list[str]:
