@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -43,7 +44,7 @@ from search.rank.answer_kind import lift_kind
 from search.rank.candidates import gather
 from search.rank.filters import NO_FILTERS, Filters, allowed_docs, facets, keep_docs
 from search.rank.fusion import Ranked, balance, fuse, smooth
-from search.rank.present import present
+from search.rank.present import OTHER_LANGUAGE_K, other_language_rows, present
 from search.rank.snippet import Highlighter, fingerprint
 from search.store import ann
 from search.store.base import ChunkTable, IndexStore, open_store
@@ -150,12 +151,12 @@ class Searcher:
         good = self.judge(query, ranked)
         ranked = self.balance(query, ranked, good)
         top = ranked[: (query.offset + query.k) * 2]  # room for collapsed near-duplicates
-        chunks.update(self.chunks([rid for rid, _ in top if rid not in chunks]))
+        other_rows = other_language_rows(query, ranked, self.table.lang)
+        chunks.update(self.chunks([rid for rid, _ in top + other_rows if rid not in chunks]))
         highlighter = self.highlighter(query)
-        results = present(
-            query, top, chunks, windows, self.documents, self._fingerprint, highlighter, good
-        )
-        results = results[query.offset :]
+        shown = (chunks, windows, self.documents, self._fingerprint, highlighter, good)
+        results = present(query, top, *shown)[query.offset :]
+        other = present(replace(query, offset=0, k=OTHER_LANGUAGE_K), other_rows, *shown)
         counts = {code: sum(r.lang == code for r in results) for code in LANGS}
         took = round((time.perf_counter() - started) * 1000, 2)
         return Response(
@@ -170,6 +171,7 @@ class Searcher:
             good=relevance.good_count(r.match for r in results),
             offset=query.offset,
             facets=facet_counts,
+            other_language=other,
         )
 
     def rank(self, query: Query) -> tuple[Ranked, dict[int, Chunk], dict[int, int]]:

@@ -1,6 +1,7 @@
 """Stage 3, presentation: the best of a ranking as :class:`Result` records - near-duplicates
 collapsed into the passage they repeat, each result with its snippet, highlights, citation and
-match label. Only the results shown are formatted."""
+match label. Only the results shown are formatted. Also the best passages in the language the
+query is not written in (``other_language_rows``), shown as their own short list."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from search.rank.relevance import GOOD, WEAK
 from search.rank.snippet import Highlighter, best_sentences, merge_spans, near_duplicate
 from search.text.sentences import window_spans
 from search.types import Chunk
+
+OTHER_LANGUAGE_K = 3  # passages of the other language shown beside the results
 
 
 def present(
@@ -59,6 +62,24 @@ def present(
         item.match = GOOD if good is None or good[rid] else WEAK
         results.append(item)
     return results
+
+
+def other_language_rows(
+    query: Query, ranked: Ranked, langs: np.ndarray, k: int = OTHER_LANGUAGE_K
+) -> Ranked:
+    """The best rows of ``ranked`` (the whole ranking, filters applied, paging ignored) in the
+    language the query is not written in (``langs``: each row's language), ``2 k`` of them
+    (room for near-duplicates); none when the query asks for one language only."""
+    if query.lang_filter is not None:
+        return []
+    other = "en" if query.lang == "zh" else "zh"
+    out: Ranked = []
+    for rid, score in ranked:
+        if langs[rid] == other:
+            out.append((rid, score))
+            if len(out) == 2 * k:
+                break
+    return out
 
 
 def result(
