@@ -45,7 +45,7 @@ from search.rank.candidates import gather
 from search.rank.filters import NO_FILTERS, Filters, allowed_docs, facets, keep_docs
 from search.rank.fusion import Ranked, balance, fuse, smooth
 from search.rank.present import OTHER_LANGUAGE_K, other_language_rows, present
-from search.rank.snippet import Highlighter, fingerprint
+from search.rank.snippet import fingerprint
 from search.store import ann
 from search.store.base import ChunkTable, IndexStore, open_store
 from search.text.dictionary import BilingualDictionary
@@ -227,14 +227,13 @@ class Searcher:
             return ranked
         return balance(ranked, table.lang, shown, cfg.balance_min, ~table.front & good)
 
-    def highlighter(self, query: Query | str) -> emphasis.Weighted:
+    def highlighter(self, query: Query | str) -> emphasis.Highlighter:
         """What a result marks of ``query`` (analysed, or text to analyse): its words that
         carry weight (search/rank/emphasis.py). The document view marks the cited passage
         with the same."""
         if isinstance(query, str):
             query = self.analyse(check_query(query), 1, None, "hybrid")
-        inner = Highlighter(query.marks)
-        return emphasis.Weighted(inner, query.form, self.doc_freq, self.frequent)
+        return emphasis.Highlighter(query.marks, self.doc_freq, self.frequent)
 
     def threshold(self, method: str) -> relevance.Threshold:
         """The good-match threshold of this index's encoder for ``method``."""

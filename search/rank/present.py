@@ -14,10 +14,11 @@ from search.citation import citation_for
 from search.query import Result
 from search.rank.analysis import Query
 from search.rank.answer import count_span
-from search.rank.emphasis import SpanFinder
+from search.rank.answer_kind import kind_span
+from search.rank.emphasis import Highlighter, SpanFinder
 from search.rank.fusion import Ranked
 from search.rank.relevance import GOOD, WEAK
-from search.rank.snippet import Highlighter, best_sentences, merge_spans, near_duplicate
+from search.rank.snippet import merge_spans, near_duplicate, snippet_window
 from search.text.sentences import window_spans
 from search.types import Chunk
 
@@ -91,18 +92,21 @@ def result(
     highlighter: SpanFinder,
     window: int | None,
 ) -> Result:
-    """One result: highlights of the query's marks, and as snippet the sentence stating a
-    counted number, else the best sentence window, else the sentences with most highlights."""
-    spans = highlighter.spans(chunk.text)
-    count = count_span(chunk.text, chunk.lang, *query.counted) if query.counted else None
-    if count is not None:
-        spans = merge_spans([*spans, count])
-        a, b = best_sentences(chunk.text, [count])
-    elif window is not None:
-        spans_w = window_spans(chunk.text)
-        a, b = spans_w[min(max(0, window), len(spans_w) - 1)]
-    else:
-        a, b = best_sentences(chunk.text, spans)
+    """One result: highlights of the query's marks (and of the answer a counting or when /
+    where / who question asks for, when the passage states it), and as snippet the sentences
+    holding that answer, else the rarest marked word, nearest the best sentence window of a
+    dense hit (search/rank/snippet.py)."""
+    text = chunk.text
+    hits = highlighter.hits(text)
+    answer = count_span(text, chunk.lang, *query.counted) if query.counted else None
+    if answer is None and query.kind is not None:
+        answer = kind_span(text, chunk.lang, query.kind)
+    spans = merge_spans([(h.start, h.end) for h in hits] + ([answer] if answer else []))
+    best = None
+    if window is not None:
+        windows = window_spans(text)
+        best = windows[min(max(0, window), len(windows) - 1)]
+    a, b = snippet_window(text, hits, best, answer)
     return Result(
         snippet=chunk.text[a:b],
         snippet_span=[a, b],
