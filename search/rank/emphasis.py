@@ -12,13 +12,14 @@ A frequent word on its own ("standards", "China", 标准: in more than ``FREQUEN
 passages) is dropped when the passage also shows a rarer mark, which is what it is about (and
 kept when it is all the passage matches, since it then says why the passage came). Each hit
 carries the document frequency of its rarest word, so the snippet can be chosen around it.
-The passage is folded and its words stemmed once per call.
+A passage's words are read and stemmed once (and kept for the next query that shows it).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import NamedTuple, Protocol
 
 from search.rank.marks import LATIN_WORD, Marks
@@ -31,7 +32,7 @@ RARE = 0  # the frequency given to an identifier: rarer than any word
 UNSEEN = 1 << 30  # the frequency of a term the index does not count
 
 Span = tuple[int, int]
-Token = tuple[int, int, str | None]  # start, end, stem (None: a stop word)
+Token = tuple[int, int, str | None, bool, bool]  # see Words
 
 
 class Hit(NamedTuple):
@@ -61,10 +62,54 @@ def _identifier_pattern(ident: str) -> re.Pattern[str]:
     return re.compile(r"\s?[\-/:.]?\s?".join(chars), re.IGNORECASE)
 
 
-def _joined(folded: str, left: Token, right: Token) -> bool:
-    """Whether two words stand side by side (spaces between them, no line break or mark)."""
-    gap = folded[left[1] : right[0]]
-    return bool(gap) and gap.strip(" \t") == ""
+class Words(NamedTuple):
+    """A passage's Latin words, read once: each as (start, end, stem or None for a stop word,
+    whether only spaces part it from the next word, whether it is capitalised), and where
+    each stem occurs (word numbers)."""
+
+    tokens: tuple[Token, ...]
+    where: dict[str, tuple[int, ...]]
+
+
+@lru_cache(maxsize=4096)  # result passages recur across queries
+def passage_words(text: str) -> Words:
+    folded = fold_aligned(text)
+    spans = [m.span() for m in LATIN_WORD.finditer(folded)]
+    tokens: list[Token] = []
+    where: dict[str, list[int]] = {}
+    for i, (a, b) in enumerate(spans):
+        word = folded[a:b]
+        key = None if word in STOP_EN else stem(word)
+        gap = folded[b : spans[i + 1][0]] if i + 1 < len(spans) else ""
+        tokens.append((a, b, key, bool(gap) and gap.strip(" \t") == "", text[a].isupper()))
+        if key is not None:
+            where.setdefault(key, []).append(i)
+    return Words(tuple(tokens), {k: tuple(v) for k, v in where.items()})
+
+
+def _bridged(tokens: tuple[Token, ...], left: int, right: int, skip: set[int]) -> bool:
+    """Whether words ``left`` and ``right`` stand in one phrase: side by side, or with only
+    stop words between them, spaces apart (no line break or mark)."""
+    for k in range(left, right):
+        if not tokens[k][3] or (k > left and (tokens[k][2] is not None or k in skip)):
+            return False
+    return True
+
+
+def _name(tokens: tuple[Token, ...], i: int, last: int, skip: set[int]) -> Span:
+    """Word numbers of the phrase ``i`` .. ``last``, widened over the capitalised words of
+    the name it is part of when its own words are capitalised."""
+    if not all(t[4] for t in tokens[i : last + 1] if t[2] is not None):
+        return i, last
+
+    def name_word(k: int) -> bool:
+        return tokens[k][2] is not None and tokens[k][4] and k not in skip
+
+    while last + 1 < len(tokens) and tokens[last][3] and name_word(last + 1):
+        last += 1
+    while i > 0 and tokens[i - 1][3] and name_word(i - 1):
+        i -= 1
+    return i, last
 
 
 class Highlighter:
@@ -102,48 +147,39 @@ class Highlighter:
         return self.df.get(key, UNSEEN)
 
     def _latin(self, text: str, folded: str, taken: list[Span], common: list[Hit]) -> list[Hit]:
-        tokens: list[Token] = []
-        for m in LATIN_WORD.finditer(folded):
-            a, b = m.span()
-            if not any(s <= a < e for s, e in taken):
-                word = m.group(0)
-                tokens.append((a, b, None if word in STOP_EN else stem(word)))
-        out, in_phrase = self._phrases(text, folded, tokens)
-        marks = self.marks
-        for i, (a, b, key) in enumerate(tokens):
-            if key is None or i in in_phrase or key not in marks.stems:
-                continue
-            if folded[a:b] not in marks.pieces:
-                (common if key in self.frequent else out).append(Hit(a, b, self._rare(key)))
+        words = passage_words(text)
+        tokens = words.tokens
+        skip = set()  # words inside a marked identifier
+        if taken:
+            skip = {i for i, t in enumerate(tokens) if any(a <= t[0] < b for a, b in taken)}
+        out, held = self._phrases(words, skip)
+        held |= skip
+        for key in self.marks.stems:
+            for i in words.where.get(key, ()):
+                a, b = tokens[i][0], tokens[i][1]
+                if i not in held and folded[a:b] not in self.marks.pieces:
+                    (common if key in self.frequent else out).append(Hit(a, b, self._rare(key)))
         return out
 
-    def _phrases(self, text: str, folded: str, tokens: list[Token]) -> tuple[list[Hit], set[int]]:
-        """Translated phrases among ``tokens``, and the tokens they hold."""
-        glosses = self.marks.glosses
-        if not glosses:
-            return [], set()
+    def _phrases(self, words: Words, skip: set[int]) -> tuple[list[Hit], set[int]]:
+        """Translated phrases among the passage's ``words``, and the words they hold."""
+        glosses, tokens = self.marks.glosses, words.tokens
+        found = sorted({i for k in glosses for i in words.where.get(k, ()) if i not in skip})
         out: list[Hit] = []
         held: set[int] = set()
-        i, n = 0, len(tokens)
-        while i < n:
-            if tokens[i][2] not in glosses:
-                i += 1
-                continue
-            last = k = i
-            while k + 1 < n and _joined(folded, tokens[k], tokens[k + 1]):
-                k += 1
-                if tokens[k][2] in glosses:
-                    last = k
-                elif tokens[k][2] is not None:
-                    break  # a stop word may stand inside a phrase, another word may not
-            run = [t for t in tokens[i : last + 1] if t[2] in glosses]
-            if self._is_phrase([t[2] for t in run if t[2]]):
-                first, end = self._name(text, folded, tokens, i, last)
-                out.append(
-                    Hit(tokens[first][0], tokens[end][1], min(self._rare(t[2] or "") for t in run))
-                )
-                held.update(range(first, end + 1))
-            i = last + 1
+        j = 0
+        while j < len(found):
+            run = [found[j]]
+            while j + 1 < len(found) and _bridged(tokens, run[-1], found[j + 1], skip):
+                j += 1
+                run.append(found[j])
+            j += 1
+            keys = [tokens[i][2] or "" for i in run]
+            if self._is_phrase(keys):
+                first, last = _name(tokens, run[0], run[-1], skip)
+                rare = min(self._rare(k) for k in keys)
+                out.append(Hit(tokens[first][0], tokens[last][1], rare))
+                held.update(range(first, last + 1))
         return out, held
 
     def _is_phrase(self, keys: list[str]) -> bool:
@@ -153,25 +189,6 @@ class Highlighter:
             return True
         joined = f" {' '.join(keys)} "
         return any(f" {p} " in joined for p in self.marks.gloss_phrases)
-
-    @staticmethod
-    def _name(text: str, folded: str, tokens: list[Token], i: int, last: int) -> Span:
-        """Token numbers of the phrase ``i`` .. ``last``, widened over the capitalised words
-        of the name it is part of when its own words are capitalised."""
-        inside = [t for t in tokens[i : last + 1] if t[2] is not None]
-        if not all(text[a].isupper() for a, _, _ in inside):
-            return i, last
-
-        def name_word(t: Token) -> bool:
-            return t[2] is not None and text[t[0]].isupper()
-
-        while last + 1 < len(tokens) and _joined(folded, tokens[last], tokens[last + 1]):
-            if not name_word(tokens[last + 1]):
-                break
-            last += 1
-        while i > 0 and _joined(folded, tokens[i - 1], tokens[i]) and name_word(tokens[i - 1]):
-            i -= 1
-        return i, last
 
     def _chinese(self, folded: str, common: list[Hit]) -> list[Hit]:
         """Chinese words; side by side they are one phrase, kept whole."""
