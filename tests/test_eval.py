@@ -264,8 +264,8 @@ def test_snippet_share() -> None:
         SimpleNamespace(snippet_span=[0, 10], highlights=[[2, 4]]),
         SimpleNamespace(snippet_span=[0, 10], highlights=[]),
     ]
-    assert snippets.snippet_counts(shown) == (2, 4)
+    assert snippets.snippet_counts(shown) == (2, 3, 4)
     assert snippets.snippet_share(shown) == 0.5
     assert snippets.snippet_share([]) == 0.0
-    report = Report({"a": 1}, snippets=(2, 4))
-    assert "snippets explained: 50% (2/4)" in report.lines()
+    report = Report({"a": 1}, snippets=(2, 3, 4))
+    assert "snippets explained: 50% (2/4; 3 results have a marked word)" in report.lines()

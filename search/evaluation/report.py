@@ -20,7 +20,7 @@ class Report:
     """The rank of the first relevant passage of each query (None: not in the top 10)."""
 
     ranks: dict[str, int | None] = field(default_factory=dict)
-    snippets: tuple[int, int] = (0, 0)  # results whose snippet holds a marked word, results
+    snippets: tuple[int, int, int] = (0, 0, 0)  # snippet_counts: explained, marked, results
 
     def recall(self, n: int) -> float:
         hits = sum(1 for r in self.ranks.values() if r is not None and r <= n)
@@ -41,13 +41,18 @@ class Report:
             f"R@5: {self.recall(5):.3f}",
             f"MRR@10: {self.mrr:.3f}",
             f"missed@5: {' '.join(self.missed(5)) or '-'}",
-            f"snippets explained: {self.snippet_share:.0%} ({self.snippets[0]}/{self.snippets[1]})",
+            self.snippet_line(),
         ]
+
+    def snippet_line(self) -> str:
+        hit, marked, n = self.snippets
+        share = f"{self.snippet_share:.0%} ({hit}/{n}"
+        return f"snippets explained: {share}; {marked} results have a marked word)"
 
     @property
     def snippet_share(self) -> float:
         """Share of the results whose snippet holds a marked query word or translation."""
-        hit, n = self.snippets
+        hit, _, n = self.snippets
         return hit / n if n else 0.0
 
 
@@ -63,14 +68,13 @@ def run_queries(
 ) -> tuple[Report, Run]:
     """Search each query (top 10): the rank of its first relevant passage, and the run."""
     report, run = Report(), Run(tag)
-    hit = shown = 0
+    counts = [0, 0, 0]
     for item in queries:
         resp = searcher.search(item["q"], k=TOP, method=method)
         report.ranks[item["id"]] = first_hit([r.text for r in resp.results], item["gold"])
         run.ranked[item["id"]] = [(r.chunk_id, float(r.score)) for r in resp.results]
-        found, n = snippet_counts(resp.results)
-        hit, shown = hit + found, shown + n
-    report.snippets = (hit, shown)
+        counts = [a + b for a, b in zip(counts, snippet_counts(resp.results), strict=True)]
+    report.snippets = (counts[0], counts[1], counts[2])
     return report, run
 
 

@@ -22,13 +22,13 @@ def explained(result: Shown) -> bool:
     return any(a <= s and e <= b and s < e for s, e in result.highlights)
 
 
-def snippet_counts(results: Iterable[Shown]) -> tuple[int, int]:
-    """(results whose snippet is explained, results)."""
-    flags = [explained(r) for r in results]
-    return sum(flags), len(flags)
+def snippet_counts(results: Iterable[Shown]) -> tuple[int, int, int]:
+    """(results whose snippet is explained, results with any marked word, results)."""
+    shown = list(results)
+    return sum(map(explained, shown)), sum(bool(r.highlights) for r in shown), len(shown)
 
 
 def snippet_share(results: Iterable[Shown]) -> float:
     """Share of ``results`` whose snippet holds a marked query word (0 when there are none)."""
-    hit, n = snippet_counts(results)
+    hit, _, n = snippet_counts(results)
     return hit / n if n else 0.0
