@@ -178,7 +178,8 @@ class Searcher:
         """The whole ranking of ``query`` (before filters and balance), the chunks read on the
         way (by row id), and the best sentence window of each dense hit."""
         cfg, table = self.config, self.table
-        qvec = self.embedder.encode_query([query.encoder_text]) if query.uses_vectors else None
+        text = query.encoder_text or query.form  # the typed case; the matching form if unset
+        qvec = self.embedder.encode_query([text]) if query.uses_vectors else None
         n = max(cfg.pool, (query.offset + query.k) * 5)
         found = gather(self.store, table, query, qvec, n, cfg, self.doc_freq)
         ranked = fuse(found.lists, table.lang, query.lang, table.front, cfg)

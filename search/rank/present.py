@@ -1,7 +1,8 @@
-"""Stage 3, presentation: the best of a ranking as :class:`Result` records - near-duplicates
-collapsed into the passage they repeat, each result with its snippet, highlights, citation and
-match label. Only the results shown are formatted. Also the best passages in the language the
-query is not written in (``other_language_rows``), shown as their own short list."""
+"""Presentation (step 7 of docs/ARCHITECTURE.md): the best of a ranking as :class:`Result`
+records - near-duplicates collapsed into the passage they repeat, each result with its
+snippet, highlights, citation and match label. Only the results shown are formatted. Also the
+best passages in the language the query is not written in (``other_language_rows``), shown as
+their own short list."""
 
 from __future__ import annotations
 
