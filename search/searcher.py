@@ -80,6 +80,7 @@ class Searcher:
         self._chunks: dict[int, Chunk] = {}
         self._held: dict[int, relevance.Passage] = {}
         self.row_docs = RowDocs(self.table)
+        self.languages = frozenset(np.unique(self.table.lang).tolist())  # of the passages
         self.doc_freq = store.term_frequencies()  # weighted highlights (rank/emphasis.py)
         self.frequent = emphasis.frequent_terms(self.doc_freq, len(self.table))
         self.thresholds: dict[str, relevance.Threshold] = {}  # method -> override, if any
@@ -151,7 +152,7 @@ class Searcher:
         good = self.judge(query, ranked)
         ranked = self.balance(query, ranked, good)
         top = ranked[: (query.offset + query.k) * 2]  # room for collapsed near-duplicates
-        other_rows = other_language_rows(query, ranked, self.table.lang)
+        other_rows = other_language_rows(query, ranked, self.table.lang, self.languages)
         chunks.update(self.chunks([rid for rid, _ in top + other_rows if rid not in chunks]))
         highlighter = self.highlighter(query)
         shown = (chunks, windows, self.documents, self._fingerprint, highlighter, good)

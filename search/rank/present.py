@@ -6,7 +6,7 @@ their own short list."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 import numpy as np
@@ -67,14 +67,19 @@ def present(
 
 
 def other_language_rows(
-    query: Query, ranked: Ranked, langs: np.ndarray, k: int = OTHER_LANGUAGE_K
+    query: Query,
+    ranked: Ranked,
+    langs: np.ndarray,
+    indexed: Collection[str] = ("zh", "en"),
+    k: int = OTHER_LANGUAGE_K,
 ) -> Ranked:
     """The best rows of ``ranked`` (the whole ranking, filters applied, paging ignored) in the
     language the query is not written in (``langs``: each row's language), ``2 k`` of them
-    (room for near-duplicates); none when the query asks for one language only."""
-    if query.lang_filter is not None:
-        return []
+    (room for near-duplicates); none when the query asks for one language only or the index
+    has no passage in the other (``indexed``: the languages it has)."""
     other = "en" if query.lang == "zh" else "zh"
+    if query.lang_filter is not None or other not in indexed:
+        return []
     out: Ranked = []
     for rid, score in ranked:
         if langs[rid] == other:
