@@ -12,7 +12,16 @@ from pathlib import Path
 from search.cli import Parser, add_ranking_arguments
 from search.config import RankingConfig
 from search.errors import SearchError
-from search.query import MAX_K, Response, check_lang, check_method, parse_k, parse_offset, shortened
+from search.query import (
+    MAX_K,
+    Response,
+    Result,
+    check_lang,
+    check_method,
+    parse_k,
+    parse_offset,
+    shortened,
+)
 from search.searcher import Searcher
 
 
@@ -75,10 +84,24 @@ def render(resp: Response) -> str:
         out.append("No good answer for this query: these are the closest passages, all weak.")
     out.append("")
     for r in resp.results:
-        body = textwrap.shorten(r.snippet or r.text, 400, placeholder=" …")
-        weak = " (weak match)" if r.match != "good" else ""
-        out += [f"{r.rank}. [{r.lang}]{weak} {body}", f"   — {r.citation['text']}", ""]
+        out += render_result(r)
+    if resp.other_language and not resp.offset:
+        code = resp.other_language[0].lang
+        out.append(f"What the {OTHER_SOURCES.get(code, code)} sources say:")
+        out.append("")
+        for r in resp.other_language:
+            out += render_result(r)
     return "\n".join(out)
+
+
+OTHER_SOURCES = {"zh": "Chinese", "en": "English"}
+
+
+def render_result(r: Result) -> list[str]:
+    """One result as text: rank, language, match label, snippet, citation, a blank line."""
+    body = textwrap.shorten(r.snippet or r.text, 400, placeholder=" …")
+    weak = " (weak match)" if r.match != "good" else ""
+    return [f"{r.rank}. [{r.lang}]{weak} {body}", f"   — {r.citation['text']}", ""]
 
 
 def main(argv: list[str] | None = None) -> int:

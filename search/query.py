@@ -47,6 +47,7 @@ class Response:
     good: int = 0  # results above the relevance threshold
     offset: int = 0
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    other_language: list[Result] = field(default_factory=list)  # best of the other language
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

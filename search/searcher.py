@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -43,8 +44,8 @@ from search.rank.answer_kind import lift_kind
 from search.rank.candidates import gather
 from search.rank.filters import NO_FILTERS, Filters, allowed_docs, facets, keep_docs
 from search.rank.fusion import Ranked, balance, fuse, smooth
-from search.rank.present import present
-from search.rank.snippet import Highlighter, fingerprint
+from search.rank.present import OTHER_LANGUAGE_K, other_language_rows, present
+from search.rank.snippet import fingerprint
 from search.store import ann
 from search.store.base import ChunkTable, IndexStore, open_store
 from search.text.dictionary import BilingualDictionary
@@ -79,6 +80,7 @@ class Searcher:
         self._chunks: dict[int, Chunk] = {}
         self._held: dict[int, relevance.Passage] = {}
         self.row_docs = RowDocs(self.table)
+        self.languages = frozenset(np.unique(self.table.lang).tolist())  # of the passages
         self.doc_freq = store.term_frequencies()  # weighted highlights (rank/emphasis.py)
         self.frequent = emphasis.frequent_terms(self.doc_freq, len(self.table))
         # method -> the index's good/weak cut (search/rank/calibrate.py)
@@ -150,12 +152,12 @@ class Searcher:
         good = self.judge(query, ranked)
         ranked = self.balance(query, ranked, good)
         top = ranked[: (query.offset + query.k) * 2]  # room for collapsed near-duplicates
-        chunks.update(self.chunks([rid for rid, _ in top if rid not in chunks]))
+        other_rows = other_language_rows(query, ranked, self.table.lang, self.languages)
+        chunks.update(self.chunks([rid for rid, _ in top + other_rows if rid not in chunks]))
         highlighter = self.highlighter(query)
-        results = present(
-            query, top, chunks, windows, self.documents, self._fingerprint, highlighter, good
-        )
-        results = results[query.offset :]
+        shown = (chunks, windows, self.documents, self._fingerprint, highlighter, good)
+        results = present(query, top, *shown)[query.offset :]
+        other = present(replace(query, offset=0, k=OTHER_LANGUAGE_K), other_rows, *shown)
         counts = {code: sum(r.lang == code for r in results) for code in LANGS}
         took = round((time.perf_counter() - started) * 1000, 2)
         return Response(
@@ -170,13 +172,15 @@ class Searcher:
             good=relevance.good_count(r.match for r in results),
             offset=query.offset,
             facets=facet_counts,
+            other_language=other,
         )
 
     def rank(self, query: Query) -> tuple[Ranked, dict[int, Chunk], dict[int, int]]:
         """The whole ranking of ``query`` (before filters and balance), the chunks read on the
         way (by row id), and the best sentence window of each dense hit."""
         cfg, table = self.config, self.table
-        qvec = self.embedder.encode_query([query.form]) if query.uses_vectors else None
+        text = query.encoder_text or query.form  # the typed case; the matching form if unset
+        qvec = self.embedder.encode_query([text]) if query.uses_vectors else None
         n = max(cfg.pool, (query.offset + query.k) * 5)
         found = gather(self.store, table, query, qvec, n, cfg, self.doc_freq)
         ranked = fuse(found.lists, table.lang, query.lang, table.front, cfg)
@@ -225,14 +229,13 @@ class Searcher:
             return ranked
         return balance(ranked, table.lang, shown, cfg.balance_min, ~table.front & good)
 
-    def highlighter(self, query: Query | str) -> emphasis.Weighted:
+    def highlighter(self, query: Query | str) -> emphasis.Highlighter:
         """What a result marks of ``query`` (analysed, or text to analyse): its words that
         carry weight (search/rank/emphasis.py). The document view marks the cited passage
         with the same."""
         if isinstance(query, str):
             query = self.analyse(check_query(query), 1, None, "hybrid")
-        inner = Highlighter(query.marks)
-        return emphasis.Weighted(inner, query.form, self.doc_freq, self.frequent)
+        return emphasis.Highlighter(query.marks, self.doc_freq, self.frequent)
 
     def threshold(self, method: str) -> relevance.Threshold:
         """The good-match cut of this index for ``method`` (an index never calibrated has only

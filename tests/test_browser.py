@@ -135,8 +135,8 @@ def test_intranet_page_uses_widget_and_iframe(page, server: str, host_origin: st
     box_input = page.locator("#box input[type=search]")  # Playwright pierces the shadow root
     box_input.fill(QUERY)
     box_input.press("Enter")
-    page.locator("#box li:has(a.context)").first.wait_for()
-    widget_results = page.locator("#box li:has(a.context)")  # results, not the weak divider
+    page.locator("#box ol.results li:has(a.context)").first.wait_for()
+    widget_results = page.locator("#box ol.results li:has(a.context)")  # not the divider
     assert widget_results.count() == 5
     assert ANSWER in widget_results.first.inner_text()
     link = widget_results.first.locator("a.context")
@@ -157,6 +157,10 @@ def test_intranet_page_uses_widget_and_iframe(page, server: str, host_origin: st
         end = at + len(shown)
         assert at == 0 or not (text[at - 1] + shown[0]).isalnum(), "starts inside a word"
         assert end == len(text) or not (shown[-1] + text[end]).isalnum(), "ends inside a word"
+    other = page.locator("#box section.other")  # the other language's best, on their own
+    assert other.locator("h3").inner_text() == "What the Chinese sources say"
+    assert 1 <= other.locator("li:has(a.context)").count() <= 3
+    assert set(other.locator(".badge").all_text_contents()) == {"中文"}
     host_li = page.locator("#widget-way > ul > li")
     assert host_li.evaluate("el => getComputedStyle(el).fontSize") == "22px"  # host unharmed
 

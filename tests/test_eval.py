@@ -3,13 +3,14 @@
 import json
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
 from search.errors import ConfigError, SearchError
 from search.eval import Report, evaluate, first_hit, is_relevant, load_queries, main
-from search.evaluation import docs, settings, stats
+from search.evaluation import docs, settings, snippets, stats
 from search.evaluation.relevance import judgements, shared_answers
 from search.evaluation.runs import Run, read_qrels, read_run, write_qrels, write_run
 
@@ -235,3 +236,36 @@ def test_committed_results_are_what_the_seed_index_gives(seed_searcher, name: st
     queries = load_queries(ROOT / saved["queries"])
     report = evaluate(seed_searcher, queries, saved["method"])
     assert report.ranks == saved["ranks"], "run: python -m search.eval --reproduce"
+
+
+# --- snippets that explain a result -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("snippet_span", "highlights", "expected"),
+    [
+        ([0, 40], [[5, 9]], True),  # a marked word inside the snippet
+        ([0, 40], [[50, 55]], False),  # marked, but outside the snippet
+        ([10, 40], [[5, 12]], False),  # only partly inside
+        ([0, 40], [], False),  # nothing marked
+        ([], [[5, 9]], False),  # no snippet span
+        ([0, 40], [[50, 55], [39, 40]], True),  # any one span is enough
+    ],
+)
+def test_snippet_explained(snippet_span, highlights, expected) -> None:
+    result = SimpleNamespace(snippet_span=snippet_span, highlights=highlights)
+    assert snippets.explained(result) is expected
+
+
+def test_snippet_share() -> None:
+    shown = [
+        SimpleNamespace(snippet_span=[0, 10], highlights=[[1, 3]]),
+        SimpleNamespace(snippet_span=[0, 10], highlights=[[11, 13]]),
+        SimpleNamespace(snippet_span=[0, 10], highlights=[[2, 4]]),
+        SimpleNamespace(snippet_span=[0, 10], highlights=[]),
+    ]
+    assert snippets.snippet_counts(shown) == (2, 3, 4)
+    assert snippets.snippet_share(shown) == 0.5
+    assert snippets.snippet_share([]) == 0.0
+    report = Report({"a": 1}, snippets=(2, 3, 4))
+    assert "snippets explained: 50% (2/4; 3 results have a marked word)" in report.lines()

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from search.text.normalize import fold, fold_aligned, simplified
-from search.text.query_form import query_form, strip_marks
+from search.text.query_form import encoder_text, query_form, strip_marks
 from search.text.script import is_cjk, is_ideograph
 from search.text.terms import terms
 
@@ -73,6 +73,31 @@ def test_query_form_is_one_for_every_typing(a: str, b: str) -> None:
 )
 def test_strip_marks_keeps_joining_marks(text: str, expected: str) -> None:
     assert strip_marks(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "encoded", "matched"),
+    [
+        (
+            "PUE targets of cloud centres",
+            "PUE targets of cloud centres",
+            "pue targets of cloud centres",
+        ),
+        (
+            "ＰＵＥ  targets\tof  cloud centres ",
+            "PUE targets of cloud centres",
+            "pue targets of cloud centres",
+        ),
+        ("數據中心 PUE 指標？", "数据中心 PUE 指标", "数据中心 pue 指标"),
+        ("Who chairs TC 99?", "Who chairs TC 99", "who chairs tc 99"),
+        ("ＧＢ／Ｔ　１２３５０－２０２２ scope", "GB/T 12350-2022 scope", "gb/t 12350-2022 scope"),
+        ("Ｔ/ＣＡＳ 5  and t/cas 5", "T/CAS 5 and T/CAS 5", "t/cas 5 and t/cas 5"),
+    ],
+)
+def test_encoder_text_keeps_case_matching_form_folds_it(typed, encoded, matched) -> None:
+    """The encoder reads acronyms in capitals as typed; matching stays case-insensitive."""
+    assert encoder_text(typed) == encoded
+    assert query_form(typed) == matched
 
 
 def test_query_form_of_only_marks_is_not_empty() -> None:

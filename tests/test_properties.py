@@ -31,9 +31,10 @@ from search.ingest.chunk import ChunkSizes, chunk_document, sentence_spans
 from search.ingest.cleaners import CLEANERS
 from search.ingest.cleaners.magazine_parts import TABLE_SEPARATOR
 from search.ingest.cleaners.plain import clean_plain
-from search.rank.analysis import marks
+from search.rank.emphasis import Highlighter
 from search.rank.fusion import balance, combine, dense_scores, fuse
-from search.rank.snippet import Highlighter, merge_spans
+from search.rank.marks import marks
+from search.rank.snippet import merge_spans
 from search.store.write import SCHEMA
 from search.text.terms import chinese_phrases, quote
 from web.highlight import clean_spans, marked, window

@@ -10,7 +10,7 @@ import pytest
 from search.cite_formats import NBSP, chicago, formats, gbt7714, permalink
 from search.errors import ConfigError, QueryError
 from search.query import check_date, check_date_range, check_docs, check_offset, shortened
-from search.rank import emphasis, filters, relevance
+from search.rank import filters, relevance
 from search.rank.fusion import balance
 from search.rank.relevance import Passage, Threshold
 
@@ -165,50 +165,6 @@ def test_date_range_order() -> None:
     assert check_date_range("2024-07-15", "2024-07") == ("2024-07-15", "2024-07")
     with pytest.raises(QueryError, match="after"):
         check_date_range("2024-08", "2024-07-31")
-
-
-# --- weighted highlights ------------------------------------------------------------------------
-
-
-class Every:
-    """A highlighter that marks each given word wherever it occurs."""
-
-    def __init__(self, *words: str) -> None:
-        self.words = words
-
-    def spans(self, text: str) -> list[tuple[int, int]]:
-        out = []
-        for w in self.words:
-            at = text.find(w)
-            while at >= 0:
-                out.append((at, at + len(w)))
-                at = text.find(w, at + 1)
-        return sorted(out)
-
-
-@pytest.mark.parametrize(
-    ("query", "marked", "text", "kept"),
-    [
-        (
-            "GB/T 12350-2022",
-            ("GB/T 12350-2022", "GB", "T", "2022", "Gb"),
-            "GB/T 12350-2022 and 802.3-2022 at 10 Gb/s",
-            ["GB/T 12350-2022"],
-        ),
-        (
-            "ESG standards in China",
-            ("ESG", "standards", "China"),
-            "ESG standards in China",
-            ["ESG"],
-        ),
-        ("standards", ("standards",), "new standards", ["standards"]),  # what the query is about
-        ("标准化 人才", ("标准化", "人才"), "标准化人员与人才", ["人才"]),
-    ],
-)
-def test_weighted_highlights(query, marked, text, kept) -> None:
-    df = {"standard": 300, "china": 170, "标准化": 200, "esg": 20, "人才": 12}
-    weighted = emphasis.Weighted(Every(*marked), query, df, emphasis.frequent_terms(df, 458))
-    assert [text[a:b] for a, b in weighted.spans(text)] == kept
 
 
 # --- citation strings ---------------------------------------------------------------------------

@@ -3,21 +3,21 @@
 import numpy as np
 import pytest
 
-from search.rank.analysis import marks
+from search.rank.emphasis import Highlighter
 from search.rank.fusion import balance, combine, coverage, dense_scores, smooth
-from search.rank.snippet import (
-    Highlighter,
-    best_sentences,
-    fingerprint,
-    merge_spans,
-    near_duplicate,
-)
+from search.rank.marks import marks
+from search.rank.snippet import fingerprint, merge_spans, near_duplicate, snippet_window
+from search.text.query_form import query_form
+from search.text.terms import chinese_phrases
+
+
+def highlighter(query: str, extra_terms: tuple[str, ...] = ()) -> Highlighter:
+    form = query_form(query)
+    return Highlighter(marks(form, chinese_phrases(form), list(extra_terms)))
 
 
 def highlight_spans(text: str, query: str, extra_terms: tuple[str, ...] = ()) -> list:
-    from search.text.terms import chinese_phrases
-
-    return Highlighter(marks(query, chinese_phrases(query), list(extra_terms))).spans(text)
+    return highlighter(query, extra_terms).spans(text)
 
 
 def test_dense_scores_mix_chunk_and_best_window() -> None:
@@ -88,10 +88,9 @@ def test_highlight_spans_use_translations() -> None:
     assert "循环经济" in [text[a:b] for a, b in highlight_spans(text, "circular", ["循环经济"])]
 
 
-def test_best_sentences_picks_the_highlighted_pair() -> None:
+def test_snippet_holds_the_highlighted_pair() -> None:
     text = "第一句无关。第二句提到碳捕集。第三句也提到碳捕集标准。第四句无关。"
-    spans = highlight_spans(text, "碳捕集")
-    a, b = best_sentences(text, spans)
+    a, b = snippet_window(text, highlighter("碳捕集").hits(text))
     assert text[a:b] == "第二句提到碳捕集。第三句也提到碳捕集标准。"
 
 

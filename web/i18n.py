@@ -47,6 +47,8 @@ WORDS: dict[str, tuple[str, str]] = {  # key: (中文, English)
         "for reference only.",
     ),
     "weaker": ("较弱的匹配", "Weaker matches"),
+    "other_lang_zh": ("中文资料中的相关段落", "What the Chinese sources say"),
+    "other_lang_en": ("英文资料中的相关段落", "What the English sources say"),
     "weak": ("弱匹配", "weak match"),
     "more_results": ("更多结果", "More results"),
     "more_from_article": ("本文另有 {n} 段", "{n} more from this article"),

@@ -126,6 +126,15 @@ SEARCH_RESPONSE = _obj(
         lang={"type": "object", "additionalProperties": INT},
     ),
     results={"type": "array", "items": {"$ref": "#/components/schemas/Result"}},
+    other_language={
+        "type": "array",
+        "maxItems": 3,
+        "items": {"$ref": "#/components/schemas/Result"},
+        "description": "the best passages (up to 3, best first) in the language the query is "
+        "not written in, from the whole ranking (filters applied, offset ignored; they may also "
+        "be in results), each labelled good or weak in match and ranked from 1 within this "
+        "list; empty with a lang filter or when the index has no passages in that language",
+    },
 )
 RESULT = _obj(
     rank=INT,
@@ -209,7 +218,8 @@ def openapi_spec(settings: dict[str, Any]) -> dict[str, Any]:
         "ranked passages with citations (citation.permalink; citation.formats.gbt7714 and "
         ".chicago), took_ms, query_lang, per-language counts; total (an estimate when "
         "total_is_estimate), offset, facets (passages by doc and lang), good (results above "
-        "the relevance threshold); each result's match is good or weak"
+        "the relevance threshold); each result's match is good or weak; other_language: the "
+        "best passages in the other language"
     )
     paths = {
         "/api/search": {

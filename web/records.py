@@ -50,7 +50,7 @@ def footnotes(chunks: list[Chunk]) -> list[dict[str, Any]]:
 def linked_citations(response: dict[str, Any], searcher: Searcher, root: str) -> dict[str, Any]:
     """``response`` (a search answer as a dict) with each citation's permalink and formats
     pointing at this site (``root``, e.g. ``https://search.example/``)."""
-    for r in response["results"]:
+    for r in [*response["results"], *response.get("other_language", [])]:
         doc = searcher.documents.get(r["doc_id"], {})
         r["citation"] = with_formats(r["citation"], doc, r["doc_id"], r["chunk_id"], root)
     return response

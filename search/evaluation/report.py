@@ -10,6 +10,7 @@ from search.config import RankingConfig
 from search.evaluation.relevance import TOP, first_hit
 from search.evaluation.runs import Run
 from search.evaluation.settings import changes
+from search.evaluation.snippets import snippet_counts
 from search.evaluation.stats import METRICS, compare, summary
 from search.searcher import Searcher
 
@@ -19,6 +20,7 @@ class Report:
     """The rank of the first relevant passage of each query (None: not in the top 10)."""
 
     ranks: dict[str, int | None] = field(default_factory=dict)
+    snippets: tuple[int, int, int] = (0, 0, 0)  # snippet_counts: explained, marked, results
 
     def recall(self, n: int) -> float:
         hits = sum(1 for r in self.ranks.values() if r is not None and r <= n)
@@ -39,7 +41,19 @@ class Report:
             f"R@5: {self.recall(5):.3f}",
             f"MRR@10: {self.mrr:.3f}",
             f"missed@5: {' '.join(self.missed(5)) or '-'}",
+            self.snippet_line(),
         ]
+
+    def snippet_line(self) -> str:
+        hit, marked, n = self.snippets
+        share = f"{self.snippet_share:.0%} ({hit}/{n}"
+        return f"snippets explained: {share}; {marked} results have a marked word)"
+
+    @property
+    def snippet_share(self) -> float:
+        """Share of the results whose snippet holds a marked query word or translation."""
+        hit, _, n = self.snippets
+        return hit / n if n else 0.0
 
 
 def with_ranking(searcher: Searcher, config: RankingConfig) -> Searcher:
@@ -54,10 +68,13 @@ def run_queries(
 ) -> tuple[Report, Run]:
     """Search each query (top 10): the rank of its first relevant passage, and the run."""
     report, run = Report(), Run(tag)
+    counts = [0, 0, 0]
     for item in queries:
         resp = searcher.search(item["q"], k=TOP, method=method)
         report.ranks[item["id"]] = first_hit([r.text for r in resp.results], item["gold"])
         run.ranked[item["id"]] = [(r.chunk_id, float(r.score)) for r in resp.results]
+        counts = [a + b for a, b in zip(counts, snippet_counts(resp.results), strict=True)]
+    report.snippets = (counts[0], counts[1], counts[2])
     return report, run
 
 
@@ -80,6 +97,7 @@ def results(
     """What a results file holds for one setting: per-query ranks and the summary figures
     (over every query, and over the queries that share no answer with the other set)."""
     out: dict[str, Any] = {**settings, "ranks": report.ranks, "metrics": summary(report.ranks)}
+    out["snippets_explained"] = round(report.snippet_share, 4)
     if shared is not None:
         independent = [q for q in report.ranks if q not in shared]
         out["independent_metrics"] = summary(report.ranks, independent)

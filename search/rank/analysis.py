@@ -14,21 +14,16 @@ from search.config import DEFAULT_RANKING, RankingConfig
 from search.rank.answer import count_targets
 from search.rank.answer_kind import question_kind
 from search.rank.filters import NO_FILTERS, Filters
+from search.rank.marks import Marks, marks
 from search.rank.relevance import QueryTerms, query_coverage, query_terms
-from search.rank.snippet import LATIN_WORD
 from search.text.dictionary import BilingualDictionary, concept_groups, flatten
-from search.text.identifiers import find as find_identifiers
 from search.text.lang import detect_lang
-from search.text.normalize import fold
-from search.text.query_form import query_form
+from search.text.query_form import encoder_text, query_form
 from search.text.senses import choose as choose_senses
 from search.text.terms import (
-    STOP_EN,
-    STOP_ZH,
     chinese_phrases,
     identifiers,
     neutral_terms,
-    stem,
     terms,
 )
 
@@ -56,6 +51,7 @@ class Query:
     filters: Filters = NO_FILTERS  # documents and dates searched (empty: all)
     groups: list[frozenset[str]] = field(default_factory=list)  # word + translations, each
     kind: str | None = None  # when / where / who: what the answer states (hybrid only)
+    encoder_text: str = ""  # what the encoder reads: the text as typed, case kept
 
     @property
     def uses_keywords(self) -> bool:
@@ -64,15 +60,6 @@ class Query:
     @property
     def uses_vectors(self) -> bool:
         return self.method in ("dense", "hybrid")
-
-
-@dataclass(frozen=True)
-class Marks:
-    """The query's words as highlighting finds them in passages."""
-
-    identifiers: list[str]  # identifiers in canonical form (matched however spaced)
-    stems: frozenset[str]  # English stems (query words and translations)
-    words: list[str]  # Chinese words (query words and translations), longest first
 
 
 class Analyser:
@@ -105,6 +92,7 @@ class Analyser:
         form = query_form(text)
         qterms = query_terms(terms(form), self.translate)
         phrases = chinese_phrases(form)
+        words = terms(form, with_ids=False)
         translations = self.translations(form, phrases, config) if method != "dense" else []
         wants_groups = method == "keyword" or bool(config.coverage_weight or config.learned_fusion)
         counted = None
@@ -117,18 +105,28 @@ class Analyser:
             lang_filter=lang_filter,
             method=method,
             lang=detect_lang(form),
-            words=terms(form, with_ids=False) if method != "dense" else [],
+            words=words if method != "dense" else [],
             identifiers=identifiers(form),
             translations=translations,
             counted=counted,
-            marks=marks(form, phrases, translations),
+            marks=self.marks(form, phrases, words, translations, method),
             terms=qterms,
             coverage=query_coverage(qterms, self.known),
             offset=offset,
             filters=filters,
             groups=concept_groups(form, self.dictionary, self.known) if wants_groups else [],
             kind=question_kind(form) if method == "hybrid" and counted is None else None,
+            encoder_text=encoder_text(text, form),
         )
+
+    def marks(
+        self, form: str, phrases: list[str], words: list[str], translations: list[str], method: str
+    ) -> Marks:
+        """What highlighting marks (search/rank/marks.py); translated phrases as the
+        dictionary glosses the query's Chinese words (not for dense-only search, which
+        translates nothing)."""
+        glosses = self.dictionary.zh_en if self.dictionary and method != "dense" else None
+        return marks(form, phrases, translations, words, glosses)
 
     def translate(self, term: str) -> list[str]:
         """A single term's translations this index knows (for the relevance check)."""
@@ -158,18 +156,3 @@ class Analyser:
             words = sorted({t for word in senses for sense in word for t in sense})
             senses = choose_senses(senses, self.postings(words), keep)
         return out + flatten(senses)
-
-
-def marks(form: str, phrases: list[str], extra: list[str]) -> Marks:
-    """Identifiers (however spaced), English words by stem, Chinese words literally, from the
-    query's matching form (``form``; see :func:`search.text.normalize.fold`)."""
-    folded = fold(form)
-    stems = {stem(w) for w in LATIN_WORD.findall(folded) if w not in STOP_EN}
-    stems |= {stem(t) for t in extra if t.isascii()}
-    words = {w for w in phrases if len(w) >= 2 and w not in STOP_ZH}
-    words |= {t for t in extra if not t.isascii() and len(t) >= 2}
-    return Marks(
-        identifiers=[i.canonical for i in find_identifiers(folded)],
-        stems=frozenset(stems),
-        words=sorted(words, key=lambda w: (-len(w), w)),
-    )

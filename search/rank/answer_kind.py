@@ -64,6 +64,10 @@ _PERSON = {
     ),
 }
 PATTERNS = {"when": _DATE, "where": _PLACE, "who": _PERSON}
+_MONTH = re.compile(_MONTHS)
+_EN_NAME = re.compile(r"[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*)*")
+_ZH_PLACE = re.compile(r"[\u4e00-\u9fff·]{2,14}?(?=召开|举办|举行|开幕|闭幕|成立|设立|落户|签署)")
+_ZH_AFTER = re.compile(r"[\u4e00-\u9fff·]{2,20}")
 
 
 def question_kind(query: str) -> str | None:
@@ -81,6 +85,37 @@ def states_kind(text: str, lang: str, kind: str) -> bool:
     if pattern is None:
         return False
     return bool(pattern.search(fold_aligned(text) if lang == "zh" else text))
+
+
+def kind_span(text: str, lang: str, kind: str) -> tuple[int, int] | None:
+    """Where ``text`` states what a ``kind`` question asks (see ``states_kind``), as the span
+    of the answer itself: the date, the place's name ("held in Quzhou" -> Quzhou), or the
+    titled person; None when it states none."""
+    pattern = PATTERNS[kind].get(lang)
+    if pattern is None:
+        return None
+    read = fold_aligned(text) if lang == "zh" else text
+    for m in pattern.finditer(read):
+        if kind != "where":
+            return m.span()
+        if lang == "zh":
+            return _zh_place(read, m)
+        if not read[m.end() - 1].isupper():
+            words = m.group(0).split(None, 1)  # "in Quzhou City"
+            return (m.end() - len(words[-1]), m.end())
+        name = _EN_NAME.match(read, m.end() - 1)
+        if name is not None and not _MONTH.fullmatch(name.group(0)):  # "held in May" is a date
+            return name.span()
+    return None
+
+
+def _zh_place(read: str, m: re.Match[str]) -> tuple[int, int]:
+    """The place a Chinese where-statement names (see ``kind_span``)."""
+    place = _ZH_PLACE.match(read, m.start() + 1)  # 在衢州召开 -> 衢州
+    if place is not None and place.end() < m.end():
+        return place.span()
+    after = _ZH_AFTER.match(read, m.end())  # 秘书处设在 -> what follows
+    return after.span() if after is not None else m.span()
 
 
 def lift_kind(

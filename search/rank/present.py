@@ -1,10 +1,12 @@
-"""Stage 3, presentation: the best of a ranking as :class:`Result` records - near-duplicates
-collapsed into the passage they repeat, each result with its snippet, highlights, citation and
-match label. Only the results shown are formatted."""
+"""Presentation (step 7 of docs/ARCHITECTURE.md): the best of a ranking as :class:`Result`
+records - near-duplicates collapsed into the passage they repeat, each result with its
+snippet, highlights, citation and match label. Only the results shown are formatted. Also the
+best passages in the language the query is not written in (``other_language_rows``), shown as
+their own short list."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 import numpy as np
@@ -13,12 +15,15 @@ from search.citation import citation_for
 from search.query import Result
 from search.rank.analysis import Query
 from search.rank.answer import count_span
-from search.rank.emphasis import SpanFinder
+from search.rank.answer_kind import kind_span
+from search.rank.emphasis import Highlighter, SpanFinder
 from search.rank.fusion import Ranked
 from search.rank.relevance import GOOD, WEAK
-from search.rank.snippet import Highlighter, best_sentences, merge_spans, near_duplicate
+from search.rank.snippet import merge_spans, near_duplicate, snippet_window
 from search.text.sentences import window_spans
 from search.types import Chunk
+
+OTHER_LANGUAGE_K = 3  # passages of the other language shown beside the results
 
 
 def present(
@@ -61,6 +66,29 @@ def present(
     return results
 
 
+def other_language_rows(
+    query: Query,
+    ranked: Ranked,
+    langs: np.ndarray,
+    indexed: Collection[str] = ("zh", "en"),
+    k: int = OTHER_LANGUAGE_K,
+) -> Ranked:
+    """The best rows of ``ranked`` (the whole ranking, filters applied, paging ignored) in the
+    language the query is not written in (``langs``: each row's language), ``2 k`` of them
+    (room for near-duplicates); none when the query asks for one language only or the index
+    has no passage in the other (``indexed``: the languages it has)."""
+    other = "en" if query.lang == "zh" else "zh"
+    if query.lang_filter is not None or other not in indexed:
+        return []
+    out: Ranked = []
+    for rid, score in ranked:
+        if langs[rid] == other:
+            out.append((rid, score))
+            if len(out) == 2 * k:
+                break
+    return out
+
+
 def result(
     rank: int,
     score: float,
@@ -70,18 +98,21 @@ def result(
     highlighter: SpanFinder,
     window: int | None,
 ) -> Result:
-    """One result: highlights of the query's marks, and as snippet the sentence stating a
-    counted number, else the best sentence window, else the sentences with most highlights."""
-    spans = highlighter.spans(chunk.text)
-    count = count_span(chunk.text, chunk.lang, *query.counted) if query.counted else None
-    if count is not None:
-        spans = merge_spans([*spans, count])
-        a, b = best_sentences(chunk.text, [count])
-    elif window is not None:
-        spans_w = window_spans(chunk.text)
-        a, b = spans_w[min(max(0, window), len(spans_w) - 1)]
-    else:
-        a, b = best_sentences(chunk.text, spans)
+    """One result: highlights of the query's marks (and of the answer a counting or when /
+    where / who question asks for, when the passage states it), and as snippet the sentences
+    holding that answer, else the rarest marked word, nearest the best sentence window of a
+    dense hit (search/rank/snippet.py)."""
+    text = chunk.text
+    hits = highlighter.hits(text)
+    answer = count_span(text, chunk.lang, *query.counted) if query.counted else None
+    if answer is None and query.kind is not None:
+        answer = kind_span(text, chunk.lang, query.kind)
+    spans = merge_spans([(h.start, h.end) for h in hits] + ([answer] if answer else []))
+    best = None
+    if window is not None:
+        windows = window_spans(text)
+        best = windows[min(max(0, window), len(windows) - 1)]
+    a, b = snippet_window(text, hits, best, answer)
     return Result(
         snippet=chunk.text[a:b],
         snippet_span=[a, b],

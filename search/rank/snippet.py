@@ -1,18 +1,13 @@
-"""Snippets, highlights and near-duplicate detection for results (pure functions)."""
+"""Snippets and near-duplicate detection for results (pure functions)."""
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
-from search.text.normalize import fold, fold_aligned
+from search.text.normalize import fold
 from search.text.sentences import sentence_spans
-from search.text.terms import STOP_EN, stem
 
-if TYPE_CHECKING:
-    from search.rank.analysis import Marks
-
-LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*|\d+(?:\.\d+)?")
 _SPACE = re.compile(r"\s+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
@@ -30,50 +25,43 @@ def merge_spans(spans: list[Span]) -> list[Span]:
     return out
 
 
-def _identifier_pattern(ident: str) -> re.Pattern[str]:
-    """A pattern matching an identifier however it is spaced or hyphenated."""
-    chars = [re.escape(c) for c in re.sub(r"[\s\-/:.]", "", ident)]
-    return re.compile(r"\s?[\-/:.]?\s?".join(chars), re.IGNORECASE)
+REACH = 280  # characters from a snippet's start that a short display is sure to show
 
 
-class Highlighter:
-    """Finds the spans of a text that match one query's :class:`Marks`: identifiers (however
-    spaced), English words by stem, Chinese words (and dictionary translations) literally, all
-    in the text's matching form (full-width, case and traditional characters folded) at the
-    offsets of the text as shown. Built once per query; :meth:`spans` runs once per result."""
-
-    def __init__(self, marks: Marks) -> None:
-        self.identifiers = [_identifier_pattern(i) for i in marks.identifiers]
-        self.stems = marks.stems
-        self.words = re.compile("|".join(map(re.escape, marks.words))) if marks.words else None
-
-    def spans(self, text: str) -> list[Span]:
-        text = fold_aligned(text)  # same offsets as the shown text, matched in folded form
-        found: list[Span] = []
-        for pattern in self.identifiers:
-            found += [m.span() for m in pattern.finditer(text)]
-        if self.stems:
-            for m in LATIN_WORD.finditer(text):
-                word = m.group(0)
-                if word.lower() not in STOP_EN and stem(word) in self.stems:
-                    found.append(m.span())
-        if self.words is not None:
-            found += [m.span() for m in self.words.finditer(text)]
-        return merge_spans(found)
-
-
-def best_sentences(text: str, spans: list[Span], max_sentences: int = 2) -> Span:
-    """The one or two consecutive sentences covering the most highlighted characters."""
+def snippet_window(
+    text: str,
+    hits: Sequence[tuple[int, int, int]],
+    window: Span | None = None,
+    must: Span | None = None,
+) -> Span:
+    """The snippet of ``text``: one or two consecutive sentences that hold ``must`` (a stated
+    answer), else the rarest of the marked ``hits`` (start, end, document frequency), within
+    ``REACH`` of their start when they can; then the ones overlapping ``window`` (the sentence
+    window the encoder matched best) the most; then holding the most marked words, weighed by
+    rarity; then two sentences rather than one; then the one starting nearest before what it
+    holds (else the earliest)."""
     sents = sentence_spans(text)
     if not sents:
         return (0, len(text))
-    best, best_score = (sents[0][0], sents[min(max_sentences, len(sents)) - 1][1]), -1
-    for i in range(len(sents)):
-        a, b = sents[i][0], sents[min(i + max_sentences, len(sents)) - 1][1]
-        covered = sum(max(0, min(b, e) - max(a, s)) for s, e in spans)
-        if covered > best_score:
-            best, best_score = (a, b), covered
-    return best
+    anchor = must
+    if anchor is None and hits:
+        rarest = min(hits, key=lambda h: (h[2], h[0]))
+        anchor = (rarest[0], rarest[1])
+
+    def score(span: tuple[int, int, int]) -> tuple[bool, bool, int, float, bool, int]:
+        a, b, n = span
+        holds = anchor is not None and a <= anchor[0] and anchor[1] <= b
+        near = holds and anchor is not None and anchor[1] - a <= REACH
+        overlap = max(0, min(b, window[1]) - max(a, window[0])) if window else 0
+        weight = sum(1 / (1 + h[2]) for h in hits if a <= h[0] and h[1] <= b)
+        lead = anchor[0] - a if holds and anchor is not None else a  # from its start
+        return holds, near, overlap, weight, n == 2, -lead
+
+    last = len(sents) - 1
+    spans = [(sents[i][0], sents[min(i + n - 1, last)][1], n) for i in range(last + 1)
+             for n in (1, 2) if n == 1 or i < last]  # fmt: skip
+    a, b, _ = max(spans, key=score)
+    return a, b
 
 
 def fingerprint(text: str) -> frozenset[str]:

@@ -4,6 +4,7 @@ snippets at query time, so both cut text the same way."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # A sentence ends after 。！？； (and any closing quote/bracket), or after . ! ? followed by space.
 _SENTENCE_END = re.compile(r"(?<=[。！？；])[”’」』）)]*|(?<=[.!?])[”’\"')\]]*\s+(?=\S)")
@@ -11,6 +12,11 @@ _SENTENCE_END = re.compile(r"(?<=[。！？；])[”’」』）)]*|(?<=[.!?])[�
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Spans of the sentences of ``text``: they end at Chinese 。！？； or English . ! ? + space."""
+    return list(_sentence_spans(text))
+
+
+@lru_cache(maxsize=4096)  # snippets of passages that recur across queries
+def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     spans, start = [], 0
     for m in _SENTENCE_END.finditer(text):
         if m.end() > start and text[start : m.end()].strip():
@@ -18,7 +24,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         start = m.end()
     if text[start:].strip():
         spans.append(_strip_span(text, start, len(text)))
-    return spans
+    return tuple(spans)
 
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:

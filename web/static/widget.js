@@ -38,6 +38,8 @@
     empty: ["没有找到结果，请换个说法。", "No results: try other words."],
     noGood: ["没有找到可靠的答案：以下段落仅供参考。", "No good answer for this query: the closest passages below are for reference only."],
     weaker: ["较弱的匹配", "Weaker matches"], weak: ["弱", "weak"],
+    otherZh: ["中文资料中的相关段落", "What the Chinese sources say"],
+    otherEn: ["英文资料中的相关段落", "What the English sources say"],
     more: ["更多结果", "More results"], open: ["在原文中查看", "Open in context"],
     source: ["原始来源", "Original source"],
     rateLimited: ["检索太频繁，请 {s} 秒后再试。", "Too many searches: try again in {s} s."],
@@ -79,7 +81,8 @@
     "@keyframes spin { to { transform: rotate(360deg); } }",
     "ol { list-style: none; margin: 0; padding: 0; display: grid; gap: 8px; }",
     "li { border-top: 1px solid #eef0f2; padding-top: 8px; }",
-    "li.divider { color: #5b6572; font-size: 13px; font-weight: 600; border-top: 1px solid #dde1e6; }",
+    "li.divider, .other h3 { color: #5b6572; font-size: 13px; font-weight: 600; border-top: 1px solid #dde1e6; }",
+    ".other h3 { margin: 12px 0 4px; padding-top: 8px; }",
     ".badge { display: inline-block; font-size: 11px; font-weight: 700; color: #fff;",
     "  padding: 0 5px; border-radius: 3px; margin-right: 6px; }",
     ".zh { background: #b3261e; } .en { background: #1f6f43; }",
@@ -93,7 +96,7 @@
     "  :host { color: #e6e9ed; } .box { background: #1e2227; border-color: #333a42; }",
     "  input, select, button.more { background: #15181c; border-color: #7a8591; color: #e6e9ed; }",
     "  button { background: #7db4f0; color: #0d1117; } button.more { color: #7db4f0; }",
-    "  .status, .cite, li.divider, .weak { color: #a3acb8; } .status.nogood { color: #e6e9ed; }",
+    "  .status, .cite, li.divider, .other h3, .weak { color: #a3acb8; } .status.nogood { color: #e6e9ed; }",
     "  .status.error { color: #f2b8b5; } li { border-color: #333a42; } mark { background: #6b5a10; }",
     "  a { color: #7db4f0; } }"
   ].join("\n");
@@ -274,10 +277,13 @@
     var more = el("button", "more", t("more"));
     more.type = "button";
     more.hidden = true;
+    var other = el("section", "other");  // the best passages in the other language
+    other.hidden = true;
     box.appendChild(form);
     box.appendChild(status);
     box.appendChild(list);
     box.appendChild(more);
+    box.appendChild(other);
     root.appendChild(box);
     var headers = opts.apiKey ? { "X-API-Key": opts.apiKey } : {};
     var pending = null;
@@ -309,7 +315,10 @@
       pending = controller;
       var timedOut = false;
       var timer = controller && setTimeout(function () { timedOut = true; controller.abort(); }, TIMEOUT_MS);
-      if (!append) { state.q = q; state.offset = 0; state.shownWeak = false; list.textContent = ""; }
+      if (!append) {
+        state.q = q; state.offset = 0; state.shownWeak = false;
+        list.textContent = ""; other.textContent = ""; other.hidden = true;
+      }
       var k = parseInt(opts.k || "5", 10) || 5;
       var url = new URL("api/search", base);
       url.searchParams.set("q", state.q);
@@ -356,6 +365,7 @@
             list.appendChild(renderResult(r, state.q));
           });
           state.offset = b;
+          if (!append) { renderOther(body.other_language || [], state.q); }
           // facet counts: how many passages each document holds for this query
           var counts = (body.facets && body.facets.doc) || {};
           Array.prototype.forEach.call(docs.options, function (o) {
@@ -374,6 +384,19 @@
           status.setAttribute("data-state", kind);
         })
         .finally(function () { if (timer) { clearTimeout(timer); } });
+    }
+
+    // the other language's best passages, under their own heading (first page only)
+    function renderOther(items, q) {
+      other.textContent = "";
+      if (!items.length) { other.hidden = true; return; }
+      var code = items[0].lang === "zh" ? "zh" : "en";
+      other.lang = code;
+      other.appendChild(el("h3", null, t(code === "zh" ? "otherZh" : "otherEn")));
+      var ol = el("ol", "other-results");
+      items.forEach(function (r) { ol.appendChild(renderResult(r, q)); });
+      other.appendChild(ol);
+      other.hidden = false;
     }
 
     // search as you type: after a pause, at most once a second, never while rate-limited
