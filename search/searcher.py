@@ -179,8 +179,7 @@ class Searcher:
         """The whole ranking of ``query`` (before filters and balance), the chunks read on the
         way (by row id), and the best sentence window of each dense hit."""
         cfg, table = self.config, self.table
-        text = query.encoder_text or query.form  # the typed case; the matching form if unset
-        qvec = self.embedder.encode_query([text]) if query.uses_vectors else None
+        qvec = self.vector(query) if query.uses_vectors else None
         n = max(cfg.pool, (query.offset + query.k) * 5)
         found = gather(self.store, table, query, qvec, n, cfg, self.doc_freq)
         ranked = fuse(found.lists, table.lang, query.lang, table.front, cfg)
@@ -197,6 +196,10 @@ class Searcher:
                 if asking:
                     ranked = lift_kind(ranked, texts, query.kind, cfg.kind_weight)
         return ranked, chunks, found.windows
+
+    def vector(self, query: Query) -> np.ndarray:
+        """The query's vector: the encoder reads the typed case (the matching form if unset)."""
+        return self.embedder.encode_query([query.encoder_text or query.form])
 
     def judge(self, query: Query, ranked: Ranked) -> np.ndarray:
         """Good matches among ``ranked`` (a mask over row ids; search/rank/relevance.py): the

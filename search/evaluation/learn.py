@@ -64,7 +64,7 @@ def samples(searcher: Searcher, corpus: str, qset: str, queries: list[dict]) -> 
     out = []
     for item in queries:
         query = searcher.analyse(item["q"], TOP, None, "hybrid")
-        qvec = searcher.embedder.encode_query([query.form])
+        qvec = searcher.vector(query)
         found = gather(searcher.store, searcher.table, query, qvec, config.pool, config,
                        searcher.doc_freq)  # fmt: skip
         ids, x = learned.features(found.lists, searcher.table.lang, query.lang)

@@ -109,7 +109,7 @@ def _chinese_counted(query: str) -> list[str] | None:
     """The measure word and nouns after 多少/几, by jieba's part-of-speech tags."""
     words = tagged_words(query)
     for i, (w, _) in enumerate(words):
-        if w.startswith(_ZH_NOT_QUESTION) or not w.startswith(_ZH_QUESTION) and w != "哪几":
+        if w.startswith(_ZH_NOT_QUESTION) or not w.startswith(_ZH_QUESTION):
             continue
         unit = w[-1] if w[-1] in MEASURES and w[-1] != "个" else None
         rest = words[i + 1 :]
