@@ -183,10 +183,14 @@ def run_suite(args: argparse.Namespace) -> dict[str, Any]:
     unknown = set(args.corpus) - set(corpora())
     if unknown:
         raise SearchError(f"unknown corpus {sorted(unknown)}; known: {sorted(corpora())}")
+    base = settings.ranking(args.ranking, args.ranking_file)
     candidate = None
     if args.versus or args.versus_file:
-        candidate = settings.ranking(args.versus, args.versus_file)
-    out = suite.run(args.work, candidate, args.corpus)
+        candidate = settings.ranking(
+            args.ranking + args.versus, args.ranking_file + args.versus_file
+        )
+    out = suite.run(args.work, candidate, args.corpus, base=base)
+    out["ranking"] = base.changed()
     if candidate is not None:
         out["candidate"] = {k: v for k, v in candidate.changed().items()}
     print("\n".join(suite.report(out)))

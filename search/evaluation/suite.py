@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from search.config import RankingConfig
+from search.config import DEFAULT_RANKING, RankingConfig
 from search.evaluation.corpora import Corpus, build, corpora
 from search.evaluation.relevance import TOP, first_hit, is_relevant
 from search.evaluation.stats import SEED, Difference, paired, per_query
@@ -153,21 +153,23 @@ def run(
     candidate: RankingConfig | None = None,
     only: Sequence[str] = (),
     encoder: str = "use-m3",
+    base: RankingConfig = DEFAULT_RANKING,
 ) -> dict[str, Any]:
     """Every query set of every corpus (or those named in ``only``): the rank lists of each
-    list, the labels, and with ``candidate`` the same hybrid ranking under that setting."""
+    list under ``base`` settings, the labels, and with ``candidate`` the hybrid ranking under
+    that setting."""
     from search.embed import get_embedder
 
     cached = CachedEncoder(get_embedder(encoder))
     out: dict[str, Any] = {"sets": {}, "labels": {}}
-    shipped = Setting("hybrid")
+    shipped = Setting("hybrid", "hybrid", base)
     for name, corpus in corpora().items():
         if only and name not in only:
             continue
         searcher = open_corpus(corpus, work, cached)
         labels = Labels()
         for qset, queries in corpus.queries().items():
-            row = {m: ranks(searcher, queries, Setting(m, m)) for m in LISTS[1:3]}
+            row = {m: ranks(searcher, queries, Setting(m, m, base)) for m in LISTS[1:3]}
             row["hybrid"] = ranks(searcher, queries, shipped, labels)
             row["cosine"] = bare_cosine(searcher, queries)
             if candidate is not None:
