@@ -11,9 +11,12 @@ from flask import Flask, Response, abort, current_app, g, request
 from werkzeug.exceptions import RequestHeaderFieldsTooLarge, TooManyRequests
 
 from search.errors import ConfigError
+from web.proxy import FROM_PROXY
+from web.query import search_cost
 from web.ratelimit import RateLimiter, SharedRateLimiter, retry_after
 
 UNLIMITED = ("/static/", "/healthz", "/metrics")
+SEARCHES = ("/api/search", "/", "/embed")
 OPEN_PAGES = ("/static/", "/healthz", "/metrics")  # never behind a key (no documents there)
 
 
@@ -93,7 +96,7 @@ def check_client() -> None:
     if not request.path.startswith(UNLIMITED):
         limiter = current_app.extensions["rate_limiter"]
         key = f"client:{client.name}" if client else f"ip:{request.remote_addr or 'unknown'}"
-        wait = limiter.take(key, client.rate if client else None)
+        wait = limiter.take(key, client.rate if client else None, request_cost())
         if wait:
             current_app.extensions["refusals"].add()
             raise TooManyRequests(retry_after=retry_after(wait))
@@ -101,9 +104,28 @@ def check_client() -> None:
         abort(401)
 
 
+def request_cost() -> float:
+    """Rate-limit tokens for this request: a search is priced by how deep a page it asks
+    for (``web.query.search_cost``), anything else costs 1."""
+    if request.path not in SEARCHES:
+        return 1.0
+    if request.method in ("GET", "HEAD"):
+        return search_cost(request.args)
+    if request.path != "/api/search":
+        return search_cost(request.form)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # refused by the search itself
+        body = None
+    return search_cost(body if isinstance(body, dict) else {})
+
+
 def identify(settings: dict[str, Any]) -> Client | None:
+    """The caller: a user named in ``user_header`` by a trusted proxy (the request must come
+    from one of the ``trusted_proxies`` addresses: anyone can send the header), else the
+    client of a valid API key, else None."""
     header = settings["user_header"]
-    if header and settings["trusted_proxies"]:
+    if header and request.environ.get(FROM_PROXY):
         user = request.headers.get(header, "").strip()
         if user:
             return Client(f"user:{user[:100]}", None)
