@@ -276,3 +276,15 @@ def test_deep_pages_cost_more_in_process(make_app) -> None:
     assert client.get("/api/search?q=ESG&offset=100&k=50").status_code == 200  # 9 tokens
     assert client.get("/api/search?q=ESG&k=50").status_code == 200  # 1 token
     assert client.get("/api/search?q=ESG").status_code == 429
+
+
+def test_head_answers_like_get(web_client) -> None:
+    assert web_client.head("/api/search?q=ESG").status_code == 200  # was 400
+    assert web_client.head("/api/search").status_code == 400
+
+
+def test_pages_without_a_query_still_check_the_other_parameters(web_client) -> None:
+    assert web_client.get("/?lang=zh").status_code == 200
+    for path in ("/?offset=501", "/embed?k=0", "/?date_to=0000", "/embed?date_from=2024-02-30"):
+        assert web_client.get(path).status_code == 400, path
+    assert web_client.post("/", data={}).status_code == 400  # a search form always sends q

@@ -6,8 +6,18 @@ from typing import Any
 
 from search.citation import CITATION_SCHEMA
 from search.query import MAX_DOCS, MAX_OFFSET
+from web.export import EXPORTS
 
-DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+# ISO dates that exist, as search.query.check_date accepts them: YYYY (0001-9999), YYYY-MM or
+# YYYY-MM-DD with the days of each month, 29 February in leap years only; empty = no filter
+_YEAR = r"(?:[0-9]{3}[1-9]|[0-9]{2}[1-9]0|[0-9][1-9]00|[1-9]000)"
+_LEAP = r"(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)"
+_DAY = (
+    r"(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
+    r"|02-(?:0[1-9]|1[0-9]|2[0-8]))"
+)
+DATE_PATTERN = rf"^(?:{_YEAR}(?:-(?:0[1-9]|1[0-2])|-{_DAY})?|{_LEAP}-02-29|)$"
+QUERY_PATTERN = r"\S"  # some text besides spaces
 BINARY = {"schema": {"type": "string", "format": "binary"}}
 ORIGINAL = {
     "description": "the file as indexed (HTML sources as plain text)",
@@ -23,6 +33,10 @@ ORIGINAL = {
 STATIC = {
     "description": "a static file",
     "content": {t: BINARY for t in ("text/css", "text/javascript")},
+}
+EXPORTED = {
+    "description": "the passages as a file to save (Content-Disposition: attachment)",
+    "content": {t: {"schema": {"type": "string"}} for t in EXPORTS.values()},
 }
 
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -59,7 +73,8 @@ def _page(
     post: bool = False,
     ok: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    errors = {str(c): _html("an HTML page saying what went wrong") for c in (400, 401, 404, 429)}
+    codes = (400, 401, 404, 414, 429) if params else (401, 404, 429)
+    errors = {str(c): _html("an HTML page saying what went wrong") for c in codes}
     get = {
         "tags": ["pages"],
         "summary": summary,
@@ -80,11 +95,16 @@ def _page(
     }
 
 
-def _search_body(params: list[dict[str, Any]]) -> dict[str, Any]:
+def _search_body(params: list[dict[str, Any]], json: bool = False) -> dict[str, Any]:
     """The search parameters as the properties of one request body."""
     props = {p["name"]: p["schema"] for p in params if p["in"] == "query"}
     if "doc" in props:
-        props["doc"] = {"oneOf": [{"type": "string"}, props["doc"]]}
+        props["doc"] = {"oneOf": [{"type": "string", "maxLength": 200}, props["doc"]]}
+    if json:  # in JSON, null means absent
+        for name, prop in list(props.items()):
+            if name != "q":
+                enum = {"enum": [*prop["enum"], None]} if "enum" in prop else {}
+                props[name] = {**prop, "nullable": True, **enum}
     return {"type": "object", "required": ["q"], "properties": props}
 
 
@@ -95,12 +115,13 @@ def _api(
     errors: tuple = (404,),
     schema: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    too_long = (414,) if params and any(p["in"] == "query" for p in params) else ()
     return {
         "get": {
             "tags": ["api"],
             "summary": summary,
             "parameters": params or [],
-            "responses": {"200": _json(ok, schema), **_errors(401, 429, *errors)},
+            "responses": {"200": _json(ok, schema), **_errors(401, 429, *errors, *too_long)},
         }
     }
 
@@ -149,8 +170,8 @@ def openapi_spec(settings: dict[str, Any]) -> dict[str, Any]:
     q = _param(
         "q",
         "query",
-        {"type": "string", "minLength": 1, "maxLength": max_q},
-        "what to search for, in Chinese or English",
+        {"type": "string", "minLength": 1, "maxLength": max_q, "pattern": QUERY_PATTERN},
+        "what to search for, in Chinese or English (spaces around it do not count)",
         required=True,
     )
     k = _param(
@@ -179,7 +200,11 @@ def openapi_spec(settings: dict[str, Any]) -> dict[str, Any]:
             **_param(
                 "doc",
                 "query",
-                {"type": "array", "items": {"type": "string"}, "maxItems": MAX_DOCS},
+                {
+                    "type": "array",
+                    "items": {"type": "string", "maxLength": 200},
+                    "maxItems": MAX_DOCS,
+                },
                 "only passages of these documents (ids from /api/documents; repeat the parameter)",
                 required=False,
             ),
@@ -190,7 +215,7 @@ def openapi_spec(settings: dict[str, Any]) -> dict[str, Any]:
             "date_from",
             "query",
             {"type": "string", "pattern": DATE_PATTERN},
-            "only documents dated from (ISO: 2024, 2024-07 or 2024-07-31)",
+            "only documents dated from (ISO: 2024, 2024-07 or 2024-07-31; not after date_to)",
             required=False,
         ),
         _param(
@@ -219,7 +244,9 @@ def openapi_spec(settings: dict[str, Any]) -> dict[str, Any]:
                 "summary": "search passages with a long query (a pasted paragraph) as JSON",
                 "requestBody": {
                     "required": True,
-                    "content": {"application/json": {"schema": _search_body(search_params)}},
+                    "content": {
+                        "application/json": {"schema": _search_body(search_params, json=True)}
+                    },
                 },
             },
         },
@@ -253,15 +280,16 @@ def openapi_spec(settings: dict[str, Any]) -> dict[str, Any]:
                 _param(
                     "format",
                     "query",
-                    {"type": "string", "enum": ["md", "bib", "ris"]},
+                    {"type": "string", "enum": list(EXPORTS), "default": "md"},
                     "file format",
-                    required=True,
+                    required=False,
                 ),
             ],  # fmt: skip
+            ok=EXPORTED,
         ),
         "/example/": _page("the intranet example page (widget and iframe)"),
-        "/example/intranet.css": _page("the example page's style sheet"),
-        "/example/intranet.js": _page("the example page's script"),
+        "/example/intranet.css": _page("the example page's style sheet", ok=STATIC),
+        "/example/intranet.js": _page("the example page's script", ok=STATIC),
         "/doc/{doc_id}": _page("a document in reading order, cited passage targeted", [doc_id]),
         "/doc/{doc_id}/original": _page(
             "the indexed PDF/Word/HTML file (#page=N)", [doc_id], ok=ORIGINAL

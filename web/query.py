@@ -24,6 +24,7 @@ __all__ = [
     "LANG_CHOICES",
     "SearchQuery",
     "parse_lang",
+    "parse_options",
     "parse_query",
     "search_cost",
 ]
@@ -61,9 +62,17 @@ def parse_query(args: Mapping[str, Any], settings: Mapping[str, Any]) -> SearchQ
     if not isinstance(raw, str):
         raise QueryError("q must be text")
     q = check_query(raw, settings["max_query_chars"])
+    return SearchQuery(q, **parse_options(args, settings))
+
+
+def parse_options(args: Mapping[str, Any], settings: Mapping[str, Any]) -> dict[str, Any]:
+    """Every parameter but ``q`` (also checked where ``q`` is absent: a page without a query
+    still refuses a bad ``k`` or date)."""
     k, lang = parse_k(args.get("k"), settings["max_k"]), parse_lang(args.get("lang"))
     dates = check_date_range(_optional(args.get("date_from")), _optional(args.get("date_to")))
-    return SearchQuery(q, k, lang, parse_offset(args.get("offset")), parse_docs(args), *dates)
+    offset, docs = parse_offset(args.get("offset")), parse_docs(args)
+    return {"k": k, "lang": lang, "offset": offset, "docs": docs, "date_from": dates[0],
+            "date_to": dates[1]}  # fmt: skip
 
 
 def _optional(raw: Any) -> str | None:

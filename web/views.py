@@ -22,7 +22,7 @@ from web.export import EXPORTS, export
 from web.highlight import marked_passage, parse_span
 from web.i18n import friendly, ui_lang
 from web.page import page_values, passage_link, same_site_path
-from web.query import LANG_CHOICES, parse_lang, parse_query
+from web.query import LANG_CHOICES, parse_lang, parse_options, parse_query
 from web.records import find_document, footnotes, site_root
 
 bp = Blueprint("views", __name__)
@@ -58,7 +58,8 @@ def run_search() -> tuple[dict[str, Any], int]:
     }
     try:
         values["lang"] = parse_lang(args.get("lang"))
-        if "q" not in args:
+        if "q" not in args and request.method != "POST":
+            parse_options(args, settings)  # a bad k, offset, doc or date is a 400 here too
             return values, 200  # the home page
         query = parse_query(args, settings)
         values["query"] = query
