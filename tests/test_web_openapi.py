@@ -20,7 +20,7 @@ import pytest
 
 from search.query import MAX_DOCS
 from tests.web_conftest import start_web, stop
-from web.openapi import DATE_PATTERN
+from web.openapi_parts import DATE_PATTERN
 
 schemathesis = pytest.importorskip(
     "schemathesis", reason="schemathesis is not installed (pip install -e '.[dev]')"
