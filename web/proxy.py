@@ -16,7 +16,7 @@ FROM_PROXY = "search.from_proxy"  # environ key: True when the peer is a trusted
 def parse_proxies(value: Any) -> tuple[str, ...]:
     """The ``trusted_proxies`` setting: a list (or comma-separated text) of addresses or
     networks (``127.0.0.1``, ``10.0.0.0/8``, ``::1``); empty = no proxy in front."""
-    if isinstance(value, int | float) and not isinstance(value, bool) and value == 0:
+    if value in (0, "0") and not isinstance(value, bool):
         return ()  # the former default, "no proxies"
     items = value.split(",") if isinstance(value, str) else value
     if not isinstance(items, list | tuple):
