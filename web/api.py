@@ -41,7 +41,11 @@ def run(query: SearchQuery) -> dict[str, Any]:
         date_from=query.date_from,
         date_to=query.date_to,
     )
-    return linked_citations(response.to_dict(), s, site_root())
+    answer = linked_citations(response.to_dict(), s, site_root())
+    shards = getattr(s.store, "shards", None)  # the cluster backend: every shard answered
+    if shards is not None:
+        answer["shards"] = shards.answered()
+    return answer
 
 
 def json_body() -> dict[str, Any]:

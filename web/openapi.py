@@ -43,7 +43,7 @@ def _page(
     post: bool = False,
     ok: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    codes = (400, 401, 404, 414, 429) if params else (401, 404, 429)
+    codes = (400, 401, 404, 414, 429, 503) if params else (401, 404, 429)
     errors = {str(c): _html("an HTML page saying what went wrong") for c in codes}
     get = {
         "tags": ["pages"],
@@ -82,7 +82,7 @@ def _api(
     summary: str,
     ok: str,
     params: list[dict[str, Any]] | None = None,
-    errors: tuple = (404,),
+    errors: tuple = (404, 503),
     schema: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     too_long = (414,) if params and any(p["in"] == "query" for p in params) else ()
@@ -117,6 +117,11 @@ SEARCH_RESPONSE = _obj(
         lang={"type": "object", "additionalProperties": INT},
     ),
     results={"type": "array", "items": {"$ref": "#/components/schemas/Result"}},
+    shards={
+        **_obj(total=INT, failed=INT),
+        "description": "PostgreSQL cluster backend only: the shards the search ran on (failed "
+        "is 0 in an answer; with a shard down the answer is a 503 counting them)",
+    },
 )
 RESULT = _obj(
     rank=INT,
@@ -209,9 +214,11 @@ def openapi_spec(settings: dict[str, Any]) -> dict[str, Any]:
     )
     paths = {
         "/api/search": {
-            **_api("search passages", search_ok, search_params, errors=(400,), schema=SEARCH_REF),
+            **_api("search passages", search_ok, search_params, (400, 503), SEARCH_REF),
             "post": {
-                **_api("search passages", search_ok, errors=(400, 413), schema=SEARCH_REF)["get"],
+                **_api("search passages", search_ok, errors=(400, 413, 503), schema=SEARCH_REF)[
+                    "get"
+                ],
                 "summary": "search passages with a long query (a pasted paragraph) as JSON",
                 "requestBody": {
                     "required": True,
@@ -221,7 +228,7 @@ def openapi_spec(settings: dict[str, Any]) -> dict[str, Any]:
                 },
             },
         },
-        "/api/documents": _api("list the indexed documents", "documents", errors=()),
+        "/api/documents": _api("list the indexed documents", "documents", errors=(503,)),
         "/api/documents/{doc_id}": _api(
             "one document, its passages in order", "a document", [doc_id]
         ),
@@ -298,10 +305,11 @@ def openapi_spec(settings: dict[str, Any]) -> dict[str, Any]:
                 "Error": {
                     "type": "object",
                     "properties": {
+                        "shards": _obj(total=INT, failed=INT),
                         "error": {
                             "type": "object",
                             "properties": {k: {"type": "string"} for k in ("code", "message")},
-                        }
+                        },
                     },
                 },
             },

@@ -14,7 +14,7 @@ import threading
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from search.errors import BadIndexError
+from search.errors import BadIndexError, UnavailableError
 
 SCHEMES = ("postgresql://", "postgres://")
 LAYOUTS = ("single", "fdw", "citus")
@@ -47,6 +47,11 @@ def safe_location(location: str) -> str:
     return urlunsplit(parts)
 
 
+def first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def _psycopg():
     try:
         import psycopg
@@ -66,8 +71,8 @@ def connect(url: str, write: bool = False) -> Any:
     try:
         conn = psycopg.connect(f"{url}{sep}target_session_attrs={attrs}", autocommit=True)
     except psycopg.OperationalError as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise BadIndexError(f"cannot reach the index at '{safe_location(url)}': {first}") from exc
+        where = safe_location(url)
+        raise UnavailableError(f"cannot reach the index at '{where}': {first_line(exc)}") from exc
     with contextlib.suppress(psycopg.ProgrammingError):  # no extension in this database yet
         register_vector(conn)
     return conn
@@ -94,10 +99,13 @@ class Connections:
         for attempt in (0, 1):
             try:
                 return self.get().execute(sql, params).fetchall()
-            except self.psycopg.OperationalError:
+            except self.psycopg.OperationalError as exc:
                 self.close()
-                if attempt:
-                    raise
+                if attempt:  # e.g. a shard is down: the coordinator cannot run the fan-out
+                    raise UnavailableError(
+                        f"part of the index cannot be reached ({first_line(exc)}): "
+                        "try again shortly"
+                    ) from exc
         raise AssertionError("unreachable")
 
     def close(self) -> None:
