@@ -68,13 +68,16 @@ def connect(url: str, write: bool = False) -> Any:
     psycopg, register_vector = _psycopg()
     attrs = "read-write" if write else "any"
     sep = "&" if "?" in url else "?"
+    conn = None
     try:
         conn = psycopg.connect(f"{url}{sep}target_session_attrs={attrs}", autocommit=True)
-    except psycopg.OperationalError as exc:
+        with contextlib.suppress(psycopg.ProgrammingError):  # no extension in this database yet
+            register_vector(conn)
+    except psycopg.OperationalError as exc:  # also a server that died just after accepting
+        if conn is not None:
+            conn.close()
         where = safe_location(url)
         raise UnavailableError(f"cannot reach the index at '{where}': {first_line(exc)}") from exc
-    with contextlib.suppress(psycopg.ProgrammingError):  # no extension in this database yet
-        register_vector(conn)
     return conn
 
 
@@ -99,6 +102,9 @@ class Connections:
         for attempt in (0, 1):
             try:
                 return self.get().execute(sql, params).fetchall()
+            except UnavailableError:  # no host answered a new connection (or died on it)
+                if attempt:
+                    raise
             except self.psycopg.OperationalError as exc:
                 self.close()
                 if attempt:  # e.g. a shard is down: the coordinator cannot run the fan-out
