@@ -173,7 +173,11 @@ def test_cluster_chaos(pg_cluster, pg_database, tiny_corpus: Path, tmp_path: Pat
         load.phase = SHARD_DOWN
         time.sleep(0.5)  # every request in flight at the change started in this phase
         sigkill(pg_cluster, "shard1")
-        time.sleep(3)
+        cli = subprocess.run(
+            [sys.executable, "-m", "search", "--index", hosts, "circular economy"],
+            cwd=ROOT, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        time.sleep(1)
         pg_cluster.start_node("shard1")  # returns once it accepts connections
         load.phase = "shard back"
         time.sleep(3)
@@ -223,6 +227,10 @@ def test_cluster_chaos(pg_cluster, pg_database, tiny_corpus: Path, tmp_path: Pat
             print("\n".join([line[:300] for line in said if not line.startswith("{")][-40:]))
         code = server.stop()
     assert failures == [], report
+    # the command line says the same in one line (exit 1: the one query failed)
+    assert cli.returncode == 1 and cli.stdout == "", (cli.returncode, cli.stderr[-500:])
+    assert cli.stderr.startswith("error: part of the index cannot be reached"), cli.stderr
+    assert len(cli.stderr.strip().splitlines()) == 1
     down = [o for p, o, _ in load.results if p == SHARD_DOWN and o.startswith("503 shards")]
     assert down and all(o == "503 shards failed 1/2" for o in down), report
     recovered = [o for p, o, _ in load.results if p == "recovered"]
