@@ -288,3 +288,13 @@ def test_pages_without_a_query_still_check_the_other_parameters(web_client) -> N
     for path in ("/?offset=501", "/embed?k=0", "/?date_to=0000", "/embed?date_from=2024-02-30"):
         assert web_client.get(path).status_code == 400, path
     assert web_client.post("/", data={}).status_code == 400  # a search form always sends q
+
+
+def test_cli_batch_reports_invalid_text_as_json(web_index: Path, tmp_path: Path) -> None:
+    batch = tmp_path / "batch.txt"
+    batch.write_text('{"q": "\\ud800 carbon"}\nESG\n', encoding="utf-8")  # a JSON escape
+    done = run_cli("--index", str(web_index), "--json", "--batch", str(batch))
+    assert done.returncode == 0 and b"Traceback" not in done.stderr, done.stderr[-500:]
+    first, second = (json.loads(line) for line in done.stdout.decode().splitlines())
+    assert first["query"] == "\ud800 carbon" and "not valid text" in first["error"]
+    assert second["results"]
