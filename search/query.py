@@ -126,7 +126,10 @@ def check_method(method: str) -> str:
 
 
 def _shown(value: object) -> str:
-    """A bad value as quoted in a message: repr, cut to 20 characters."""
+    """A bad value as quoted in a message: repr, cut to 20 characters (a huge whole number,
+    which Python will not turn into text, by its size)."""
+    if isinstance(value, int) and abs(value).bit_length() > 64:
+        return f"a number of about {int(abs(value).bit_length() * 0.30103)} digits"
     text = repr(value)
     return text if len(text) <= 22 else text[:20] + "…"
 

@@ -155,6 +155,19 @@ def test_cli_refuses_huge_numbers_and_invalid_text(web_index: Path) -> None:
         assert message in done.stderr and b"Traceback" not in done.stderr
 
 
+@pytest.mark.parametrize("name", ["k", "offset"])
+def test_python_api_refuses_huge_numbers(web_searcher: Searcher, name: str) -> None:
+    with pytest.raises(QueryError, match=rf"{name} must be .* \(got a number of about 5000 digits"):
+        web_searcher.search("carbon", **{name: 10**5000})
+
+
+def test_huge_json_numbers_are_400(web_client) -> None:
+    for field in ("k", "offset"):
+        body = f'{{"q": "carbon", "{field}": {"9" * 4000}}}'  # parsed: under the limit
+        answer = web_client.post("/api/search", data=body, content_type="application/json")
+        assert answer.status_code == 400 and "a number of about" in answer.get_data(as_text=True)
+
+
 @pytest.mark.parametrize("q", SURROGATES)
 def test_python_api_refuses_lone_surrogates(web_searcher: Searcher, q: str) -> None:
     with pytest.raises(QueryError, match=r"not valid text \(U\+D[89A-F][0-9A-F]{2} at position"):
