@@ -92,7 +92,7 @@ def parse_docs(args: Mapping[str, Any]) -> tuple[str, ...]:
 # Rate-limit pricing of deep pages: ranking ``offset + k`` results takes time that grows about
 # with the square of that depth (candidates, relevance checks and duplicate collapsing all grow
 # with it), so a search is charged (depth / RESULTS_PER_TOKEN)² tokens, at least 1: a page of
-# up to 50 results costs 1, results 501-550 cost 121 (docs/RELIABILITY.md, "Rate limits").
+# up to 50 results costs 1, results 501-550 cost 121 (docs/RELIABILITY.md, "Access control").
 RESULTS_PER_TOKEN = 50
 
 
