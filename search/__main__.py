@@ -140,7 +140,8 @@ def main(argv: list[str] | None = None) -> int:
         except SearchError as exc:
             failed += 1
             if args.json:
-                print(json.dumps({"query": q, "error": str(exc)}, ensure_ascii=False))
+                line = json.dumps({"query": q, "error": str(exc)}, ensure_ascii=False)
+                print(line.encode("utf-8", "backslashreplace").decode())  # lone surrogates: \\ud800
             else:
                 print(f"error: {exc}", file=sys.stderr)
             continue

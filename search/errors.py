@@ -19,3 +19,9 @@ class SourceError(SearchError):
 
 class QueryError(SearchError):
     """The query cannot be answered as given (empty, too long ...)."""
+
+
+class UnavailableError(BadIndexError):
+    """Part or all of the index cannot be reached right now (a database server or shard is
+    down); the same request may succeed shortly. Nothing is answered from the rest: no silent
+    partial results."""

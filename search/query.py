@@ -55,7 +55,7 @@ class Response:
 
 def check_query(q: str, max_chars: int = MAX_QUERY_CHARS) -> str:
     """Validate a query: non-empty after trimming, at most ``max_chars`` characters."""
-    q = (q or "").strip() if isinstance(q, str) else ""
+    q = check_text((q or "").strip() if isinstance(q, str) else "", "the query")
     if not q:
         raise QueryError("the query is empty: type some words to search for")
     if len(q) > max_chars:
@@ -82,13 +82,33 @@ def parse_k(raw: str | int | None, max_k: int = MAX_K) -> int:
     return check_k(number, max_k)
 
 
+MAX_DIGITS = 9  # longer digit strings are out of every range here; never given to int()
+
+
 def _whole(raw: object) -> int | None:
-    """A JSON whole number, or text of ASCII digits (spaces around allowed), as an int."""
+    """A JSON whole number, or text of at most ``MAX_DIGITS`` ASCII digits (spaces around
+    allowed), as an int; None for anything else (Python refuses to convert digit strings
+    beyond 4 300 characters, and nothing here needs more than a few)."""
     if isinstance(raw, int) and not isinstance(raw, bool):
         return raw
-    if isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit():
-        return int(raw.strip())
+    text = raw.strip() if isinstance(raw, str) else ""
+    if text.isascii() and text.isdigit() and len(text.lstrip("0")) <= MAX_DIGITS:
+        return int(text)
     return None
+
+
+def check_text(text: str, name: str = "the text") -> str:
+    """``text`` if it can be written as UTF-8; lone surrogates (``\\ud800`` in JSON, or bytes
+    that are not UTF-8 in a command line) are refused with the position of the first one."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = f"U+{ord(text[exc.start]):04X}"
+        raise QueryError(
+            f"{name} contains a character that is not valid text ({bad} at position "
+            f"{exc.start + 1}): send UTF-8 text"
+        ) from None
+    return text
 
 
 def check_lang(lang: str | None) -> str | None:
@@ -107,7 +127,10 @@ def check_method(method: str) -> str:
 
 
 def _shown(value: object) -> str:
-    """A bad value as quoted in a message: repr, cut to 20 characters."""
+    """A bad value as quoted in a message: repr, cut to 20 characters (a huge whole number,
+    which Python will not turn into text, by its size)."""
+    if isinstance(value, int) and abs(value).bit_length() > 64:
+        return f"a number of about {int(abs(value).bit_length() * 0.30103)} digits"
     text = repr(value)
     return text if len(text) <= 22 else text[:20] + "…"
 
@@ -115,7 +138,7 @@ def _shown(value: object) -> str:
 # --- filters and paging: offset, doc, date_from, date_to ---
 MAX_OFFSET = 500
 MAX_DOCS = 50
-_ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+_ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?", re.ASCII)
 
 
 def check_offset(offset: int) -> int:
@@ -144,7 +167,7 @@ def check_docs(docs: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...
     items = [docs] if isinstance(docs, str) else docs
     if not isinstance(items, list | tuple) or not all(isinstance(d, str) for d in items):
         raise QueryError("doc must be a document id or a list of document ids")
-    out = tuple(dict.fromkeys(d.strip() for d in items if d.strip()))
+    out = tuple(dict.fromkeys(check_text(d.strip(), "doc") for d in items if d.strip()))
     if len(out) > MAX_DOCS or any(len(d) > 200 for d in out):
         raise QueryError(f"doc accepts at most {MAX_DOCS} document ids of up to 200 characters")
     return out

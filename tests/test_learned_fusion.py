@@ -93,5 +93,5 @@ def test_training_learns_which_feature_marks_the_answer() -> None:
     assert weights[learned.FEATURES[1]] == max(weights.values()) > 0
     for s in data:
         p = model.score(s.x)
-        assert np.all((0 < p) & (p < 1))
+        assert np.all((p > 0) & (p < 1))
         assert int(np.argmax(p)) == int(np.argmax(s.y))

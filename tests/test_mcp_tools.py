@@ -249,7 +249,7 @@ def test_permalinks_start_with_the_public_address(monkeypatch, argv, env, expect
 
 def test_a_bad_public_address_in_the_environment_is_refused(monkeypatch) -> None:
     monkeypatch.setenv("SEARCH_PUBLIC_URL", "search.example")
-    with pytest.raises(ConfigError, match="SEARCH_PUBLIC_URL: expected an address"):
+    with pytest.raises(ConfigError, match="public_url.*expected the site.s address"):
         cli.settings_for(cli.parse_args([]))
 
 

@@ -67,3 +67,25 @@ def test_ray_missing_extra_says_what_to_install(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setitem(sys.modules, "ray", None)
     with pytest.raises(ConfigError, match=r"\[scale\]"):
         RayEmbedder("hashing:64", "auto")
+
+
+def test_shard_status_counts_what_does_not_answer() -> None:
+    pytest.importorskip(
+        "psycopg", reason="PostgreSQL backend not installed: pip install -e '.[scale]'"
+    )
+    import socket
+
+    from search.errors import UnavailableError
+    from search.store.pg_connect import connect
+    from search.store.pg_shards import ShardStatus
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    down = f"host=127.0.0.1 port={port} dbname=search user=postgres"
+    status = ShardStatus([("shard0", down), ("shard1", down)], total=2)
+    assert status.answered() == {"total": 2, "failed": 0}
+    assert status.probe() == {"total": 2, "failed": 2, "down": ["shard0", "shard1"]}
+    assert ShardStatus([("shard0", down)], total=1).probe()["failed"] == 0  # one partition
+    with pytest.raises(UnavailableError, match="cannot reach the index at"):
+        connect(f"postgresql://postgres@127.0.0.1:{port}/search")

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
 
 from search.cite_formats import NBSP, chicago, formats, gbt7714, permalink
-from search.errors import ConfigError, QueryError
+from search.errors import QueryError
 from search.query import check_date, check_date_range, check_docs, check_offset, shortened
 from search.rank import filters, relevance
 from search.rank.fusion import balance

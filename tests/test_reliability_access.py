@@ -40,7 +40,7 @@ def test_pages_stay_open_unless_asked(make_app) -> None:
 
 
 def test_trusted_proxy_user_header(make_app) -> None:
-    client = make_app(user_header="X-Remote-User", trusted_proxies=1, protect_pages=True)
+    client = make_app(user_header="X-Remote-User", trusted_proxies="127.0.0.1", protect_pages=True)
     client = client.test_client()
     assert client.get("/?q=standards").status_code == 401
     assert client.get("/?q=standards", headers={"X-Remote-User": "li.wei"}).status_code == 200

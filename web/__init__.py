@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from search.searcher import Searcher
 from web import access, api, errors, filters, i18n, metrics, reload, views
+from web.proxy import ProxyHeaders
 from web.reload import SearcherHolder, open_holder
 from web.settings import load
 
@@ -35,9 +35,8 @@ def create_app(config: Mapping[str, Any] | None = None, searcher: Searcher | Non
         root = Path(explicit_root) if explicit_root else None
         holder = SearcherHolder(searcher, root, interval)
     app.extensions["searcher"] = holder
-    if settings["trusted_proxies"]:
-        n = settings["trusted_proxies"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore
+    if settings["trusted_proxies"]:  # the client address they forward; the Host stays ours
+        app.wsgi_app = ProxyHeaders(app.wsgi_app, settings["trusted_proxies"])  # type: ignore
     filters.register(app)
     metrics.register(app)  # first: its clock starts before other hooks
     i18n.register(app)

@@ -12,9 +12,12 @@ from flask import Flask, Response, abort, current_app, g, request
 from werkzeug.exceptions import RequestHeaderFieldsTooLarge, TooManyRequests
 
 from search.errors import ConfigError
+from web.proxy import FROM_PROXY
+from web.query import search_cost
 from web.ratelimit import RateLimiter, SharedRateLimiter, retry_after
 
 UNLIMITED = ("/static/", "/healthz", "/metrics")
+SEARCHES = ("/api/search", "/", "/embed")
 OPEN_PAGES = ("/static/", "/healthz", "/metrics")  # never behind a key (no documents there)
 
 
@@ -94,7 +97,7 @@ def check_client() -> None:
     if not request.path.startswith(UNLIMITED):
         limiter = current_app.extensions["rate_limiter"]
         key = f"client:{client.name}" if client else f"ip:{request.remote_addr or 'unknown'}"
-        wait = limiter.take(key, client.rate if client else None)
+        wait = limiter.take(key, client.rate if client else None, request_cost())
         if wait:
             current_app.extensions["refusals"].add()
             raise TooManyRequests(retry_after=retry_after(wait))
@@ -102,18 +105,39 @@ def check_client() -> None:
         abort(401)
 
 
+def request_cost() -> float:
+    """Rate-limit tokens for this request: a search is priced by how deep a page it asks
+    for (``web.query.search_cost``), anything else costs 1."""
+    if request.path not in SEARCHES:
+        return 1.0
+    if request.method in ("GET", "HEAD"):
+        return search_cost(request.args)
+    if request.path != "/api/search":
+        return search_cost(request.form)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # refused by the search itself
+        body = None
+    return search_cost(body if isinstance(body, dict) else {})
+
+
 def identify(settings: dict[str, Any]) -> Client | None:
-    return client_for(request.headers, settings, current_app.extensions["api_clients"])
+    clients = current_app.extensions["api_clients"]
+    return client_for(request.headers, settings, clients, bool(request.environ.get(FROM_PROXY)))
 
 
 def client_for(
-    headers: Mapping[str, str], settings: Mapping[str, Any], clients: list[Client]
+    headers: Mapping[str, str],
+    settings: Mapping[str, Any],
+    clients: list[Client],
+    from_proxy: bool = False,
 ) -> Client | None:
-    """The caller named by request ``headers``: a user named by a trusted proxy's
-    ``user_header``, else the client whose key the ``X-API-Key`` header holds, else None
-    (also the MCP server's HTTP transport, :mod:`search.mcp.http`)."""
+    """The caller named by request ``headers``: a user named in ``user_header`` by a trusted
+    proxy (``from_proxy``: the request came from one of the ``trusted_proxies`` addresses;
+    anyone can send the header), else the client whose key the ``X-API-Key`` header holds,
+    else None (also the MCP server's HTTP transport, :mod:`search.mcp.http`)."""
     header = settings["user_header"]
-    if header and settings["trusted_proxies"]:
+    if header and from_proxy:
         user = headers.get(header, "").strip()
         if user:
             return Client(f"user:{user[:100]}", None)

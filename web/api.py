@@ -18,6 +18,7 @@ from web.records import (
     find_document,
     footnotes,
     linked_citations,
+    site_root,
 )
 
 bp = Blueprint("api", __name__)
@@ -40,12 +41,19 @@ def run(query: SearchQuery) -> dict[str, Any]:
         date_from=query.date_from,
         date_to=query.date_to,
     )
-    return linked_citations(response.to_dict(), s, request.url_root)
+    answer = linked_citations(response.to_dict(), s, site_root())
+    shards = getattr(s.store, "shards", None)  # the cluster backend: every shard answered
+    if shards is not None:
+        answer["shards"] = shards.answered()
+    return answer
 
 
 def json_body() -> dict[str, Any]:
     """The JSON object a POST carries (same keys as the query string)."""
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than the JSON decoder follows
+        raise QueryError("the request body is nested too deeply to be a search") from None
     if not isinstance(body, dict):
         raise QueryError('the request body must be a JSON object such as {"q": "碳达峰 标准"}')
     return body
@@ -53,7 +61,7 @@ def json_body() -> dict[str, Any]:
 
 @bp.route("/api/search", methods=["GET", "POST"])
 def search() -> ResponseReturnValue:
-    args = request.args if request.method == "GET" else json_body()
+    args = request.args if request.method in ("GET", "HEAD") else json_body()
     return jsonify(run(parse_query(args, current_app.config["SEARCH"])))
 
 

@@ -6,7 +6,7 @@ from flask import Flask, Response, current_app, jsonify, render_template, reques
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
-from search.errors import QueryError
+from search.errors import QueryError, SearchError, UnavailableError
 
 MESSAGES = {
     400: "the request is not valid",
@@ -18,6 +18,7 @@ MESSAGES = {
     429: "too many requests: wait a moment and try again",
     431: "the request headers are too large",
     500: "something went wrong on the server; the error was logged",
+    503: "the index cannot be reached right now: try again shortly",
 }
 CODES = {
     400: "bad_request",
@@ -29,7 +30,9 @@ CODES = {
     429: "too_many_requests",
     431: "headers_too_large",
     500: "internal_error",
+    503: "unavailable",
 }
+RETRY_SECONDS = 5  # Retry-After of a 503
 
 
 def wants_json() -> bool:
@@ -57,6 +60,31 @@ def _query(exc: QueryError) -> ResponseReturnValue:
     return error_response(400, str(exc))
 
 
+def _unavailable(exc: UnavailableError) -> ResponseReturnValue:
+    """Part of the index is down: a 503 saying so (with the shards that did not answer, on
+    the cluster backend), never a 500 and never fewer results without a word."""
+    current_app.logger.warning("index unavailable on %s %s: %s", request.method, request.path, exc)
+    shards = None
+    try:
+        status = getattr(current_app.extensions["searcher"].searcher.store, "shards", None)
+        shards = status.probe() if status is not None else None
+    except SearchError:  # the coordinator itself is gone: nothing to count with
+        pass
+    message = str(exc)
+    if shards and shards["failed"]:
+        down = ", ".join(shards.pop("down"))
+        message = (
+            f"{shards['failed']} of {shards['total']} index shards cannot be reached ({down}); "
+            "no results are given rather than some of them: try again shortly"
+        )
+    elif shards:
+        shards.pop("down")
+    body, status_code = error_response(503, message)
+    if shards and wants_json():
+        body = jsonify(error=body.get_json()["error"], shards=shards)  # type: ignore[union-attr]
+    return body, status_code, {"Retry-After": str(RETRY_SECONDS)}
+
+
 def _unexpected(exc: Exception) -> ResponseReturnValue:
     current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
     return error_response(500)
@@ -65,4 +93,5 @@ def _unexpected(exc: Exception) -> ResponseReturnValue:
 def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http)
     app.register_error_handler(QueryError, _query)
+    app.register_error_handler(UnavailableError, _unavailable)
     app.register_error_handler(Exception, _unexpected)

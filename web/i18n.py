@@ -83,6 +83,10 @@ WORDS: dict[str, tuple[str, str]] = {  # key: (中文, English)
         "服务器出错，请稍后再试",
         "Something went wrong on our side; please try again later",
     ),
+    "error_503": (
+        "部分索引暂时无法访问，请稍后再试",
+        "Part of the index cannot be reached right now: try again shortly",
+    ),
     "footer": (
         "中文与英文文献检索，结果附出处。",
         "Chinese and English documents, every result cited.",

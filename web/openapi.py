@@ -6,24 +6,8 @@ from typing import Any
 
 from search.citation import CITATION_SCHEMA
 from search.query import MAX_DOCS, MAX_OFFSET
-
-DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
-BINARY = {"schema": {"type": "string", "format": "binary"}}
-ORIGINAL = {
-    "description": "the file as indexed (HTML sources as plain text)",
-    "content": {
-        t: BINARY
-        for t in (
-            "application/pdf",
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            "text/plain",
-        )
-    },
-}
-STATIC = {
-    "description": "a static file",
-    "content": {t: BINARY for t in ("text/css", "text/javascript")},
-}
+from web.export import EXPORTS
+from web.openapi_parts import DATE_PATTERN, EXPORTED, ORIGINAL, QUERY_PATTERN, STATIC
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 
@@ -59,7 +43,8 @@ def _page(
     post: bool = False,
     ok: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    errors = {str(c): _html("an HTML page saying what went wrong") for c in (400, 401, 404, 429)}
+    codes = (400, 401, 404, 414, 429, 503) if params else (401, 404, 429)
+    errors = {str(c): _html("an HTML page saying what went wrong") for c in codes}
     get = {
         "tags": ["pages"],
         "summary": summary,
@@ -80,11 +65,16 @@ def _page(
     }
 
 
-def _search_body(params: list[dict[str, Any]]) -> dict[str, Any]:
+def _search_body(params: list[dict[str, Any]], json: bool = False) -> dict[str, Any]:
     """The search parameters as the properties of one request body."""
     props = {p["name"]: p["schema"] for p in params if p["in"] == "query"}
     if "doc" in props:
-        props["doc"] = {"oneOf": [{"type": "string"}, props["doc"]]}
+        props["doc"] = {"oneOf": [{"type": "string", "maxLength": 200}, props["doc"]]}
+    if json:  # in JSON, null means absent
+        for name, prop in list(props.items()):
+            if name != "q":
+                enum = {"enum": [*prop["enum"], None]} if "enum" in prop else {}
+                props[name] = {**prop, "nullable": True, **enum}
     return {"type": "object", "required": ["q"], "properties": props}
 
 
@@ -92,15 +82,16 @@ def _api(
     summary: str,
     ok: str,
     params: list[dict[str, Any]] | None = None,
-    errors: tuple = (404,),
+    errors: tuple = (404, 503),
     schema: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    too_long = (414,) if params and any(p["in"] == "query" for p in params) else ()
     return {
         "get": {
             "tags": ["api"],
             "summary": summary,
             "parameters": params or [],
-            "responses": {"200": _json(ok, schema), **_errors(401, 429, *errors)},
+            "responses": {"200": _json(ok, schema), **_errors(401, 429, *errors, *too_long)},
         }
     }
 
@@ -135,6 +126,11 @@ SEARCH_RESPONSE = _obj(
         "be in results), each labelled good or weak in match and ranked from 1 within this "
         "list; empty with a lang filter or when the index has no passages in that language",
     },
+    shards={
+        **_obj(total=INT, failed=INT),
+        "description": "PostgreSQL cluster backend only: the shards the search ran on (failed "
+        "is 0 in an answer; with a shard down the answer is a 503 counting them)",
+    },
 )
 RESULT = _obj(
     rank=INT,
@@ -158,8 +154,8 @@ def openapi_spec(settings: dict[str, Any]) -> dict[str, Any]:
     q = _param(
         "q",
         "query",
-        {"type": "string", "minLength": 1, "maxLength": max_q},
-        "what to search for, in Chinese or English",
+        {"type": "string", "minLength": 1, "maxLength": max_q, "pattern": QUERY_PATTERN},
+        "what to search for, in Chinese or English (spaces around it do not count)",
         required=True,
     )
     k = _param(
@@ -188,8 +184,13 @@ def openapi_spec(settings: dict[str, Any]) -> dict[str, Any]:
             **_param(
                 "doc",
                 "query",
-                {"type": "array", "items": {"type": "string"}, "maxItems": MAX_DOCS},
-                "only passages of these documents (ids from /api/documents; repeat the parameter)",
+                {
+                    "type": "array",
+                    "items": {"type": "string", "maxLength": 200},
+                    "maxItems": MAX_DOCS,
+                },
+                "only passages of these documents (ids from /api/documents; repeat the parameter; "
+                "an id the index does not hold is a 400)",
                 required=False,
             ),
             "style": "form",
@@ -199,7 +200,7 @@ def openapi_spec(settings: dict[str, Any]) -> dict[str, Any]:
             "date_from",
             "query",
             {"type": "string", "pattern": DATE_PATTERN},
-            "only documents dated from (ISO: 2024, 2024-07 or 2024-07-31)",
+            "only documents dated from (ISO: 2024, 2024-07 or 2024-07-31; not after date_to)",
             required=False,
         ),
         _param(
@@ -223,17 +224,21 @@ def openapi_spec(settings: dict[str, Any]) -> dict[str, Any]:
     )
     paths = {
         "/api/search": {
-            **_api("search passages", search_ok, search_params, errors=(400,), schema=SEARCH_REF),
+            **_api("search passages", search_ok, search_params, (400, 503), SEARCH_REF),
             "post": {
-                **_api("search passages", search_ok, errors=(400, 413), schema=SEARCH_REF)["get"],
+                **_api("search passages", search_ok, errors=(400, 413, 503), schema=SEARCH_REF)[
+                    "get"
+                ],
                 "summary": "search passages with a long query (a pasted paragraph) as JSON",
                 "requestBody": {
                     "required": True,
-                    "content": {"application/json": {"schema": _search_body(search_params)}},
+                    "content": {
+                        "application/json": {"schema": _search_body(search_params, json=True)}
+                    },
                 },
             },
         },
-        "/api/documents": _api("list the indexed documents", "documents", errors=()),
+        "/api/documents": _api("list the indexed documents", "documents", errors=(503,)),
         "/api/documents/{doc_id}": _api(
             "one document, its passages in order", "a document", [doc_id]
         ),
@@ -263,15 +268,16 @@ def openapi_spec(settings: dict[str, Any]) -> dict[str, Any]:
                 _param(
                     "format",
                     "query",
-                    {"type": "string", "enum": ["md", "bib", "ris"]},
+                    {"type": "string", "enum": list(EXPORTS), "default": "md"},
                     "file format",
-                    required=True,
+                    required=False,
                 ),
             ],  # fmt: skip
+            ok=EXPORTED,
         ),
         "/example/": _page("the intranet example page (widget and iframe)"),
-        "/example/intranet.css": _page("the example page's style sheet"),
-        "/example/intranet.js": _page("the example page's script"),
+        "/example/intranet.css": _page("the example page's style sheet", ok=STATIC),
+        "/example/intranet.js": _page("the example page's script", ok=STATIC),
         "/doc/{doc_id}": _page("a document in reading order, cited passage targeted", [doc_id]),
         "/doc/{doc_id}/original": _page(
             "the indexed PDF/Word/HTML file (#page=N)", [doc_id], ok=ORIGINAL
@@ -309,10 +315,11 @@ def openapi_spec(settings: dict[str, Any]) -> dict[str, Any]:
                 "Error": {
                     "type": "object",
                     "properties": {
+                        "shards": _obj(total=INT, failed=INT),
                         "error": {
                             "type": "object",
                             "properties": {k: {"type": "string"} for k in ("code", "message")},
-                        }
+                        },
                     },
                 },
             },

@@ -4,6 +4,7 @@ and links to passages (pure helpers over the answer as a dict)."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import request, url_for
 
@@ -46,6 +47,23 @@ def back_path() -> str:
         return ""
     path = request.full_path.rstrip("?")
     return path if len(path) <= 2000 else ""
+
+
+def same_site_path(link: str) -> str:
+    """``link`` if it is a path on this site (``/?q=...``), else "": parsed, not matched by
+    prefix. Browsers read ``\\`` as ``/`` and drop tabs and line breaks, so ``/\\host`` and
+    ``/<TAB>/host`` lead to another site: any backslash, control character or space is
+    refused, and so is anything with a scheme or a host (``//host``, ``///host``)."""
+    if (
+        not link.startswith("/")
+        or link.startswith("//")
+        or any(c == "\\" or c.isspace() or not c.isprintable() for c in link)
+    ):
+        return ""
+    parts = urlsplit(link)
+    if parts.scheme or parts.netloc or parts.path.startswith("//"):
+        return ""
+    return link
 
 
 def passage_link(result: dict[str, Any], q: str) -> str:

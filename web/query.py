@@ -19,7 +19,15 @@ from search.query import (
     parse_offset,
 )
 
-__all__ = ["DEFAULT_K", "LANG_CHOICES", "SearchQuery", "parse_lang", "parse_query"]
+__all__ = [
+    "DEFAULT_K",
+    "LANG_CHOICES",
+    "SearchQuery",
+    "parse_lang",
+    "parse_options",
+    "parse_query",
+    "search_cost",
+]
 
 LANG_CHOICES = ("any", "zh", "en")
 
@@ -54,9 +62,17 @@ def parse_query(args: Mapping[str, Any], settings: Mapping[str, Any]) -> SearchQ
     if not isinstance(raw, str):
         raise QueryError("q must be text")
     q = check_query(raw, settings["max_query_chars"])
+    return SearchQuery(q, **parse_options(args, settings))
+
+
+def parse_options(args: Mapping[str, Any], settings: Mapping[str, Any]) -> dict[str, Any]:
+    """Every parameter but ``q`` (also checked where ``q`` is absent: a page without a query
+    still refuses a bad ``k`` or date)."""
     k, lang = parse_k(args.get("k"), settings["max_k"]), parse_lang(args.get("lang"))
     dates = check_date_range(_optional(args.get("date_from")), _optional(args.get("date_to")))
-    return SearchQuery(q, k, lang, parse_offset(args.get("offset")), parse_docs(args), *dates)
+    offset, docs = parse_offset(args.get("offset")), parse_docs(args)
+    return {"k": k, "lang": lang, "offset": offset, "docs": docs, "date_from": dates[0],
+            "date_to": dates[1]}  # fmt: skip
 
 
 def _optional(raw: Any) -> str | None:
@@ -71,3 +87,20 @@ def parse_docs(args: Mapping[str, Any]) -> tuple[str, ...]:
     """``doc`` repeated in a query string, or one id / a list of ids in a JSON body."""
     getlist = getattr(args, "getlist", None)
     return check_docs(getlist("doc") if getlist else args.get("doc"))
+
+
+# Rate-limit pricing of deep pages: ranking ``offset + k`` results takes time that grows about
+# with the square of that depth (candidates, relevance checks and duplicate collapsing all grow
+# with it), so a search is charged (depth / RESULTS_PER_TOKEN)² tokens, at least 1: a page of
+# up to 50 results costs 1, results 501-550 cost 121 (docs/RELIABILITY.md, "Access control").
+RESULTS_PER_TOKEN = 50
+
+
+def search_cost(args: Mapping[str, Any]) -> float:
+    """Rate-limit tokens for a search with these parameters (bad values cost 1: they are
+    refused with a 400 before any ranking)."""
+    try:
+        depth = parse_offset(args.get("offset")) + parse_k(args.get("k"))
+    except QueryError:
+        return 1.0
+    return max(1.0, (depth / RESULTS_PER_TOKEN) ** 2)

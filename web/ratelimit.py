@@ -31,16 +31,17 @@ class RateLimiter:
     def enabled(self) -> bool:
         return self.per_second > 0
 
-    def take(self, key: str, rate: float | None = None) -> float:
-        """Spend one token for ``key``: 0.0 if allowed, else the seconds to wait for one.
-        ``rate`` (per minute) overrides the default for this client (0 = unlimited)."""
+    def take(self, key: str, rate: float | None = None, cost: float = 1.0) -> float:
+        """Spend ``cost`` tokens (one request; a deep page costs more) for ``key``: 0.0 if
+        allowed, else the seconds to wait for them. ``rate`` (per minute) overrides the
+        default for this client (0 = unlimited)."""
         per_second = self.per_second if rate is None else rate / 60.0
         if per_second <= 0:
             return 0.0
         now = self.clock()
         with self._lock:
             tokens, last = self._buckets.get(key, (self.burst, now))
-            tokens, wait = spend(tokens, now - last, per_second, self.burst)
+            tokens, wait = spend(tokens, now - last, per_second, self.burst, cost)
             self._buckets[key] = (tokens, now)
             if len(self._buckets) > MAX_CLIENTS:
                 self._forget_idle(now)
@@ -60,12 +61,17 @@ class RateLimiter:
                 del self._buckets[k]
 
 
-def spend(tokens: float, elapsed: float, per_second: float, burst: float) -> tuple[float, float]:
-    """The bucket after one request: (tokens left, seconds to wait; 0.0 when allowed)."""
+def spend(
+    tokens: float, elapsed: float, per_second: float, burst: float, cost: float = 1.0
+) -> tuple[float, float]:
+    """The bucket after one request costing ``cost`` tokens: (tokens left, seconds to wait;
+    0.0 when allowed). A request dearer than the whole burst is let through on a full bucket
+    and leaves it in debt, so the client then waits for the rest."""
     tokens = min(burst, tokens + max(0.0, elapsed) * per_second)
-    if tokens >= 1.0:
-        return tokens - 1.0, 0.0
-    return tokens, (1.0 - tokens) / per_second
+    need = min(max(cost, 1.0), burst)
+    if tokens >= need:
+        return tokens - max(cost, 1.0), 0.0
+    return tokens, (need - tokens) / per_second
 
 
 class SharedRateLimiter:
@@ -99,7 +105,7 @@ class SharedRateLimiter:
         db.execute("PRAGMA synchronous=OFF")  # counters, not records: speed over durability
         return db
 
-    def take(self, key: str, rate: float | None = None) -> float:
+    def take(self, key: str, rate: float | None = None, cost: float = 1.0) -> float:
         per_second = self.per_second if rate is None else rate / 60.0
         if per_second <= 0:
             return 0.0
@@ -113,7 +119,7 @@ class SharedRateLimiter:
                 query = "SELECT tokens, last FROM buckets WHERE key = ?"
                 row = db.execute(query, (key,)).fetchone()
                 tokens, last = row if row else (self.burst, now)
-                tokens, wait = spend(tokens, now - last, per_second, self.burst)
+                tokens, wait = spend(tokens, now - last, per_second, self.burst, cost)
                 db.execute("INSERT OR REPLACE INTO buckets VALUES (?, ?, ?)", (key, tokens, now))
                 if row is None and random.random() < 0.01:  # now and then, forget idle clients
                     db.execute("DELETE FROM buckets WHERE last < ?", (now - 3600,))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import socket
 from dataclasses import asdict
 from typing import Any
 
-from flask import abort
+from flask import abort, current_app, request
 
 from search.citation import citation_for
 from search.cite_formats import with_formats
@@ -54,3 +55,25 @@ def linked_citations(response: dict[str, Any], searcher: Searcher, root: str) ->
         doc = searcher.documents.get(r["doc_id"], {})
         r["citation"] = with_formats(r["citation"], doc, r["doc_id"], r["chunk_id"], root)
     return response
+
+
+WILDCARDS = ("", "0.0.0.0", "::")
+
+
+def site_root() -> str:
+    """This site's address for links that leave the page (permalinks, exports): the
+    ``public_url`` setting, else the address and port the server listens on (a wildcard
+    address gives the machine's name). The request's ``Host`` header is never used: any
+    client can set it."""
+    public: str = current_app.config["SEARCH"]["public_url"]
+    if public:
+        return public
+    environ = request.environ
+    host, port = environ.get("SERVER_NAME", ""), str(environ.get("SERVER_PORT", ""))
+    if host in WILDCARDS:
+        host = socket.gethostname()
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 address
+    default = {"http": "80", "https": "443"}.get(request.scheme)
+    netloc = host if port in ("", default) else f"{host}:{port}"
+    return f"{request.scheme}://{netloc}{request.script_root}/"

@@ -55,8 +55,9 @@ class SearchServer(BaseApplication):
             "proc_name": "bilingual-search",
             "control_socket_disable": True,  # gunicorn >= 25 would open ~/.gunicorn/gunicorn.ctl
         }
-        if s["trusted_proxies"]:
-            options["forwarded_allow_ips"] = "*"
+        # X-Forwarded-Proto (https) is believed from the trusted proxies only, not from any
+        # local client (gunicorn's default trusts 127.0.0.1)
+        options["forwarded_allow_ips"] = ",".join(s["trusted_proxies"])
         options["when_ready"] = before_forks
         options["post_worker_init"] = after_fork
         return options

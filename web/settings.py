@@ -12,10 +12,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from search.config import DEFAULT_RANKING, RankingConfig, parse_assignments
 from search.errors import ConfigError
 from search.query import MAX_K, MAX_QUERY_CHARS
+from web.proxy import parse_proxies
 
 ENV_PREFIX = "SEARCH_"
 
@@ -82,6 +84,21 @@ def _ranking(value: Any) -> RankingConfig:
     except ConfigError as exc:
         raise ValueError(str(exc)) from None
     raise ValueError("expected a [ranking] table or KEY=VALUE,... text")
+
+
+def _url(value: Any) -> str:
+    """An ``http(s)://host[:port][/path]`` address, kept with one trailing slash."""
+    text = _text(value).strip()
+    if not text:
+        return ""
+    parts = urlsplit(text)
+    try:
+        parts.port  # noqa: B018 - a bad port raises here
+    except ValueError:
+        parts = parts._replace(netloc="")
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ValueError("expected the site's address, e.g. https://search.example/ (no ? or #)")
+    return text.rstrip("/") + "/"
 
 
 def _target(value: Any) -> str:
@@ -153,7 +170,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_body_bytes", 64 * 1024, "largest request body accepted", _int(0, 10**9)),
     Setting("max_header_bytes", 16 * 1024, "largest total size of request headers", _int(1, 10**9)),
     Setting("link_target", "_blank", "where /embed opens a passage: _blank, _top, _self", _target),
-    Setting("trusted_proxies", 0, "reverse proxies in front (for X-Forwarded-For)", _int(0, 10)),
+    Setting(
+        "trusted_proxies",
+        (),
+        "addresses or networks of the reverse proxies in front (127.0.0.1, 10.0.0.0/8): only "
+        "their X-Forwarded-For, X-Forwarded-Proto and user_header are believed",
+        parse_proxies,
+    ),
+    Setting(
+        "public_url",
+        "",
+        "the site's address as users reach it (https://search.example/), for permalinks and "
+        "exports; empty = the address and port this server listens on, never the Host header",
+        _url,
+    ),
     Setting(
         "ranking",
         DEFAULT_RANKING,

@@ -21,9 +21,9 @@ from web.api import run, searcher
 from web.export import EXPORTS, export
 from web.highlight import marked_passage, parse_span
 from web.i18n import friendly, ui_lang
-from web.page import page_values, passage_link
-from web.query import LANG_CHOICES, parse_lang, parse_query
-from web.records import find_document, footnotes
+from web.page import page_values, passage_link, same_site_path
+from web.query import LANG_CHOICES, parse_lang, parse_options, parse_query
+from web.records import find_document, footnotes, site_root
 
 bp = Blueprint("views", __name__)
 ROOT = Path(__file__).absolute().parents[1]
@@ -58,7 +58,8 @@ def run_search() -> tuple[dict[str, Any], int]:
     }
     try:
         values["lang"] = parse_lang(args.get("lang"))
-        if "q" not in args:
+        if "q" not in args and request.method != "POST":
+            parse_options(args, settings)  # a bad k, offset, doc or date is a 400 here too
             return values, 200  # the home page
         query = parse_query(args, settings)
         values["query"] = query
@@ -118,7 +119,7 @@ def document(doc_id: str) -> ResponseReturnValue:
         original=original,
         marked=marked,
         toc=toc,
-        back=back if back.startswith("/") and not back.startswith("//") else "",
+        back=same_site_path(back),
     )
 
 
@@ -146,7 +147,7 @@ def export_selected() -> ResponseReturnValue:
     ids = request.args.getlist("chunk")[:50]
     if not ids:
         raise QueryError("select at least one result to export")
-    body, mimetype, name = export(searcher(), ids, fmt, request.url_root)
+    body, mimetype, name = export(searcher(), ids, fmt, site_root())
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     return Response(body, mimetype=mimetype, headers=headers)
 

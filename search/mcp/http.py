@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from search.mcp.server import Library, SearchServer
 from web.access import UNLIMITED, Client, client_for, parse_clients
 from web.errors import CODES, MESSAGES
+from web.proxy import is_trusted, networks, parse_proxies
 from web.ratelimit import RateLimiter, SharedRateLimiter, retry_after
 
 PATH = "/mcp"
@@ -41,13 +42,15 @@ class Access:
         store = settings["rate_limit_store"]
         self.limiter = SharedRateLimiter(store, rate, burst) if store else RateLimiter(rate, burst)
         self.needs_key = bool(settings["api_keys"] or settings["user_header"])
+        self.proxies = networks(parse_proxies(settings["trusted_proxies"]))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(UNLIMITED):
             await self.app(scope, receive, send)
             return
-        client = client_for(Headers(scope=scope), self.settings, self.clients)
         address = (scope.get("client") or ("unknown",))[0]
+        from_proxy = is_trusted(address, self.proxies)  # only a proxy may name the user
+        client = client_for(Headers(scope=scope), self.settings, self.clients, from_proxy)
         key = f"client:{client.name}" if client else f"ip:{address}"
         wait = self.limiter.take(key, client.rate if client else None)
         if wait:

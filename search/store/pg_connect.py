@@ -14,7 +14,7 @@ import threading
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from search.errors import BadIndexError
+from search.errors import BadIndexError, UnavailableError
 
 SCHEMES = ("postgresql://", "postgres://")
 LAYOUTS = ("single", "fdw", "citus")
@@ -47,6 +47,11 @@ def safe_location(location: str) -> str:
     return urlunsplit(parts)
 
 
+def first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def _psycopg():
     try:
         import psycopg
@@ -63,13 +68,16 @@ def connect(url: str, write: bool = False) -> Any:
     psycopg, register_vector = _psycopg()
     attrs = "read-write" if write else "any"
     sep = "&" if "?" in url else "?"
+    conn = None
     try:
         conn = psycopg.connect(f"{url}{sep}target_session_attrs={attrs}", autocommit=True)
-    except psycopg.OperationalError as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise BadIndexError(f"cannot reach the index at '{safe_location(url)}': {first}") from exc
-    with contextlib.suppress(psycopg.ProgrammingError):  # no extension in this database yet
-        register_vector(conn)
+        with contextlib.suppress(psycopg.ProgrammingError):  # no extension in this database yet
+            register_vector(conn)
+    except psycopg.OperationalError as exc:  # also a server that died just after accepting
+        if conn is not None:
+            conn.close()
+        where = safe_location(url)
+        raise UnavailableError(f"cannot reach the index at '{where}': {first_line(exc)}") from exc
     return conn
 
 
@@ -94,10 +102,16 @@ class Connections:
         for attempt in (0, 1):
             try:
                 return self.get().execute(sql, params).fetchall()
-            except self.psycopg.OperationalError:
-                self.close()
+            except UnavailableError:  # no host answered a new connection (or died on it)
                 if attempt:
                     raise
+            except self.psycopg.OperationalError as exc:
+                self.close()
+                if attempt:  # e.g. a shard is down: the coordinator cannot run the fan-out
+                    raise UnavailableError(
+                        f"part of the index cannot be reached ({first_line(exc)}): "
+                        "try again shortly"
+                    ) from exc
         raise AssertionError("unreachable")
 
     def close(self) -> None:

@@ -28,6 +28,7 @@ from search.store.local import (
 )
 from search.store.pg_connect import Connections, connect, parse_location, safe_location
 from search.store.pg_schema import DOCUMENT_COLUMNS
+from search.store.pg_shards import ShardStatus
 from search.store.write import CHUNK_COLUMNS, TABLE_FILES
 from search.types import Chunk
 
@@ -78,6 +79,7 @@ class PostgresStore:
         g = self.generation
         conn = self.db.get()
         self.parts = {t: pg_layout.parts(conn, g, t) for t in ("chunks", "windows", "postings")}
+        self.shards = ShardStatus(pg_layout.shards(conn), len(self.parts["chunks"]))
         self._derived = {
             name: bytes(data) for name, data in self.db.query(f"SELECT name, data FROM {g}.derived")
         }
