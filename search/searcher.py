@@ -143,10 +143,15 @@ class Searcher:
         filters = Filters(check_docs(docs), *check_date_range(date_from, date_to))
         q, k, lang_filter = check_query(q), check_k(k), check_lang(lang)
         query = self.analyse(q, k, lang_filter, check_method(method), check_offset(offset), filters)
-        ranked, chunks, windows = self.rank(query)
-        facet_counts = facets(ranked, self.row_docs, self.table.lang)
-        if filters.active:
-            ranked = keep_docs(ranked, self.row_docs, allowed_docs(self.documents, filters))
+        qvec = self.embedder.encode_query([query.form]) if query.uses_vectors else None
+        ranked, chunks, windows = self.rank(query, qvec)
+        facet_counts = facets(ranked, self.row_docs, self.table.lang)  # before the filters
+        if filters.active:  # ranked again within the chosen documents (rank/candidates.py)
+            allowed = allowed_docs(self.documents, filters)
+            ranked, chunks, windows = (
+                self.rank(query, qvec, self.row_docs.mask(allowed)) if allowed else ([], {}, {})
+            )
+            ranked = keep_docs(ranked, self.row_docs, allowed)
         good = self.judge(query, ranked)
         ranked = self.balance(query, ranked, good)
         top = ranked[: (query.offset + query.k) * 2]  # room for collapsed near-duplicates
@@ -172,13 +177,17 @@ class Searcher:
             facets=facet_counts,
         )
 
-    def rank(self, query: Query) -> tuple[Ranked, dict[int, Chunk], dict[int, int]]:
-        """The whole ranking of ``query`` (before filters and balance), the chunks read on the
-        way (by row id), and the best sentence window of each dense hit."""
+    def rank(
+        self, query: Query, qvec: np.ndarray | None = None, only: np.ndarray | None = None
+    ) -> tuple[Ranked, dict[int, Chunk], dict[int, int]]:
+        """The whole ranking of ``query`` (before balance) over the passages of the mask
+        ``only`` (None: all), the chunks read on the way (by row id), and the best sentence
+        window of each dense hit. ``qvec``: the query's vector, if already encoded."""
         cfg, table = self.config, self.table
-        qvec = self.embedder.encode_query([query.form]) if query.uses_vectors else None
+        if qvec is None and query.uses_vectors:
+            qvec = self.embedder.encode_query([query.form])
         n = max(cfg.pool, (query.offset + query.k) * 5)
-        found = gather(self.store, table, query, qvec, n, cfg, self.doc_freq)
+        found = gather(self.store, table, query, qvec, n, cfg, self.doc_freq, only)
         ranked = fuse(found.lists, table.lang, query.lang, table.front, cfg)
         chunks: dict[int, Chunk] = {}
         if query.method == "hybrid":
@@ -274,6 +283,10 @@ class RowDocs:
 
     def __init__(self, table: ChunkTable) -> None:
         self.table = table
+
+    def mask(self, docs: set[str]) -> np.ndarray:
+        """A boolean mask over rows: True for the passages of documents ``docs``."""
+        return np.isin(self.table.doc_names, sorted(docs))[self.table.doc]
 
     def __getitem__(self, rid: int | np.ndarray) -> str | np.ndarray:
         if isinstance(rid, np.ndarray):
