@@ -21,6 +21,7 @@ import numpy as np
 from search.config import DEFAULT_RANKING, RankingConfig
 from search.embed import Embedder, get_embedder
 from search.errors import BadIndexError
+from search.lru import LRUCache
 from search.query import (  # noqa: F401  (re-exported for callers)
     LANGS,
     MAX_K,
@@ -75,9 +76,10 @@ class Searcher:
         self.dictionary = BilingualDictionary.from_data(data) if data else None
         self.analyser = Analyser(store.vocabulary(), self.dictionary, store.postings)
         self.documents = {d["doc_id"]: d for d in store.documents()}
-        self._fingerprints: dict[int, frozenset[str]] = {}
-        self._chunks: dict[int, Chunk] = {}
-        self._held: dict[int, relevance.Passage] = {}
+        # passages read between queries, shared by a worker's threads (bounded, locked)
+        self._fingerprints: LRUCache[int, frozenset[str]] = LRUCache(PASSAGE_CACHE)
+        self._chunks: LRUCache[int, Chunk] = LRUCache(PASSAGE_CACHE)
+        self._held: LRUCache[int, relevance.Passage] = LRUCache(PASSAGE_CACHE)
         self.row_docs = RowDocs(self.table)
         self.doc_freq = store.term_frequencies()  # weighted highlights (rank/emphasis.py)
         self.frequent = emphasis.frequent_terms(self.doc_freq, len(self.table))
@@ -215,14 +217,14 @@ class Searcher:
 
     def passages(self, ids: list[int]) -> dict[int, relevance.Passage]:
         """The keyword terms and text of passages ``ids``, read once and then kept (bounded)."""
-        cache = self._held
-        missing = [rid for rid in ids if rid not in cache]
+        found = self._held.get_many(ids)
+        missing = [rid for rid in ids if rid not in found]
         if missing:
-            if len(cache) + len(missing) > PASSAGE_CACHE:
-                cache.clear()
             texts = {rid: c.text for rid, c in self.chunks(missing).items()}
-            cache.update(relevance.passages(self.store.passage_terms(missing), texts))
-        return {rid: cache[rid] for rid in ids if rid in cache}
+            read = relevance.passages(self.store.passage_terms(missing), texts)
+            self._held.put_many(read)
+            found.update(read)
+        return {rid: found[rid] for rid in ids if rid in found}
 
     def balance(self, query: Query, ranked: Ranked, good: np.ndarray) -> Ranked:
         """Each language with good candidates holds at least ``balance_min`` of the top k."""
@@ -253,21 +255,20 @@ class Searcher:
 
     def chunks(self, ids: list[int]) -> dict[int, Chunk]:
         """The passages ``ids``, read from the store once and then kept (bounded)."""
-        cache = self._chunks
-        missing = [rid for rid in ids if rid not in cache]
+        found = self._chunks.get_many(ids)
+        missing = [rid for rid in ids if rid not in found]
         if missing:
-            if len(cache) + len(missing) > PASSAGE_CACHE:
-                cache.clear()
-            cache.update(self.store.chunks(missing))
-        return {rid: cache[rid] for rid in ids if rid in cache}
+            read = self.store.chunks(missing)
+            self._chunks.put_many(read)
+            found.update(read)
+        return {rid: found[rid] for rid in ids if rid in found}
 
     def _fingerprint(self, rid: int, text: str) -> frozenset[str]:
         """Near-duplicate shingles of a chunk, cached by row id (bounded)."""
         cached = self._fingerprints.get(rid)
         if cached is None:
-            if len(self._fingerprints) > PASSAGE_CACHE:
-                self._fingerprints.clear()
-            cached = self._fingerprints[rid] = fingerprint(text)
+            cached = fingerprint(text)
+            self._fingerprints.put(rid, cached)
         return cached
 
 
