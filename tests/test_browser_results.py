@@ -133,11 +133,19 @@ def test_no_good_answer(page, server: str) -> None:
 
 def test_more_results(page, server: str) -> None:
     search(page, server, "standards")
-    assert re.search(r"1–10 of (about )?\d+ passages", page.locator("p.summary").inner_text())
+    summary = page.locator("p.summary").inner_text()
+    shown = re.search(
+        r"10 passages in (\d+) articles? for “standards” \(1–10 of (about )?\d+\)", summary
+    )
+    assert shown, summary
+    cards = page.locator("ol.results:not(.nested) > li.result").count()  # one per article
+    assert 1 <= int(shown.group(1)) <= cards  # the rest are folded under their article
     first = set(page.locator("li.result").evaluate_all("els => els.map(e => e.dataset.chunk)"))
     page.click("button.more-results")
     page.wait_for_url(re.compile(r"offset=10"))
-    assert re.search(r"11–20 of", page.locator("p.summary").inner_text())
+    assert re.search(
+        r"10 passages in \d+ articles? .*\(11–20 of", page.locator("p.summary").inner_text()
+    )
     second = set(page.locator("li.result").evaluate_all("els => els.map(e => e.dataset.chunk)"))
     assert second and not first & second
     shot(page, "more-results")
@@ -295,12 +303,18 @@ def test_widget_loading_empty_and_live_search(page, portal: str, server: str) ->
         "() => document.querySelector('#box').shadowRoot.querySelector('p.status')"
         ".getAttribute('data-state') === 'done'"
     )
+    status = page.locator("#box p.status")
+    assert re.search(r"^5 passages in [1-5] articles? \(of (about )?\d+\)$", status.inner_text())
     more = page.locator("#box button.more")
     assert more.is_visible()
     more.click()
     page.wait_for_function(
         "() => document.querySelector('#box').shadowRoot.querySelectorAll('li:not(.divider)')"
         ".length >= 10"
+    )
+    page.wait_for_function(
+        "() => document.querySelector('#box').shadowRoot.querySelector('p.status')"
+        ".textContent.startsWith('10 passages in ')"
     )
     assert not page.js_errors, page.js_errors
 
