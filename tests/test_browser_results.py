@@ -224,6 +224,30 @@ def test_document_view_centres_and_marks_the_passage(page, server: str) -> None:
     assert "IEC/TC 115" in page.locator("#q").input_value()
 
 
+def test_permalink_opens_the_part_of_a_long_document(page, server: str) -> None:
+    """``/doc/<id>#<passage>`` of a passage far into the 360-passage magazine: the part that
+    holds it opens, the passage in view below the title bar, the page a few screens tall."""
+    doc = "china-standardization-2024-04"
+    page.goto(f"{server}/api/documents/{doc}")
+    chunks = json.loads(page.locator("body").inner_text())["chunks"]
+    chunk = chunks[len(chunks) * 4 // 5]["chunk_id"]
+    page.goto(f"{server}/doc/{doc}#{chunk}")
+    page.wait_for_url(re.compile(rf"\?at={re.escape(chunk)}#{re.escape(chunk)}$"))
+    target = page.locator(f"section.passage[id='{chunk}']")
+    target.wait_for()
+    page.wait_for_timeout(300)
+    box, bar = target.bounding_box(), page.locator(".docbar").bounding_box()
+    assert box["y"] >= bar["y"] + bar["height"], "the title bar covers the passage"
+    assert box["y"] + box["height"] <= 900
+    assert re.search(r"Part \d+ of \d+", page.locator("nav.parts-top").inner_text())
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 20_000, f"the page is {height} px tall"
+    page.click("nav.parts-top a.next-part, nav.parts-top a.prev-part")
+    page.wait_for_url(re.compile(r"part=\d+"))
+    assert page.locator(f"section.passage[id='{chunk}']").count() == 0
+    assert not page.js_errors, page.js_errors
+
+
 # --- widget -----------------------------------------------------------------------------------
 
 
