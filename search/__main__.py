@@ -9,7 +9,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from search.cli import Parser, add_ranking_arguments
+from search.cli import INDEX_HELP, SUBCOMMANDS, Parser, add_ranking_arguments
 from search.config import RankingConfig
 from search.errors import SearchError
 from search.query import (
@@ -30,14 +30,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         prog="python -m search",
         description="Search the index. Manage documents with: python -m search docs --help. "
         "Verify, back up, restore: python -m search check|snapshot|restore --help.",
+        epilog="A first word docs, check, snapshot or restore starts that sub-command; to "
+        "search for one of those words, put -- before it: python -m search -- docs",
     )
     p.add_argument("query", nargs="?", help="what to search for (Chinese or English)")
-    p.add_argument("--index", default="index", help="index directory (default: index)")
+    p.add_argument("--index", default="index", help=INDEX_HELP)
     p.add_argument("--k", help=f"number of results, 1 to {MAX_K} (default 10)")
     p.add_argument("--lang", default="any", help="only passages in zh, en, or any (default)")
     p.add_argument("--method", default="hybrid", help="dense, keyword or hybrid (default)")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
-    p.add_argument("--batch", metavar="FILE", help='one query per line (text or {"q": ...})')
+    p.add_argument(
+        "--batch",
+        metavar="FILE",
+        help='one query per line (text or {"q": ...}; blank lines skipped); exit 1 if any failed',
+    )
     # filters, paging, long queries
     p.add_argument("--offset", help="skip this many results (for the next page; default 0)")
     p.add_argument("--doc", action="append", help="only this document id (repeatable)")
@@ -66,10 +72,14 @@ def read_batch(path: str) -> list[str]:
     queries = []
     for line in raw.splitlines():
         line = line.strip()
+        if not line:
+            continue
         if line.startswith("{"):
             with contextlib.suppress(ValueError, AttributeError):
                 line = str(json.loads(line).get("q", ""))
         queries.append(line)
+    if not queries:
+        raise SearchError(f"batch file '{path}' holds no query (one query per line)")
     return queries
 
 
@@ -106,11 +116,11 @@ def render_result(r: Result) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["docs"]:
+    if argv[:1] == ["docs"]:  # a query "docs" is given as: python -m search -- docs
         from search.docs_cli import main as docs_main
 
         return docs_main(argv[1:])
-    if argv[:1] in (["check"], ["snapshot"], ["restore"]):  # operating an index
+    if argv[:1] and argv[0] in SUBCOMMANDS:  # operating an index
         from search.ops_cli import main as ops_main
 
         return ops_main(argv)
@@ -146,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"error: {exc}", file=sys.stderr)
             continue
         print(json.dumps(resp.to_dict(), ensure_ascii=False) if args.json else render(resp))
-    return 1 if failed and len(queries) == 1 else 0
+    return 1 if failed else 0  # a batch: 1 when any of its queries failed
 
 
 if __name__ == "__main__":

@@ -31,22 +31,68 @@ def _page(citation: dict[str, Any], prefix: str) -> str:
     return f"{prefix}{citation['page']}" if citation.get("page") is not None else ""
 
 
+_VOLUME = re.compile(r"(?:\bVol(?:ume)?\.?\s*(\d+))|(?:第\s*(\d+)\s*卷)", re.IGNORECASE)
+_NUMBER = re.compile(r"(?:\b(?:No|Issue)\.?\s*(\d+))|(?:第\s*(\d+)\s*期)", re.IGNORECASE)
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_DATE_LABEL = re.compile(  # "July/Aug 2024", "2023 年第 12 期", "2008 年第 52 卷第 6 期" at the end
+    rf"[\s,，]*(?:{_MONTH}(?:\s*[/–-]\s*{_MONTH})?\s+)?(?:19|20)\d\d"
+    r"(?:\s*年)?(?:\s*第\s*\d+\s*[卷期])*\s*$",
+    re.IGNORECASE,
+)
+
+
+def _number(pattern: re.Pattern[str], text: str) -> str:
+    found = pattern.search(text)
+    return next((g for g in found.groups() if g), "") if found else ""
+
+
+def serial(title: str, issue: str) -> tuple[str, str, str]:
+    """(journal title, volume, issue number) of an issue of a serial: the title without its
+    issue label ("China Standardization (English edition), July/Aug 2024" -> "China
+    Standardization (English edition)"), the numbers from the issue ("No. 4, Vol. 128",
+    "2023 年第 12 期", "第 52 卷第 6 期"; '' when not stated)."""
+    journal = title.replace(issue, "") if issue else title
+    journal = _DATE_LABEL.sub("", journal).strip(" ,，") or title
+    stated = f"{issue} {title}"
+    return journal, _number(_VOLUME, stated), _number(_NUMBER, stated)
+
+
+def _pages(citation: dict[str, Any]) -> str:
+    """``14`` or ``6-12`` (GB/T 7714 page range), '' when the page is not known."""
+    first, last = citation.get("page"), citation.get("page_end")
+    if first is None:
+        return ""
+    return f"{first}-{last}" if last is not None and last != first else str(first)
+
+
 def gbt7714(citation: dict[str, Any], doc: dict[str, Any], link: str, accessed: str) -> str:
-    """GB/T 7714-2015, an article in an online serial ([J/OL]) or, without an article
-    heading, the document itself ([Z/OL])."""
+    """GB/T 7714-2015: an article of a serial, ``作者. 题名[J/OL]. 刊名, 年, 卷(期): 页码[引用日期].
+    获取路径.`` (section 4.4; ``[J]`` without access date and link when ``link`` is empty), or,
+    without an article heading, the document itself (``[Z/OL]``)."""
     author = _author(doc, zh=True)
     title = str(citation.get("title") or doc.get("title") or "")
     heading = citation.get("section")
     year = str(doc.get("date") or "")[:4]
+    online = "/OL" if link else ""
     parts = [f"{author}. " if author else ""]
     if heading:
-        parts.append(f"{heading}[J/OL]. {title}")
+        journal, volume, number = serial(title, str(doc.get("issue") or ""))
+        parts.append(f"{heading}[J{online}]. {journal}")
+        if year:
+            parts.append(f", {year}")
+        if volume:
+            parts.append(f", {volume}")
+        elif number and not year:
+            parts.append(", ")
+        parts.append(f"({number})" if number else "")  # 年, 卷(期) or 年(期)
     else:
-        parts.append(f"{title}[Z/OL]")
-    if year:
-        parts.append(f", {year}")
-    page = _page(citation, ": ")
-    parts.append(f"{page}[{accessed}]. {link}")
+        parts.append(f"{title}[Z{online}]")
+        if year:
+            parts.append(f", {year}")
+    pages = _pages(citation)
+    parts.append(f": {pages}" if pages else "")
+    if link:
+        parts.append(f"[{accessed}]. {link}")
     source = citation.get("source_url")
     if source:
         parts.append(f". 原始来源: {source}")

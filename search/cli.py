@@ -4,16 +4,30 @@ ranking-settings flags every command that searches takes."""
 from __future__ import annotations
 
 import argparse
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from search.config import describe
 
+INDEX_HELP = "index folder, or a postgresql:// URL (docs/SCALE.md; default: index)"
+SUBCOMMANDS = ("docs", "check", "snapshot", "restore")
+
+
+def search_the_word(word: str) -> str:
+    """How to search for a word that is also a sub-command's name."""
+    return f"to search for the word '{word}', put -- before it: python -m search -- {word}"
+
 
 class Parser(argparse.ArgumentParser):
-    """``argparse`` with a one-line error (no usage dump) and exit code 2."""
+    """``argparse`` with a one-line error (no usage dump) and exit code 2; ``hint`` is added to
+    that line."""
+
+    def __init__(self, *args: Any, hint: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.hint = hint
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"error: {message} (see {self.prog} --help)\n")
+        hint = f"; {self.hint}" if self.hint else ""
+        self.exit(2, f"error: {message} (see {self.prog} --help{hint})\n")
 
 
 def add_ranking_arguments(parser: argparse.ArgumentParser) -> None:

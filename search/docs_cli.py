@@ -17,7 +17,7 @@ from typing import Any
 from search.build import build
 from search.build_report import BuildSummary, progress_for
 from search.catalog import absolute
-from search.cli import Parser
+from search.cli import Parser, search_the_word
 from search.errors import SearchError
 from search.store import Store
 
@@ -45,6 +45,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
         prog="python -m search docs",
         description="List, add or remove documents.",
         parents=[common_flags(None)],
+        hint=search_the_word("docs"),
     )
     sub = p.add_subparsers(dest="action", required=True, parser_class=Parser)
     shared = [common_flags(argparse.SUPPRESS)]

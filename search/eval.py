@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from search.cli import Parser
+from search.cli import INDEX_HELP, Parser
 from search.errors import SearchError
 from search.evaluation import docs, settings
 from search.evaluation.corpora import corpora
@@ -52,7 +52,7 @@ __all__ = ["TOP", "Report", "evaluate", "first_hit", "is_relevant", "load_querie
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = Parser(prog="python -m search.eval", description=__doc__.split("\n\n")[1])
     p.add_argument("file", type=Path, nargs="?", default=Path("eval/dev_queries.jsonl"))
-    p.add_argument("--index", default="index", help="index folder (default: index)")
+    p.add_argument("--index", default="index", help=INDEX_HELP)
     p.add_argument("--method", default="hybrid", choices=METHODS)
     many = {"action": "append", "default": []}
     p.add_argument("--ranking", **many, metavar="KEY=VALUE", help="a ranking setting; repeatable")

@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from search.cli import Parser
+from search.cli import Parser, search_the_word
 from search.errors import SearchError
 from search.rank.calibrate import describe
 from search.snapshot import restore, snapshot
@@ -23,7 +23,12 @@ COMMANDS = ("check", "snapshot", "restore")
 
 
 def parse_args(argv: list[str]):
-    p = Parser(prog="python -m search", description="Check, back up and restore an index.")
+    word = argv[0] if argv and argv[0] in COMMANDS else "check"
+    p = Parser(
+        prog="python -m search",
+        description="Check, back up and restore an index.",
+        hint=search_the_word(word),
+    )
     sub = p.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="verify the served generation; one line per problem")
     check.add_argument("--index", default="index", help="index directory (default: index)")

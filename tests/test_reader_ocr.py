@@ -14,7 +14,8 @@ from search.errors import SourceError
 from search.ingest.formats import read_source
 from search.ingest.formats.ocr import available, tidy
 from search.store import Store
-from tests.docmaker import make_scanned_text_pdf
+from tests import needs
+from tests.docmaker import make_scanned_pdf, make_scanned_text_pdf
 
 EN_PAGES = [
     [
@@ -32,6 +33,7 @@ def squash(text: str) -> str:
 
 
 def test_english_scan_is_read_with_pages(tmp_path: Path) -> None:
+    needs.ocr("eng")
     pdf = make_scanned_text_pdf(tmp_path / "scan-en.pdf", EN_PAGES)
     source = read_source(pdf)
     pages = source.text.split("\f")
@@ -50,6 +52,7 @@ def test_english_scan_is_read_with_pages(tmp_path: Path) -> None:
 
 
 def test_chinese_scan_is_read_without_spaces_between_characters(tmp_path: Path) -> None:
+    needs.ocr("chi_sim")
     pdf = make_scanned_text_pdf(tmp_path / "scan-zh.pdf", ZH_PAGES)
     text = read_source(pdf).text
     assert "国家网信部门负责全国数据出境" in text
@@ -67,7 +70,7 @@ def test_tidy_joins_chinese_characters_only() -> None:
 def test_missing_ocr_extra_is_a_one_line_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pdf = make_scanned_text_pdf(tmp_path / "scan.pdf", EN_PAGES[:1])
+    pdf = make_scanned_pdf(tmp_path / "scan.pdf")
     monkeypatch.setitem(sys.modules, "pypdfium2", None)  # import fails as if not installed
     assert "pip install 'bilingual-search[ocr]'" in available()
     with pytest.raises(

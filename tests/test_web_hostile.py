@@ -307,7 +307,8 @@ def test_cli_batch_reports_invalid_text_as_json(web_index: Path, tmp_path: Path)
     batch = tmp_path / "batch.txt"
     batch.write_text('{"q": "\\ud800 carbon"}\nESG\n', encoding="utf-8")  # a JSON escape
     done = run_cli("--index", str(web_index), "--json", "--batch", str(batch))
-    assert done.returncode == 0 and b"Traceback" not in done.stderr, done.stderr[-500:]
+    # exit 1: a query of the batch failed (README); the others are still answered
+    assert done.returncode == 1 and b"Traceback" not in done.stderr, done.stderr[-500:]
     first, second = (json.loads(line) for line in done.stdout.decode().splitlines())
     assert first["query"] == "\ud800 carbon" and "not valid text" in first["error"]
     assert second["results"]

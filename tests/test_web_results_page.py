@@ -43,11 +43,15 @@ def test_good_results_have_no_divider_before_them(web_client: FlaskClient) -> No
 
 def test_summary_counts_and_more_results(web_client: FlaskClient) -> None:
     page = html(web_client.get("/?q=standards 标准&k=2"))
-    assert re.search(r"1–2 of (about )?\d+ passages for “standards 标准”", page)
+    assert re.search(
+        r"2 passages in [12] articles? for “standards 标准” \(1–2 of (about )?\d+\)", page
+    )
     more = re.search(r'<form class="more" action="/" method="get">(.*?)</form>', page, re.S)
     assert more and 'name="offset" value="2"' in more.group(1)
     second = html(web_client.get("/?q=standards 标准&k=2&offset=2"))
-    assert re.search(r"3–4 of (about )?\d+ passages", second)
+    assert re.search(
+        r"2 passages in [12] articles? for “standards 标准” \(3–4 of (about )?\d+\)", second
+    )
 
 
 @pytest.mark.parametrize(
@@ -85,6 +89,12 @@ def test_results_of_one_article_are_grouped(make_app, tmp_path) -> None:
     page = html(client.get("/?q=ESG disclosure reports&k=8"))
     assert re.search(r"\d+ more from this article", page)
     assert '<ol class="results nested">' in page
+    # the summary says what the one card and its folded passage are
+    assert "2 passages in 1 article for “ESG disclosure reports” (1–2 of 2)" in page
+    zh = html(client.get("/?q=ESG disclosure reports&k=8&ui=zh"))
+    assert "“ESG disclosure reports”：1 篇文章中的 2 段（第 1–2 段，共 2 段）" in zh
+    none = html(client.get("/?q=ESG disclosure reports&k=8&date_from=1990&date_to=1990&ui=en"))
+    assert "No passages for “ESG disclosure reports”" in none
 
 
 def test_filters_show_facet_counts_and_keep_choices(web_client: FlaskClient, doc_ids) -> None:

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from search.cli import Parser, add_ranking_arguments
+from search.cli import INDEX_HELP, Parser, add_ranking_arguments
 from search.config import RankingConfig
 from search.errors import SearchError
 from web.settings import BY_NAME, describe, load
@@ -30,7 +30,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         epilog="settings (config file keys; environment variables):\n" + describe(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--index", metavar="DIR", help="index folder (default: index)")
+    p.add_argument("--index", metavar="DIR", help=INDEX_HELP)
     p.add_argument("--host", help="address to listen on (default: 127.0.0.1)")
     p.add_argument("--port", type=checked("port"), help="port (default: 8000)")
     p.add_argument("--workers", type=checked("workers"), help="worker processes (default: 2)")

@@ -35,10 +35,15 @@ WORDS: dict[str, tuple[str, str]] = {  # key: (中文, English)
     "date_to": ("截止日期", "To"),
     "apply": ("应用筛选", "Apply filters"),
     "clear": ("清除筛选", "Clear filters"),
-    "summary": (
-        "第 {first}–{last} 条，共{about} {total} 条 · “{q}”",
-        "{first}–{last} of {about}{total} passages for “{q}”",
+    "summary": (  # what is shown (cards are articles), then where it is in the whole ranking
+        "“{q}”：{articles}中的 {passages}（第 {first}–{last} 段，共{about} {total} 段）",
+        "{passages} in {articles} for “{q}” ({first}–{last} of {about}{total})",
     ),
+    "summary_none": ("“{q}”：没有找到段落", "No passages for “{q}”"),
+    "one_passage": ("1 段", "1 passage"),
+    "n_passages": ("{n} 段", "{n} passages"),
+    "one_article": ("1 篇文章", "1 article"),
+    "n_articles": ("{n} 篇文章", "{n} articles"),
     "about": ("约", "about "),
     "no_good": ("没有找到可靠的答案", "No good answer for this query"),
     "no_good_hint": (
@@ -69,6 +74,10 @@ WORDS: dict[str, tuple[str, str]] = {  # key: (中文, English)
     "examples": ("试试这些检索", "Try these searches"),
     "back": ("返回结果", "Back to results"),
     "contents": ("目录", "Contents"),
+    "parts": ("分部分阅读", "Parts of the document"),
+    "part_of": ("第 {n} 部分，共 {m} 部分", "Part {n} of {m}"),
+    "prev_part": ("上一部分", "Previous part"),
+    "next_part": ("下一部分", "Next part"),
     "front_matter": ("封面、目录等前置内容", "Cover, contents and other front matter"),
     "original_file": ("原始文件", "Original file"),
     "sources": ("来源", "Sources"),
@@ -164,6 +173,12 @@ def t(key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def counted(n: int, noun: str) -> str:
+    """``n`` of ``noun`` (``passage`` or ``article``) in the interface language: "1 passage",
+    "10 passages", "10 段"."""
+    return t(f"one_{noun}") if n == 1 else t(f"n_{noun}s", n=n)
+
+
 def friendly(message: str, max_k: int = 50) -> str:
     """A validation message in the words of a drafter, in the interface language."""
     for pattern, (zh, en) in FRIENDLY:
@@ -191,6 +206,7 @@ def remember(response: Response) -> Response:
 
 def register(app: Flask) -> None:
     app.add_template_global(t, "t")
+    app.add_template_global(counted, "counted")
     app.add_template_global(ui_lang, "ui_lang")
     app.add_template_global(ui_url, "ui_url")
     app.after_request(remember)

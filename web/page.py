@@ -25,8 +25,9 @@ def article(result: dict[str, Any]) -> tuple[str, str]:
 
 
 def page_values(response: dict[str, Any], query: SearchQuery) -> dict[str, Any]:
-    """Template values: good and weak results grouped by article, the summary numbers, the
-    offset of the next page (None when this is the last)."""
+    """Template values: good and weak results grouped by article, the summary numbers (the
+    passages shown, the articles they are in, their place in the ranking), the offset of the
+    next page (None when this is the last)."""
     results = response["results"]
     good = [r for r in results if r["match"] == "good"]
     weak = [r for r in results if r["match"] != "good"]
@@ -34,6 +35,7 @@ def page_values(response: dict[str, Any], query: SearchQuery) -> dict[str, Any]:
     return {
         "good_groups": group_by_article(good, article),
         "weak_groups": group_by_article(weak, article),
+        "articles": len({article(r) for r in results}),
         "first": query.offset + 1 if results else 0,
         "last": shown_to,
         "q_short": short_query(query.q),

@@ -13,6 +13,7 @@ from flask import (
     render_template,
     request,
     send_file,
+    url_for,
 )
 from flask.typing import ResponseReturnValue
 
@@ -23,6 +24,7 @@ from web.highlight import marked_passage, parse_span
 from web.i18n import friendly, ui_lang
 from web.page import page_values, passage_link, same_site_path
 from web.query import LANG_CHOICES, parse_lang, parse_options, parse_query
+from web.reading import articles, chosen_part, contents, parts
 from web.records import find_document, footnotes, site_root
 
 bp = Blueprint("views", __name__)
@@ -86,40 +88,38 @@ def embed() -> ResponseReturnValue:
 
 @bp.get("/doc/<doc_id>")
 def document(doc_id: str) -> ResponseReturnValue:
-    """A document in reading order; ``?at=<chunk>&q=...&s=a-b`` marks the query words and the
-    snippet sentence (characters ``a`` to ``b``) of the cited passage."""
+    """A document in reading order, a part of whole articles at a time (``?part=N``; the part
+    holding the cited passage ``?at=<chunk>``); ``q`` and ``s=a-b`` mark the query words and
+    the snippet sentence (characters ``a`` to ``b``) of the cited passage."""
     s = searcher()
     doc = find_document(s, doc_id)
-    chunks = s.store.document_chunks(doc_id)
+    every = s.store.document_chunks(doc_id)
     original = Path(doc["path"]).suffix.lower() in ORIGINAL_TYPES and Path(doc["path"]).is_file()
     at, q = request.args.get("at", ""), request.args.get("q", "")[:2000]
+    split = parts(every)
+    number = chosen_part(split, at, request.args.get("part"))
+    chunks = split[number - 1]
     marked = {}
     for chunk in chunks:
         if chunk.chunk_id == at:
             spans = s.highlighter(q).spans(chunk.text) if q.strip() else []
             marked[at] = marked_passage(chunk.text, spans, parse_span(request.args.get("s")))
-    toc = []
-    for chunk in chunks:
-        if chunk.kind != "front" and chunk.heading and chunk.heading not in (h for h, _ in toc):
-            toc.append((chunk.heading, chunk.chunk_id))
-    back = request.args.get("back", "")
-    blocks: list[tuple[str, list]] = []  # runs of front matter (folded) and of the text
-    for chunk in chunks:
-        kind = "front" if chunk.kind == "front" else "text"
-        if blocks and blocks[-1][0] == kind:
-            blocks[-1][1].append(chunk)
-        else:
-            blocks.append((kind, [chunk]))
+    back = same_site_path(request.args.get("back", ""))
+    blocks = [("front" if r[0].kind == "front" else "text", r) for r in articles(chunks)]
     return render_template(
         "doc.html",
         doc=doc,
+        total=len(every),
         chunks=chunks,
         blocks=blocks,
         notes=footnotes(chunks),
         original=original,
         marked=marked,
-        toc=toc,
-        back=same_site_path(back),
+        toc=contents(split),
+        part=number,
+        parts=len(split),
+        part_url=lambda n: url_for("views.document", doc_id=doc_id, part=n, back=back or None),
+        back=back,
     )
 
 

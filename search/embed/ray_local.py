@@ -23,9 +23,15 @@ class LocalRay:
         self.temp = tempfile.mkdtemp(prefix="ray-", dir="/tmp")  # short: socket path limits
         self.cluster = None
         self.address = ""
+        self.saved_tmpdir: str | None = None
 
     def start(self) -> str:
         os.environ.update(ENV)
+        # Ray's test cluster writes its address to $RAY_TMPDIR/ray/ray_current_cluster (else
+        # $TMPDIR's or /tmp's) and does not create that folder: point it at a folder of our own.
+        self.saved_tmpdir = os.environ.get("RAY_TMPDIR")
+        os.environ["RAY_TMPDIR"] = self.temp
+        os.makedirs(os.path.join(self.temp, "ray"), exist_ok=True)
         from ray.cluster_utils import Cluster
 
         head = {
@@ -49,4 +55,9 @@ class LocalRay:
         if self.cluster is not None:
             self.cluster.shutdown()
             self.cluster = None
+        if os.environ.get("RAY_TMPDIR") == self.temp:
+            if self.saved_tmpdir is None:
+                os.environ.pop("RAY_TMPDIR")
+            else:
+                os.environ["RAY_TMPDIR"] = self.saved_tmpdir
         shutil.rmtree(self.temp, ignore_errors=True)

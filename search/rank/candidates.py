@@ -20,6 +20,11 @@ from search.rank.fusion import Ranked, coverage, dense_scores
 from search.store.base import ChunkTable, IndexStore
 
 PARTIAL_IDENTIFIER = 0.5  # credit for a stem-only match (GB/T 12350-2017 for GB/T 12350-2022)
+# Document and date filters (``only``, a mask over rows): each list is read deeper, by the
+# inverse of the share of passages the filters keep, at most FILTERED_POOL; when they keep at
+# most EXACT_ROWS passages, every one of them is scored by its vector.
+FILTERED_POOL = 20_000
+EXACT_ROWS = 5_000
 
 
 @dataclass
@@ -38,9 +43,11 @@ def gather(
     n: int,
     config: RankingConfig,
     doc_freq: Mapping[str, int] | None = None,
+    only: np.ndarray | None = None,
 ) -> Candidates:
     """Every candidate list ``query.method`` asks for, ``n`` long at most. ``doc_freq``
-    (passages per term) weighs the ``coverage`` list, made when the query has word groups."""
+    (passages per term) weighs the ``coverage`` list, made when the query has word groups.
+    ``only`` (a boolean mask over rows; None: all) limits every list to those passages."""
     out = Candidates()
     lang = query.lang_filter
     # A store with ``submit`` (PostgreSQL, search/store/postgres.py) runs the keyword lists
@@ -48,7 +55,7 @@ def gather(
     submit = getattr(store, "submit", None) if query.uses_vectors else None
     pending = None
     if query.uses_keywords:
-        args = (store, table, query, n, config, doc_freq)
+        args = (store, table, query, n, config, doc_freq, only)
         if submit is not None:
             pending = submit(keyword_lists, *args)
         else:
@@ -56,7 +63,7 @@ def gather(
     dense_hits = None
     if query.uses_vectors and qvec is not None:
         pool, weight = config.pool, config.dense_chunk_weight
-        dense_hits, out.windows = dense(store, table, qvec, n, lang, pool, weight)
+        dense_hits, out.windows = dense(store, table, qvec, n, lang, pool, weight, only)
     if pending is not None:
         out.lists.update(pending.result())
     if dense_hits is not None:
@@ -71,15 +78,18 @@ def keyword_lists(
     n: int,
     config: RankingConfig,
     doc_freq: Mapping[str, int] | None,
+    only: np.ndarray | None = None,
 ) -> dict[str, Ranked]:
     """The query's own words, its identifiers and its translations, each BM25-ranked, and the
-    word coverage of their hits when the query has word groups."""
-    lang = query.lang_filter
+    word coverage of their hits when the query has word groups (passages ``only``, if given)."""
+    lang, depth = query.lang_filter, deeper(n, only)
     lists = {
-        "keyword": store.keyword_search(query.words, n, lang=lang),
-        "identifier": identifier_search(store, query.identifiers, n, lang),
-        "translated": store.keyword_search(query.translations, n, lang=lang),
+        "keyword": store.keyword_search(query.words, depth, lang=lang),
+        "identifier": identifier_search(store, query.identifiers, depth, lang),
+        "translated": store.keyword_search(query.translations, depth, lang=lang),
     }
+    if only is not None:
+        lists = {name: kept(hits, only)[:n] for name, hits in lists.items()}
     if query.groups and (
         query.method == "keyword" or config.coverage_weight or config.learned_fusion
     ):
@@ -110,15 +120,22 @@ def dense(
     lang: str | None,
     pool: int,
     chunk_weight: float,
+    only: np.ndarray | None = None,
 ) -> tuple[Ranked, dict[int, int]]:
     """Chunk and sentence-window hits combined per chunk (see ``dense_scores``), with the
-    window number (within its chunk) of each chunk's best window."""
-    size = max(n, pool) * (1 if lang is None else 3)
+    window number (within its chunk) of each chunk's best window; passages ``only``, if given
+    (all of them when they are few: ``EXACT_ROWS``)."""
+    size = deeper(max(n, pool) * (1 if lang is None else 3), only)
     chunk_hits = store.search_chunks(qvec, size)
     window_hits = store.search_windows(qvec, size * 3)
     if not chunk_hits and not window_hits:
         return [], {}
     candidates = {rid for rid, _ in chunk_hits} | {owner for owner, _, _ in window_hits}
+    if only is not None:
+        allowed = np.flatnonzero(only)
+        candidates = {rid for rid in candidates if only[rid]}
+        if len(allowed) <= EXACT_ROWS:
+            candidates.update(allowed.tolist())
     if lang is not None:
         candidates = {rid for rid in candidates if table.lang[rid] == lang}
     ids = sorted(candidates)
@@ -132,6 +149,20 @@ def dense(
         chunk_weight,
     )
     return scored[:n], windows
+
+
+def deeper(n: int, only: np.ndarray | None) -> int:
+    """How deep to read a list of ``n`` for the passages of the mask ``only``: ``n`` over the
+    share they are of the index, at most ``FILTERED_POOL`` (``n`` itself without a mask)."""
+    if only is None:
+        return n
+    share = max(int(np.count_nonzero(only)), 1) / max(len(only), 1)
+    return max(n, min(int(np.ceil(n / share)), FILTERED_POOL, len(only)))
+
+
+def kept(hits: Ranked, only: np.ndarray) -> Ranked:
+    """The hits whose row the mask ``only`` keeps, in order."""
+    return [(rid, score) for rid, score in hits if only[rid]]
 
 
 def identifier_search(

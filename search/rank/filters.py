@@ -1,4 +1,4 @@
-"""Filters, facets, paging and grouping over a ranked list (pure functions).
+"""Filters, facets and grouping over a ranked list (pure functions).
 
 A ranked list is ``[(row id, score), ...]`` best first; ``row_docs[rid]`` names the document
 of each row and ``row_langs[rid]`` its language.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -98,11 +98,6 @@ def facets(ranked: Ranked, row_docs: Any, row_langs: np.ndarray) -> dict[str, di
         "doc": dict(sorted(docs.items(), key=lambda kv: (-kv[1], kv[0]))),
         "lang": dict(sorted(langs.items(), key=lambda kv: (-kv[1], kv[0]))),
     }
-
-
-def page(items: Sequence[T], offset: int, k: int) -> list[T]:
-    """Items ``offset`` to ``offset + k``."""
-    return list(items[offset : offset + k])
 
 
 def group_by_article(items: Iterable[T], key: Any) -> list[list[T]]:

@@ -318,11 +318,6 @@ def _union(one: str, parts: list[str]) -> str:
     return " UNION ALL ".join(one.format(part=p) for p in parts)
 
 
-def _split(hits: list[tuple[int, float]]) -> tuple[np.ndarray, np.ndarray]:
-    scores = np.array([s for _, s in hits], dtype=np.float32)
-    return scores, np.array([i for i, _ in hits], dtype=np.int64)
-
-
 def _array(vector: Any) -> np.ndarray:
     """A float32 array from what pgvector's loader returns (an array or a ``Vector``)."""
     if hasattr(vector, "to_numpy"):

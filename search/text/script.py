@@ -5,7 +5,6 @@ full-width forms, Latin words. Every module that asks "is this Chinese?" imports
 from __future__ import annotations
 
 import re
-import unicodedata
 
 # CJK ideographs: Extension A, the unified block, compatibility ideographs, Extensions B-F.
 IDEOGRAPH_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
@@ -28,16 +27,6 @@ def is_cjk(ch: str) -> bool:
     return bool(CJK_WIDE.match(ch))
 
 
-def is_wide(ch: str) -> bool:
-    """True for characters that take two cells (East Asian Wide or Full-width)."""
-    return unicodedata.east_asian_width(ch) in "WF"
-
-
 def ideographs(text: str) -> int:
     """How many CJK ideographs ``text`` holds."""
     return len(IDEOGRAPH.findall(text))
-
-
-def latin_words(text: str) -> int:
-    """How many Latin words of two letters or more ``text`` holds."""
-    return len(LATIN_WORD.findall(text))

@@ -40,6 +40,18 @@
     });
   }
 
+  // A permalink (/doc/<id>#<passage>) to a passage of another part of the document: open
+  // the part that holds it (the server finds it from ?at=).
+  function openPartOfTarget() {
+    var doc = document.querySelector("article.document[data-doc-path]");
+    var id = decodeURIComponent(location.hash.slice(1));
+    if (!doc || !id || document.getElementById(id)) { return false; }
+    if (new URLSearchParams(location.search).has("at")) { return false; }
+    location.replace(doc.getAttribute("data-doc-path") + "?at=" + encodeURIComponent(id) +
+      location.hash);
+    return true;
+  }
+
   // The cited passage in the middle of the screen, below the sticky title bar.
   function focusTarget() {
     var id = decodeURIComponent(location.hash.slice(1));
@@ -87,12 +99,13 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    if (openPartOfTarget()) { return; }
     setupCopyButtons();
     slashFocusesSearch();
     rerunOnChange();
     historyBack();
     focusTarget();
-    window.addEventListener("hashchange", focusTarget);
+    window.addEventListener("hashchange", function () { if (!openPartOfTarget()) { focusTarget(); } });
   });
   // after fonts and layout settle, the browser's own jump to #id would leave it at the top
   window.addEventListener("load", function () { requestAnimationFrame(focusTarget); });

@@ -33,7 +33,9 @@
     en: ["英文", "English"], allDocs: ["全部文献", "All documents"], documents: ["文献", "Documents"],
     dateFrom: ["起始日期", "From date"], dateTo: ["截止日期", "To date"],
     loading: ["检索中…", "Searching…"],
-    summary: ["第 {a}–{b} 条，共{about} {n} 条", "{a}–{b} of {about}{n} passages"],
+    summary: ["{articles}中的 {passages}（共{about} {n} 段）", "{passages} in {articles} (of {about}{n})"],
+    onePassage: ["1 段", "1 passage"], passages: ["{n} 段", "{n} passages"],
+    oneArticle: ["1 篇文章", "1 article"], articles: ["{n} 篇文章", "{n} articles"],
     about: ["约", "about "],
     empty: ["没有找到结果，请换个说法。", "No results: try other words."],
     noGood: ["没有找到可靠的答案：以下段落仅供参考。", "No good answer for this query: the closest passages below are for reference only."],
@@ -50,6 +52,7 @@
     timeout: ["检索超时，请重试。", "The search took too long: please try again."],
     refused: ["检索未完成：{msg}", "The search could not be run: {msg}"]
   };
+  function counted(n, one, many) { return n === 1 ? t(one) : t(many, { n: n }); }
   function t(key, values) {
     var text = WORDS[key][UI === "zh" ? 0 : 1];
     Object.keys(values || {}).forEach(function (k) { text = text.split("{" + k + "}").join(String(values[k])); });
@@ -287,7 +290,8 @@
     root.appendChild(box);
     var headers = opts.apiKey ? { "X-API-Key": opts.apiKey } : {};
     var pending = null;
-    var state = { q: "", offset: 0, shownWeak: false, pausedUntil: 0, lastAuto: 0, timer: null };
+    var state = { q: "", offset: 0, shownWeak: false, pausedUntil: 0, lastAuto: 0, timer: null,
+                  articles: {} };
 
     fetch(new URL("api/documents", base).href, { headers: headers, mode: "cors", credentials: "omit" })
       .then(function (resp) { return resp.ok ? resp.json() : null; })
@@ -316,7 +320,7 @@
       var timedOut = false;
       var timer = controller && setTimeout(function () { timedOut = true; controller.abort(); }, TIMEOUT_MS);
       if (!append) {
-        state.q = q; state.offset = 0; state.shownWeak = false;
+        state.q = q; state.offset = 0; state.shownWeak = false; state.articles = {};
         list.textContent = ""; other.textContent = ""; other.hidden = true;
       }
       var k = parseInt(opts.k || "5", 10) || 5;
@@ -350,14 +354,8 @@
         .then(function (body) {
           var about = body.total_is_estimate ? t("about") : "";
           var b = body.offset + body.results.length;
-          if (!body.results.length && !append) {
-            setStatus("empty", t("empty"));
-          } else if (!body.good && body.offset === 0) {
-            setStatus("nogood", t("noGood"));
-          } else {
-            setStatus("done", t("summary", { a: 1, b: b, n: body.total, about: about }));
-          }
           body.results.forEach(function (r) {
+            state.articles[r.doc_id + "\u0000" + (r.heading || "")] = true;
             if (r.match !== "good" && !state.shownWeak && (body.good || body.offset > 0 || list.childNodes.length)) {
               list.appendChild(el("li", "divider", t("weaker")));
             }
@@ -366,6 +364,17 @@
           });
           state.offset = b;
           if (!append) { renderOther(body.other_language || [], state.q); }
+          if (!body.results.length && !append) {
+            setStatus("empty", t("empty"));
+          } else if (!body.good && body.offset === 0) {
+            setStatus("nogood", t("noGood"));
+          } else {
+            // what is shown: the passages so far, the articles they are in, the ranking's total
+            setStatus("done", t("summary", {
+              passages: counted(b, "onePassage", "passages"),
+              articles: counted(Object.keys(state.articles).length, "oneArticle", "articles"),
+              n: body.total, about: about }));
+          }
           // facet counts: how many passages each document holds for this query
           var counts = (body.facets && body.facets.doc) || {};
           Array.prototype.forEach.call(docs.options, function (o) {
