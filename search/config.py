@@ -77,6 +77,13 @@ class RankingConfig:
     front_penalty: float = field(
         default=0.1, metadata={"help": "pushes cover, contents, masthead and adverts down"}
     )
+    other_at: int = field(
+        default=0,
+        metadata={
+            "help": "the best good passage of a language missing from the top this-many is "
+            "moved up to that rank (0: off)"
+        },
+    )
     balance_min: int = field(
         default=2, metadata={"help": "each language with candidates gets this many of the top k"}
     )

@@ -44,7 +44,7 @@ from search.rank.answer import counted_words, lift_counts
 from search.rank.answer_kind import lift_kind
 from search.rank.candidates import gather
 from search.rank.filters import NO_FILTERS, Filters, allowed_docs, facets, keep_docs
-from search.rank.fusion import Ranked, balance, fuse, smooth
+from search.rank.fusion import Ranked, balance, fuse, smooth, surface
 from search.rank.present import OTHER_LANGUAGE_K, other_language_rows, present
 from search.rank.snippet import fingerprint
 from search.store import ann
@@ -238,10 +238,12 @@ class Searcher:
         cfg, table = self.config, self.table
         if query.lang_filter is not None or query.method == "keyword":
             return ranked
+        eligible = ~table.front & good
+        ranked = surface(ranked, table.lang, cfg.other_at, eligible)
         shown = query.offset + query.k
         if shown < 2 * cfg.balance_min + 1:
             return ranked
-        return balance(ranked, table.lang, shown, cfg.balance_min, ~table.front & good)
+        return balance(ranked, table.lang, shown, cfg.balance_min, eligible)
 
     def highlighter(self, query: Query | str) -> emphasis.Highlighter:
         """What a result marks of ``query`` (analysed, or text to analyse): its words that

@@ -38,7 +38,6 @@ TRAINING_SETS = (
     "seed-dev",
     "seed-check",
     "xquad-r",
-    "xquad-r-cross",
     "hsk-zh",
     "hsk-en",
     "hsk-mixed",

@@ -21,6 +21,7 @@ from search.config import DEFAULT_RANKING, RankingConfig
 from search.evaluation.corpora import Corpus, build, corpora
 from search.evaluation.relevance import TOP, first_hit, is_relevant
 from search.evaluation.stats import SEED, Difference, paired, per_query
+from search.rank import calibrate
 from search.searcher import Searcher
 
 Ranks = dict[str, int | None]
@@ -54,6 +55,19 @@ class Setting:
     config: RankingConfig = RankingConfig()
 
 
+_CUTS: dict[tuple[int, RankingConfig], dict] = {}
+
+
+def configure(searcher: Searcher, config: RankingConfig) -> None:
+    """Rank with ``config``, and label with the cut measured on this index under it (the
+    index's stored cut was measured under the default settings)."""
+    searcher.config = config
+    key = (id(searcher.store), config)
+    if key not in _CUTS:
+        _CUTS[key] = calibrate.thresholds({"relevance": calibrate.measure(searcher)})
+    searcher.thresholds = dict(_CUTS[key])
+
+
 @dataclass
 class Labels:
     """How the good/weak labels fared: relevant results shown and those labelled weak."""
@@ -67,7 +81,7 @@ def ranks(
 ) -> Ranks:
     """The rank of each query's first relevant passage; ``labels`` counts the relevant
     results and those labelled weak."""
-    searcher.config = setting.config
+    configure(searcher, setting.config)
     out: Ranks = {}
     for item in queries:
         res = searcher.search(item["q"], k=TOP, method=setting.method).results
@@ -81,7 +95,7 @@ def ranks(
 
 def unanswered(searcher: Searcher, questions: list[dict], setting: Setting) -> int:
     """How many of ``questions`` get no good answer."""
-    searcher.config = setting.config
+    configure(searcher, setting.config)
     return sum(
         1 for q in questions if not searcher.search(q["q"], k=TOP, method=setting.method).good
     )

@@ -84,6 +84,24 @@ def balance(
     return top + sorted(rest, key=lambda kv: (-kv[1], kv[0]))
 
 
+def surface(ranked: Ranked, langs: np.ndarray, at: int, eligible: np.ndarray) -> Ranked:
+    """Each language with an ``eligible`` passage has one in the top ``at``: the best eligible
+    passage of a language missing there is moved up to rank ``at`` (the rest keep their order).
+    An English question then shows its best Chinese match beside the best English one."""
+    if at <= 0 or len(ranked) <= at:
+        return ranked
+    out = list(ranked)
+    for code in np.unique(langs).tolist():
+        if any(langs[rid] == code for rid, _ in out[:at]):
+            continue
+        best = next(
+            (i for i, (rid, _) in enumerate(out) if langs[rid] == code and eligible[rid]), None
+        )
+        if best is not None:
+            out.insert(at - 1, out.pop(best))
+    return out
+
+
 def fuse(
     lists: dict[str, Ranked],
     langs: np.ndarray,
@@ -109,7 +127,7 @@ def fuse(
 def _fuse(
     lists: dict[str, Ranked], langs: np.ndarray, query_lang: str, config: RankingConfig
 ) -> Ranked:
-    if "dense" in lists and config.learned_fusion:
+    if "dense" in lists and "keyword" in lists and config.learned_fusion:  # hybrid
         return learned.load().rank(lists, langs, query_lang)
     if "dense" not in lists:  # keyword only: identifiers, then word coverage in any language
         weights = {"identifier": 1.0, "coverage": 1.0, "keyword": 0.05, "translated": 0.05}
