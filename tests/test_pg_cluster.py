@@ -23,7 +23,7 @@ pytest_plugins = ("tests.pg_conftest", "tests.web_conftest")
 pytestmark = pytest.mark.cluster
 
 ENCODER = "hashing:64"
-QUERIES = ["circular economy", "碳捕集技术委员会", "GB 23350-2021", "固定宽带 257 GB", "CEN/TC 474"]
+QUERIES = ["circular economy", "碳捕集技术委员会", "GB 23350-2021", "固定宽带 186 GB", "CEN/TC 474"]
 ROOT = Path(__file__).absolute().parents[1]
 
 

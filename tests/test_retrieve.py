@@ -67,7 +67,7 @@ def test_merge_spans() -> None:
 @pytest.mark.parametrize(
     ("text", "query", "marked"),
     [
-        ("CEN created CEN/TC 473 on circular economy.", "CEN/TC473", ["CEN/TC 473"]),
+        ("CEN created CEN/TC 481 on circular economy.", "CEN/TC481", ["CEN/TC 481"]),
         ("GB 18613-2020 sets motor efficiency.", "GB 18613", ["GB 18613"]),
         ("National standards for ESG reporting.", "ESG standard", ["standards", "ESG"]),
         ("国家标准委印发标准化人才培养计划。", "标准化人才", ["标准化", "人才"]),
@@ -95,9 +95,9 @@ def test_snippet_holds_the_highlighted_pair() -> None:
 
 
 def test_near_duplicates() -> None:
-    a = fingerprint("The IEC has approximately 160 technical committees.")
-    b = fingerprint("The IEC has approximately 160 technical committees and subcommittees.")
-    c = fingerprint("KATS consists of 4 Bureaus and 1 Agency.")
+    a = fingerprint("The council has roughly 140 working groups.")
+    b = fingerprint("The council has roughly 140 working groups and task forces.")
+    c = fingerprint("The agency consists of 3 divisions and 2 regional offices.")
     assert near_duplicate(a, b)
     assert not near_duplicate(a, c)
 
@@ -123,13 +123,13 @@ def test_smooth_lifts_a_passage_whose_neighbour_matches() -> None:
         ("旅客们在排队上车。", "乘客们在排队上车。", False),  # different words, not a copy
         ("这条路的长度是三公里。", "這條路的長度是三公里。", True),  # one text in two scripts
         (
-            "In 2022 the average monthly usage per fixed broadband subscription was 257 GB.",
-            "In 2023 the average monthly usage per fixed broadband subscription was 257 GB.",
+            "In 2021 the median monthly download per mobile subscriber was 186 GB.",
+            "In 2022 the median monthly download per mobile subscriber was 186 GB.",
             False,  # another year: says something else
         ),
         (
-            "The IEC has approximately 160 technical committees.",
-            "The IEC has approximately 160 technical committees and subcommittees.",
+            "The council has roughly 140 working groups.",
+            "The council has roughly 140 working groups and task forces.",
             True,
         ),
         ("ＥＳＧ  reporting rules", "ESG reporting rules", True),

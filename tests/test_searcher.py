@@ -22,7 +22,7 @@ def searcher(tiny_index: Path) -> Searcher:
         '"unbalanced quote',
         "circular* NEAR economy",
         "economy AND OR NOT -standards",
-        "CEN/TC 473 ^ : ( )",
+        "CEN/TC 481 ^ : ( )",
         "'; DROP TABLE chunks; --",
         "SELECT * FROM keywords WHERE 1=1",
         "🌍♻️ 循环经济 🚀",
