@@ -18,7 +18,7 @@ from search.errors import ConfigError
 @dataclass(frozen=True)
 class RankingConfig:
     learned_fusion: float = field(
-        default=0.0,
+        default=1.0,
         metadata={
             "help": "1: combine the lists with the trained model (search/rank/learned.py); "
             "0: with the fixed weights below"

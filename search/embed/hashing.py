@@ -20,7 +20,7 @@ class HashingEncoder:
         self.dim = dim
         self.name = f"hashing:{dim}"
         self.calls = 0  # number of encode calls, for tests that count re-embedding
-        self.texts = 0  # number of texts encoded
+        self.texts = 0  # number of document texts encoded (what a build embedded)
 
     def _vector(self, text: str) -> np.ndarray:
         v = np.zeros(self.dim, dtype=np.float32)
@@ -32,7 +32,6 @@ class HashingEncoder:
 
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
         self.calls += 1
-        self.texts += len(texts)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return normalize(np.stack([self._vector(t) for t in texts]))
@@ -41,6 +40,7 @@ class HashingEncoder:
         return self._encode(texts)
 
     def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
+        self.texts += len(texts)
         return self._encode(texts)
 
 

@@ -38,6 +38,19 @@ RESULTS: dict[str, list[str]] = {
     "check-no-neighbours.json": [CHECK, "--shared-with", DEV, "--versus", "neighbour_weight=0"],
     "dev-no-count.json": [DEV, "--versus", "count_weight=0"],
     "check-no-count.json": [CHECK, "--shared-with", DEV, "--versus", "count_weight=0"],
+    # the evaluation suite (search/evaluation/suite.py): its corpora build under eval/work
+    "suite.json": ["--suite"],
+    "suite-learned.json": [
+        "--suite",
+        "--ranking",
+        "learned_fusion=0",
+        "--versus",
+        "learned_fusion=1",
+    ],
+    "suite-no-kind.json": ["--suite", "--versus", "kind_weight=0"],
+    "suite-no-count.json": ["--suite", "--versus", "count_weight=0"],
+    "suite-no-neighbours.json": ["--suite", "--versus", "neighbour_weight=0"],
+    "suite-other-at.json": ["--suite", "--versus", "other_at=2"],
 }
 
 
@@ -217,9 +230,40 @@ def _difference(d: dict[str, float]) -> str:
     return f"{d['delta']:+.3f} [{d['low']:+.3f}, {d['high']:+.3f}] {p}"
 
 
+SUITE = "suite.json"
+# results files of the suite with a candidate ranking (--versus), and what each candidate was
+SUITE_DECISIONS: dict[str, str] = {
+    "suite-learned.json": "the learned fusion against the fixed weights it replaced",
+    "suite-no-kind.json": "without the answer-kind lift (`kind_weight=0`)",
+    "suite-no-count.json": "without the counting-question lift (`count_weight=0`)",
+    "suite-no-neighbours.json": "without neighbour smoothing (`neighbour_weight=0`)",
+    "suite-other-at.json": "the best good passage of a missing language moved to rank 2 "
+    "(`other_at=2`)",
+}
+
+
+def suite_table(root: Path) -> list[str]:
+    """Every corpus of the evaluation suite: each list's MRR@10 and the labels."""
+    from search.evaluation.suite import report
+
+    r = json.loads((root / RESULTS_DIR / SUITE).read_text("utf-8"))
+    return [*report({**r, "sets": r["sets"]}), "", "Produced by:", "", f"    {r['command']}"]
+
+
+def suite_decisions(root: Path) -> list[str]:
+    """Each candidate ranking measured with the suite, and what the rule said."""
+    from search.evaluation.suite import versus
+
+    out: list[str] = []
+    for name, label in SUITE_DECISIONS.items():
+        r = json.loads((root / RESULTS_DIR / name).read_text("utf-8"))
+        out += [f"**{label}** (`{r['command']}`):", "", *versus(r), ""]
+    return out[:-1]
+
+
 Block = Callable[[Path], list[str]]
 BLOCKS: dict[str, dict[str, Block]] = {
-    "README.md": {"table": eval_table, "identifiers": identifiers},
+    "README.md": {"table": eval_table, "identifiers": identifiers, "suite": suite_table},
     "eval/README.md": {"overlap": overlap},
     "docs/RETRIEVAL.md": {
         "ablations": ablations,
@@ -227,6 +271,8 @@ BLOCKS: dict[str, dict[str, Block]] = {
         "overlap": overlap,
         "differences": differences,
         "identifiers": identifiers,
+        "suite": suite_table,
+        "decisions": suite_decisions,
     },
 }
 

@@ -38,6 +38,7 @@ TRAINING_SETS = (
     "seed-dev",
     "seed-check",
     "xquad-r",
+    "xquad-r-cross",
     "hsk-zh",
     "hsk-en",
     "hsk-mixed",
