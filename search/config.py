@@ -87,6 +87,20 @@ class RankingConfig:
     balance_min: int = field(
         default=2, metadata={"help": "each language with candidates gets this many of the top k"}
     )
+    good_quantile: float = field(
+        default=0.9,
+        metadata={
+            "help": "the good/weak cut of an index: this quantile of the best scores of "
+            "off-topic questions on it (search/rank/calibrate.py; measured at build)"
+        },
+    )
+    good_coverage: float = field(
+        default=0.25,
+        metadata={
+            "help": "a good match needs at least this share of the query's terms known to "
+            "the index, itself or by a translation"
+        },
+    )
     pool: int = field(default=100, metadata={"help": "candidates taken from each list"})
 
     @classmethod

@@ -159,7 +159,9 @@ class Searcher:
         good = self.judge(query, ranked)
         ranked = self.balance(query, ranked, good)
         top = ranked[: (query.offset + query.k) * 2]  # room for collapsed near-duplicates
-        other_rows = other_language_rows(query, ranked, self.table.lang, self.languages)
+        other_rows = other_language_rows(
+            query, ranked, self.table.lang, self.languages, front=self.table.front
+        )
         chunks.update(self.chunks([rid for rid, _ in top + other_rows if rid not in chunks]))
         highlighter = self.highlighter(query)
         shown = (chunks, windows, self.documents, self._fingerprint, highlighter, good)
@@ -256,7 +258,8 @@ class Searcher:
     def threshold(self, method: str) -> relevance.Threshold:
         """The good-match cut of this index for ``method`` (an index never calibrated has only
         the coverage rule)."""
-        return self.thresholds.get(method) or relevance.Threshold(None, relevance.COVERAGE)
+        fallback = relevance.Threshold(None, self.config.good_coverage)
+        return self.thresholds.get(method) or fallback
 
     def coverage(self, q: str) -> float:
         """Share of the query's terms this index knows, itself or translated."""

@@ -7,10 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from search.config import DEFAULT_RANKING
 from search.rank import calibrate
-from search.rank.relevance import COVERAGE, Threshold
+from search.rank.relevance import Threshold
 from search.searcher import Searcher
 from search.store.generations import resolve
+
+COVERAGE = DEFAULT_RANKING.good_coverage
 
 
 @pytest.mark.parametrize(

@@ -119,3 +119,18 @@ def test_cli_shows_the_other_language_section(
     assert search_main(["--index", str(tiny_index), "--json", "--k", "1", "碳捕集"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["other_language"] and data["other_language"][0]["lang"] == "en"
+
+
+def test_other_language_rows_leave_out_front_matter() -> None:
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from search.rank.present import other_language_rows
+
+    langs = np.array(["en", "zh", "zh", "zh", "en"])
+    front = np.array([False, True, False, False, False])  # row 1: a contents page in Chinese
+    ranked = [(0, 0.9), (1, 0.8), (2, 0.7), (4, 0.6), (3, 0.5)]
+    query = SimpleNamespace(lang="en", lang_filter=None)
+    assert other_language_rows(query, ranked, langs, k=1, front=front) == [(2, 0.7), (3, 0.5)]
+    assert other_language_rows(query, ranked, langs, k=1)[0] == (1, 0.8)

@@ -177,29 +177,56 @@ def run(
     cached = CachedEncoder(get_embedder(encoder))
     out: dict[str, Any] = {"sets": {}, "labels": {}}
     shipped = Setting("hybrid", "hybrid", base)
+    other = None if candidate is None else Setting("candidate", "hybrid", candidate)
+    if other is not None:
+        out["candidate_labels"] = {}
     for name, corpus in corpora().items():
         if only and name not in only:
             continue
         searcher = open_corpus(corpus, work, cached)
-        labels = Labels()
+        labels, their_labels = Labels(), Labels()
         for qset, queries in corpus.queries().items():
+            counted = not qset.endswith("-cross")  # the same answers as its own set
             row = {m: ranks(searcher, queries, Setting(m, m, base)) for m in LISTS[1:3]}
-            row["hybrid"] = ranks(searcher, queries, shipped, labels)
+            row["hybrid"] = ranks(searcher, queries, shipped, labels if counted else None)
             row["cosine"] = bare_cosine(searcher, queries)
-            if candidate is not None:
+            if other is not None:
                 row["candidate"] = ranks(
-                    searcher, queries, Setting("candidate", "hybrid", candidate)
+                    searcher, queries, other, their_labels if counted else None
                 )
             out["sets"][qset] = {"corpus": name, "ranks": row}
         questions = corpus.unanswerable()
-        out["labels"][name] = {
-            "relevant_shown": labels.shown,
-            "relevant_weak": labels.weak,
-            "unanswerable": len(questions),
-            "no_good_answer": unanswered(searcher, questions, shipped),
-        }
+        out["labels"][name] = label_counts(labels, questions, searcher, shipped)
+        if other is not None:
+            out["candidate_labels"][name] = label_counts(their_labels, questions, searcher, other)
         searcher.store.close()
     return out
+
+
+def label_counts(
+    labels: Labels, questions: list[dict], searcher: Searcher, setting: Setting
+) -> dict[str, int]:
+    return {
+        "relevant_shown": labels.shown,
+        "relevant_weak": labels.weak,
+        "unanswerable": len(questions),
+        "no_good_answer": unanswered(searcher, questions, setting),
+    }
+
+
+def label_rows(labels: dict[str, dict[str, int]]) -> list[str]:
+    lines = [
+        "| corpus | unanswerable questions with no good answer | relevant results labelled weak |",
+        "|---|---|---|",
+    ]
+    for corpus, lab in labels.items():
+        refused = lab["no_good_answer"] / max(lab["unanswerable"], 1)
+        weak = lab["relevant_weak"] / max(lab["relevant_shown"], 1)
+        lines.append(
+            f"| {corpus} | {lab['no_good_answer']} / {lab['unanswerable']} ({refused:.0%}) | "
+            f"{lab['relevant_weak']} / {lab['relevant_shown']} ({weak:.1%}) |"
+        )
+    return lines
 
 
 def report(results: dict[str, Any]) -> list[str]:
@@ -216,18 +243,7 @@ def report(results: dict[str, Any]) -> list[str]:
             f"| {qset} | {len(r['hybrid'])} | {' | '.join(cells)} | "
             f"{d.delta:+.3f} [{d.low:+.3f}, {d.high:+.3f}] vs {best} |"
         )
-    lines += [
-        "",
-        "| corpus | unanswerable questions with no good answer | relevant results labelled weak |",
-    ]
-    lines.append("|---|---|---|")
-    for corpus, lab in results["labels"].items():
-        refused = lab["no_good_answer"] / max(lab["unanswerable"], 1)
-        weak = lab["relevant_weak"] / max(lab["relevant_shown"], 1)
-        lines.append(
-            f"| {corpus} | {lab['no_good_answer']} / {lab['unanswerable']} ({refused:.0%}) | "
-            f"{lab['relevant_weak']} / {lab['relevant_shown']} ({weak:.1%}) |"
-        )
+    lines += ["", *label_rows(results["labels"])]
     if all("candidate" in e["ranks"] for e in results["sets"].values()):
         lines += ["", *versus(results)]
     return lines
@@ -239,7 +255,7 @@ def versus(results: dict[str, Any]) -> list[str]:
     other = {q: e["ranks"]["candidate"] for q, e in results["sets"].items()}
     per_set = {q: difference(shipped[q], other[q]) for q in shipped}
     overall = macro(shipped, other)
-    lines = ["| query set | shipped | candidate | difference [95 %] | p |", "|---|---|---|---|---|"]
+    lines = ["| query set | base | candidate | difference [95 %] | p |", "|---|---|---|---|---|"]
     for q, d in [*per_set.items(), ("macro-average", overall)]:
         p = "< 0.01" if d.p < 0.01 else f"{d.p:.2f}"
         lines.append(
@@ -247,4 +263,6 @@ def versus(results: dict[str, Any]) -> list[str]:
         )
     ships, why = verdict(per_set, overall)
     lines += ["", f"verdict: {'ships' if ships else 'does not ship'} ({why})"]
+    if "candidate_labels" in results:
+        lines += ["", "The candidate's labels:", "", *label_rows(results["candidate_labels"])]
     return lines

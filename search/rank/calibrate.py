@@ -5,10 +5,10 @@
 Questions the index almost surely cannot answer (``offtopic.jsonl`` beside this module: 48
 English and 48 Chinese everyday questions, cooking, sport, nature, history ...) are searched
 with each method; the best result of each gives one score an unanswerable question reaches on
-this index. The cut is the ``QUANTILE`` of those scores: on this index, that share of
-unanswerable questions gets no good answer. A question whose best passage holds every one of
-its terms is left out (the index may answer it). The coverage cut (the share of a query's terms
-the index must know, itself or by a translation) is ``COVERAGE`` on every index.
+this index. The cut is the ``good_quantile`` (ranking setting, 0.9) of those scores: on this
+index, that share of such questions gets no good answer. A question whose best passage holds
+every one of its terms is left out (the index may answer it). The coverage cut (the share of a
+query's terms the index must know, itself or by a translation) is ``good_coverage`` (0.25).
 
 ``python build_index.py`` runs this on every generation it writes and stores the cut in the
 index's manifest (``"relevance"``); this command re-derives it for an index built before, or
@@ -26,14 +26,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from search.config import DEFAULT_RANKING
 from search.errors import SearchError
-from search.rank.relevance import COVERAGE, Threshold, holds_all
+from search.rank.relevance import Threshold, holds_all
 
 if TYPE_CHECKING:
     from search.searcher import Searcher
 
 OFFTOPIC_FILE = Path(__file__).with_name("offtopic.jsonl")
-QUANTILE = 0.9
 METHODS = ("hybrid", "dense", "keyword")
 
 
@@ -70,17 +70,18 @@ def best_scores(searcher: Searcher, questions: list[str], method: str) -> list[f
 def measure(searcher: Searcher, questions: list[str] | None = None) -> dict[str, Any]:
     """The cut of each method on ``searcher``'s index, as the manifest records it."""
     questions = offtopic() if questions is None else questions
+    quantile, coverage = searcher.config.good_quantile, searcher.config.good_coverage
     out: dict[str, Any] = {}
     for method in METHODS:
         scores = best_scores(searcher, questions, method)
-        cut = float(np.quantile(scores, QUANTILE)) if len(scores) >= 10 else None
+        cut = float(np.quantile(scores, min(quantile, 1.0))) if len(scores) >= 10 else None
         out[method] = {
             "score": None if cut is None else math.ceil(cut * 10_000) / 10_000,
-            "coverage": COVERAGE,
+            "coverage": coverage,
             "questions": len(scores),
         }
     out["_about"] = (
-        f"score: the {QUANTILE:.0%} quantile of the best scores of off-topic questions "
+        f"score: the {quantile:.0%} quantile of the best scores of off-topic questions "
         "(search/rank/offtopic.jsonl) on this index; python -m search.rank.calibrate"
     )
     return out
@@ -95,7 +96,8 @@ def thresholds(manifest: dict[str, Any]) -> dict[str, Threshold]:
         if isinstance(entry, dict):
             score = entry.get("score")
             cut = None if score is None else float(score)
-            out[method] = Threshold(cut, float(entry.get("coverage", COVERAGE)))
+            coverage = entry.get("coverage", DEFAULT_RANKING.good_coverage)
+            out[method] = Threshold(cut, float(coverage))
     return out
 
 
@@ -105,7 +107,8 @@ def describe(manifest: dict[str, Any]) -> str:
     if not table:
         return "relevance cut: not calibrated (run python -m search.rank.calibrate)"
     parts = [f"{m} score >= {t.score}" for m, t in table.items()]
-    return f"relevance cut: {', '.join(parts)}; query coverage >= {COVERAGE}"
+    coverage = next(iter(table.values())).coverage
+    return f"relevance cut: {', '.join(parts)}; query coverage >= {coverage}"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -72,17 +72,19 @@ def other_language_rows(
     langs: np.ndarray,
     indexed: Collection[str] = ("zh", "en"),
     k: int = OTHER_LANGUAGE_K,
+    front: np.ndarray | None = None,
 ) -> Ranked:
     """The best rows of ``ranked`` (the whole ranking, filters applied, paging ignored) in the
     language the query is not written in (``langs``: each row's language), ``2 k`` of them
     (room for near-duplicates); none when the query asks for one language only or the index
-    has no passage in the other (``indexed``: the languages it has)."""
+    has no passage in the other (``indexed``: the languages it has). Front matter (``front``:
+    cover, contents, masthead, adverts) is left out."""
     other = "en" if query.lang == "zh" else "zh"
     if query.lang_filter is not None or other not in indexed:
         return []
     out: Ranked = []
     for rid, score in ranked:
-        if langs[rid] == other:
+        if langs[rid] == other and (front is None or not front[rid]):
             out.append((rid, score))
             if len(out) == 2 * k:
                 break

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 import numpy as np
 
 GOOD, WEAK = "good", "weak"
-COVERAGE = 0.5  # a good match needs most of the query's terms known to the index
 
 
 @dataclass(frozen=True)
