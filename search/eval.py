@@ -190,7 +190,7 @@ def run_suite(args: argparse.Namespace) -> dict[str, Any]:
             args.ranking + args.versus, args.ranking_file + args.versus_file
         )
     out = suite.run(args.work, candidate, args.corpus, base=base)
-    out["ranking"] = base.changed()
+    out["method"], out["ranking"] = "hybrid", base.changed()
     if candidate is not None:
         out["candidate"] = {k: v for k, v in candidate.changed().items()}
     print("\n".join(suite.report(out)))
