@@ -16,8 +16,9 @@ from search.catalog import Found, load_catalog, source_root
 from search.errors import SearchError, SourceError
 from search.ingest.chunk import ChunkSizes, chunk_document
 from search.ingest.document import Read, locate_chunks, read_document
-from search.store import Store, document_from_row
 from search.store.base import IndexStore, is_database_url, open_store
+from search.store.local import Store
+from search.store.rows import document_from_row
 from search.store.verify import newest_good
 from search.text.sentences import sentence_windows
 from search.text.terms import keyword_columns

@@ -43,14 +43,13 @@ def gather(
     (passages per term) weighs the ``coverage`` list, made when the query has word groups."""
     out = Candidates()
     lang = query.lang_filter
-    # A store with ``submit`` (PostgreSQL, search/store/postgres.py) runs the keyword lists
-    # beside the dense search; the lists and their order are the same either way.
-    submit = getattr(store, "submit", None) if query.uses_vectors else None
+    # the store runs the keyword lists beside the dense search if it gains from it (a
+    # database: IndexStore.submit); the lists and their order are the same either way
     pending = None
     if query.uses_keywords:
         args = (store, table, query, n, config, doc_freq)
-        if submit is not None:
-            pending = submit(keyword_lists, *args)
+        if query.uses_vectors:
+            pending = store.submit(keyword_lists, *args)
         else:
             out.lists.update(keyword_lists(*args))
     dense_hits = None

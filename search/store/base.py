@@ -10,16 +10,39 @@ same ids the vector indexes return, so per-chunk arrays (:class:`ChunkTable`) ar
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 import numpy as np
 
 from search.types import Chunk
 
 Ranked = list[tuple[int, float]]  # (row id, score), best first
+T = TypeVar("T")
+
+
+class DocumentData(NamedTuple):
+    """Everything an index holds of one document, for a build that keeps it unchanged."""
+
+    chunks: list[Chunk]  # in row id order
+    vectors: np.ndarray  # (len(chunks), dim): the chunk vectors
+    windows: list[str]  # the sentence windows' texts
+    owners: list[int]  # each window's chunk, as a position in ``chunks``
+    window_vectors: np.ndarray  # (len(windows), dim)
+    keywords: list[tuple[str, str, str]]  # each chunk's keyword columns (body, heading, ids)
+
+
+def done(fn: Callable[..., T], *args: Any) -> Future[T]:
+    """``fn(*args)`` run now, as a finished Future (a store that runs lists one by one)."""
+    future: Future[T] = Future()
+    try:
+        future.set_result(fn(*args))
+    except BaseException as exc:  # handed to whoever asks for the result, as a pool would
+        future.set_exception(exc)
+    return future
 
 
 @dataclass(frozen=True)
@@ -73,6 +96,18 @@ class IndexStore(Protocol):
 
     manifest: dict[str, Any]
     location: str  # a folder or a postgresql:// URL, for messages
+    generation: str  # the generation served: its folder's or its schema's name; a build makes
+    # a new one, so a server compares it to see whether the index changed
+
+    def relock(self) -> None:
+        """In a process forked after the store was opened (a server worker): hold the
+        generation with this process's own lock or connections, never the parent's."""
+        ...
+
+    def submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
+        """Run ``fn(*args)`` beside the caller when the backend gains from it (a database:
+        a second connection), else now; the candidates' keyword lists go through it."""
+        ...
 
     def table(self) -> ChunkTable:
         """Per-chunk columns (language, front matter, neighbours, first window)."""
@@ -130,6 +165,10 @@ class IndexStore(Protocol):
     def documents(self) -> list[dict[str, Any]]: ...
 
     def document(self, doc_id: str) -> dict[str, Any] | None: ...
+
+    def document_data(self, doc_id: str) -> DocumentData:
+        """One document's rows, vectors and keyword columns, for reuse by a build."""
+        ...
 
     def close(self) -> None: ...
 

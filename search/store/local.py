@@ -31,29 +31,12 @@ import numpy as np
 
 from search.errors import BadIndexError
 from search.store import ann
-from search.store.base import ChunkTable, Ranked
+from search.store.base import ChunkTable, DocumentData, Ranked, done
 from search.store.generations import ReaderLock, resolve
-from search.store.write import CHUNK_COLUMNS, TABLE_FILES, read_vocabulary
+from search.store.rows import FORMAT_VERSION, TABLE_FILES, row_to_chunk
+from search.store.write import read_vocabulary
 from search.text.terms import WEIGHTS, quote
-from search.types import Chunk, Document, Footnote
-
-FORMAT_VERSION = 6  # 6: chunk sizes weigh CJK fairly, lists joined; 5: citation fields page_end,
-# block, block_end; 4: keyword terms from the
-# matching form (search/text/normalize.py), per-chunk table and restricted dictionary stored
-
-
-def row_to_chunk(row: sqlite3.Row | tuple) -> Chunk:
-    r = dict(zip(CHUNK_COLUMNS, row, strict=True))
-    notes = tuple(Footnote(**f) for f in json.loads(r["footnotes"] or "[]"))
-    r.pop("id")
-    r["footnotes"] = notes
-    return Chunk(**r)
-
-
-def document_from_row(row: dict[str, Any]) -> Document:
-    """A Document from a row of the documents table."""
-    fields = {k: row[k] for k in Document.__dataclass_fields__ if k in row}
-    return Document(**fields)
+from search.types import Chunk
 
 
 def fts_search(
@@ -81,6 +64,7 @@ class Store:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.location = str(path)
+        self.generation = path.name
         self._reader = ReaderLock(path)  # held until close(): see store/generations.py
         self._connections: list[sqlite3.Connection] = []
         self._conn_lock = threading.Lock()
@@ -269,9 +253,7 @@ class Store:
         row = cur.fetchone()
         return dict(zip([d[0] for d in cur.description], row, strict=True)) if row else None
 
-    def document_data(self, doc_id: str) -> tuple:
-        """One document's chunks, chunk vectors, window texts, window owners (chunk number
-        within the document), window vectors and keyword columns, for reuse by a build."""
+    def document_data(self, doc_id: str) -> DocumentData:
         from search.text.sentences import sentence_windows
 
         rows = self.db.execute(
@@ -292,12 +274,14 @@ class Store:
                 f"SELECT rowid, body, heading, ids FROM keywords WHERE rowid IN ({marks})", ids
             )
         )
-        return chunks, vectors, windows, owners, wvecs, [kw[i] for i in ids]
+        return DocumentData(chunks, vectors, windows, owners, wvecs, [kw[i] for i in ids])
+
+    submit = staticmethod(done)  # one process, one connection per thread: lists run in turn
 
     def relock(self) -> None:
-        """Take the reader lock again with this process's own descriptor (call it in a worker
-        forked after the store was opened, e.g. gunicorn ``preload_app``): the inherited one
-        is shared with the parent and is released only when both close it."""
+        """Take the reader lock again with this process's own descriptor (a worker forked
+        after the store was opened, e.g. gunicorn ``preload_app``): the inherited one is
+        shared with the parent and is released only when both close it."""
         fresh = ReaderLock(self.path)
         self._reader.release()
         self._reader = fresh

@@ -14,22 +14,19 @@ import json
 import os
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
 from search.errors import BadIndexError
 from search.store import pg_keywords, pg_layout
-from search.store.base import ChunkTable, Ranked
-from search.store.local import (
-    FORMAT_VERSION,  # one manifest format, two backends
-    row_to_chunk,
-)
+from search.store.base import ChunkTable, DocumentData, Ranked
 from search.store.pg_connect import Connections, connect, parse_location, safe_location
 from search.store.pg_schema import DOCUMENT_COLUMNS
-from search.store.write import CHUNK_COLUMNS, TABLE_FILES
+from search.store.rows import CHUNK_COLUMNS, FORMAT_VERSION, TABLE_FILES, row_to_chunk
 from search.types import Chunk
+
+T = TypeVar("T")
 
 
 def current_generation(location: str) -> str | None:
@@ -49,6 +46,7 @@ class PostgresStore:
     def __init__(self, location: str) -> None:
         url, _ = parse_location(location)
         self.location = safe_location(location)  # what messages name
+        self._url = url
         self.db = Connections(url)
         try:
             rows = self.db.query(
@@ -72,9 +70,6 @@ class PostgresStore:
                 f"index at '{self.location}' has format version {version}, this program reads "
                 f"{FORMAT_VERSION}: rebuild it with 'python build_index.py'"
             )
-        # what the server names the generation it serves (X-Index-Generation, /metrics), as
-        # the embedded store's generation folder: only ``.name`` is meaningful here
-        self.path = Path(self.generation)
         g = self.generation
         conn = self.db.get()
         self.parts = {t: pg_layout.parts(conn, g, t) for t in ("chunks", "windows", "postings")}
@@ -92,7 +87,7 @@ class PostgresStore:
     def open(cls, location: str) -> PostgresStore:
         return cls(location)
 
-    def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
+    def submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
         """Run ``fn(*args)`` on this store's small thread pool (each thread has its own
         connection): the searcher's keyword lists run there beside its dense search."""
         if self._pool is None or self._pool_pid != os.getpid():  # none survives a fork
@@ -268,9 +263,7 @@ class PostgresStore:
         )
         return dict(zip(DOCUMENT_COLUMNS, rows[0], strict=True)) if rows else None
 
-    def document_data(self, doc_id: str) -> tuple:
-        """One document's chunks, chunk vectors, window texts, window owners (chunk number
-        within the document), window vectors and keyword columns, for reuse by a build."""
+    def document_data(self, doc_id: str) -> DocumentData:
         from search.text.sentences import sentence_windows
 
         g = self.generation
@@ -291,7 +284,13 @@ class PostgresStore:
         owners = [local[int(o)] for o, _ in wrows]
         wvecs = np.stack([_array(v) for _, v in wrows])
         keywords = [tuple(r[n + 1 : n + 4]) for r in rows]
-        return chunks, vectors, windows, owners, wvecs, keywords
+        return DocumentData(chunks, vectors, windows, owners, wvecs, keywords)
+
+    def relock(self) -> None:
+        """Forget the connections and the pool a fork inherited (the parent's sockets are
+        never used here); this process opens its own on its first query."""
+        self.db = Connections(self._url)
+        self._pool = None
 
     def close(self) -> None:
         """Close this thread's connection and the pool's threads (and with them theirs)."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ import numpy as np
 
 from search.store import ann
 from search.store.base import chunk_table
+from search.store.rows import CHUNK_COLUMNS, TABLE_FILES, chunk_row
 from search.store.verify import file_checksums
 from search.text.dictionary import default_dictionary
 from search.types import Chunk, Document
@@ -37,28 +37,6 @@ CREATE VIRTUAL TABLE keyword_vocab USING fts5vocab (keywords, 'row');
 """
 
 TABLE_ROWS = "SELECT id, lang, kind, doc_id, heading FROM chunks ORDER BY doc_id, ordinal, id"
-TABLE_FILES = ("lang", "front", "neighbours", "window_start", "doc", "doc_names")
-
-CHUNK_COLUMNS = [
-    "id",
-    "chunk_id",
-    "doc_id",
-    "ordinal",
-    "text",
-    "lang",
-    "heading",
-    "section",
-    "para_start",
-    "para_end",
-    "char_start",
-    "char_end",
-    "page",
-    "kind",
-    "footnotes",
-    "page_end",
-    "block",
-    "block_end",
-]
 
 
 def write_generation(
@@ -89,7 +67,7 @@ def write_generation(
         )
         db.executemany(
             f"INSERT INTO chunks VALUES ({','.join('?' * len(CHUNK_COLUMNS))})",
-            [(i, *_chunk_row(c)) for i, c in enumerate(chunks)],
+            [(i, *chunk_row(c)) for i, c in enumerate(chunks)],
         )
         db.executemany(
             "INSERT INTO keywords (rowid, body, heading, ids) VALUES (?, ?, ?, ?)",
@@ -130,12 +108,3 @@ def write_derived(path: Path) -> None:
 def read_vocabulary(db: sqlite3.Connection) -> frozenset[str]:
     """Every term the keyword index holds (to keep dictionary expansions to known words)."""
     return frozenset(t for (t,) in db.execute("SELECT term FROM keyword_vocab"))
-
-
-def _chunk_row(c: Chunk) -> tuple:
-    notes = json.dumps([asdict(f) for f in c.footnotes], ensure_ascii=False)
-    return (
-        c.chunk_id, c.doc_id, c.ordinal, c.text, c.lang, c.heading, c.section, c.para_start,
-        c.para_end, c.char_start, c.char_end, c.page, c.kind, notes, c.page_end, c.block,
-        c.block_end,
-    )  # fmt: skip
