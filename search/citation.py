@@ -65,8 +65,9 @@ def location_label(chunk: Chunk) -> str:
     return f"chars {chunk.char_start}–{chunk.char_end}"
 
 
-def citation_for(chunk: Chunk, doc: dict[str, Any]) -> dict[str, Any]:
-    """The citation object of a result (see the README for the fields)."""
+def citation_for(chunk: Chunk, doc: dict[str, Any], root: str = "") -> dict[str, Any]:
+    """The citation object of a result (see the README for the fields); its permalink and
+    formats point at the site ``root`` (e.g. ``https://search.example/``; default relative)."""
     title = doc.get("title") or chunk.doc_id
     url = source_url(chunk, doc)
     parts = [title]
@@ -93,7 +94,7 @@ def citation_for(chunk: Chunk, doc: dict[str, Any]) -> dict[str, Any]:
         "quote": quote(chunk.text),
         "text": text,
     }
-    return with_formats(fields, doc, chunk.doc_id, chunk.chunk_id)  # permalink, formats
+    return with_formats(fields, doc, chunk.doc_id, chunk.chunk_id, root)  # permalink, formats
 
 
 def _field(kind: str, description: str) -> dict[str, Any]:

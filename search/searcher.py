@@ -137,9 +137,11 @@ class Searcher:
         docs: str | list[str] | tuple[str, ...] | None = None,
         date_from: str | None = None,
         date_to: str | None = None,
+        link_root: str = "",
     ) -> Response:
         """The ``k`` best passages for ``q`` after the first ``offset``, in documents ``docs``
-        (ids; all when none) dated within ``date_from`` .. ``date_to`` (ISO; either open)."""
+        (ids; all when none) dated within ``date_from`` .. ``date_to`` (ISO; either open);
+        citations link to the site ``link_root`` (default: relative links)."""
         started = time.perf_counter()
         filters = Filters(check_docs(docs), *check_date_range(date_from, date_to))
         q, k, lang_filter = check_query(q), check_k(k), check_lang(lang)
@@ -154,8 +156,9 @@ class Searcher:
         chunks.update(self.chunks([rid for rid, _ in top if rid not in chunks]))
         highlighter = self.highlighter(query)
         results = present(
-            query, top, chunks, windows, self.documents, self._fingerprint, highlighter, good
-        )
+            query, top, chunks, windows, self.documents, self._fingerprint, highlighter, good,
+            link_root,
+        )  # fmt: skip
         results = results[query.offset :]
         counts = {code: sum(r.lang == code for r in results) for code in LANGS}
         took = round((time.perf_counter() - started) * 1000, 2)
@@ -177,9 +180,9 @@ class Searcher:
         """The whole ranking of ``query`` (before filters and balance), the chunks read on the
         way (by row id), and the best sentence window of each dense hit."""
         cfg, table = self.config, self.table
-        qvec = self.embedder.encode_query([query.form]) if query.uses_vectors else None
         n = max(cfg.pool, (query.offset + query.k) * 5)
-        found = gather(self.store, table, query, qvec, n, cfg, self.doc_freq)
+        encode = (lambda: self.embedder.encode_query([query.form])) if query.uses_vectors else None
+        found = gather(self.store, table, query, encode, n, cfg, self.doc_freq)
         ranked = fuse(found.lists, table.lang, query.lang, table.front, cfg)
         chunks: dict[int, Chunk] = {}
         if query.method == "hybrid":

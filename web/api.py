@@ -17,7 +17,6 @@ from web.records import (
     document_record,
     find_document,
     footnotes,
-    linked_citations,
 )
 
 bp = Blueprint("api", __name__)
@@ -39,8 +38,9 @@ def run(query: SearchQuery) -> dict[str, Any]:
         docs=query.docs,
         date_from=query.date_from,
         date_to=query.date_to,
+        link_root=request.url_root,
     )
-    return linked_citations(response.to_dict(), s, request.url_root)
+    return response.to_dict()
 
 
 def json_body() -> dict[str, Any]:

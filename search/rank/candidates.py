@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -34,26 +34,30 @@ def gather(
     store: IndexStore,
     table: ChunkTable,
     query: Query,
-    qvec: np.ndarray | None,
+    qvec: np.ndarray | Callable[[], np.ndarray] | None,
     n: int,
     config: RankingConfig,
     doc_freq: Mapping[str, int] | None = None,
 ) -> Candidates:
-    """Every candidate list ``query.method`` asks for, ``n`` long at most. ``doc_freq``
-    (passages per term) weighs the ``coverage`` list, made when the query has word groups."""
+    """Every candidate list ``query.method`` asks for, ``n`` long at most. ``qvec`` is the
+    query vector, or a function that encodes it: then the keyword lists, which do not need
+    it, are under way while it runs. ``doc_freq`` (passages per term) weighs the
+    ``coverage`` list, made when the query has word groups."""
     out = Candidates()
     lang = query.lang_filter
-    # the store runs the keyword lists beside the dense search if it gains from it (a
-    # database: IndexStore.submit); the lists and their order are the same either way
+    # the store runs the keyword lists beside the encoding and the dense search where it
+    # gains from it (IndexStore.submit); the lists and their order are the same either way
     pending = None
     if query.uses_keywords:
         args = (store, table, query, n, config, doc_freq)
-        if query.uses_vectors:
+        if query.uses_vectors and qvec is not None:
             pending = store.submit(keyword_lists, *args)
         else:
             out.lists.update(keyword_lists(*args))
     dense_hits = None
     if query.uses_vectors and qvec is not None:
+        if callable(qvec):
+            qvec = qvec()
         pool, weight = config.pool, config.dense_chunk_weight
         dense_hits, out.windows = dense(store, table, qvec, n, lang, pool, weight)
     if pending is not None:

@@ -10,8 +10,10 @@ same ids the vector indexes return, so per-chunk arrays (:class:`ChunkTable`) ar
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol, TypeVar
@@ -35,14 +37,37 @@ class DocumentData(NamedTuple):
     keywords: list[tuple[str, str, str]]  # each chunk's keyword columns (body, heading, ids)
 
 
-def done(fn: Callable[..., T], *args: Any) -> Future[T]:
-    """``fn(*args)`` run now, as a finished Future (a store that runs lists one by one)."""
-    future: Future[T] = Future()
-    try:
-        future.set_result(fn(*args))
-    except BaseException as exc:  # handed to whoever asks for the result, as a pool would
-        future.set_exception(exc)
-    return future
+class SidePool:
+    """A one-thread pool for :meth:`IndexStore.submit`, created on first use in each process:
+    a process forked after the store was opened (a server worker) starts its own rather than
+    inheriting a pool whose thread did not survive the fork."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._pool: ThreadPoolExecutor | None = None
+        self._pid = 0
+        self._lock = threading.Lock()
+
+    def submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
+        with self._lock:
+            if self._pool is None or self._pid != os.getpid():
+                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=self.name)
+                self._pid = os.getpid()
+            pool = self._pool
+        return pool.submit(fn, *args)
+
+    def forget(self) -> None:
+        """Drop the pool without touching it (after a fork: its thread is the parent's)."""
+        self._pool = None
+
+    def shutdown(self, last: Callable[[], Any] | None = None) -> None:
+        """Stop this process's pool, running ``last`` on its thread first (if given)."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None and self._pid == os.getpid():
+            if last is not None:
+                pool.submit(last)
+            pool.shutdown(wait=False)
 
 
 @dataclass(frozen=True)

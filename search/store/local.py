@@ -23,6 +23,8 @@ import json
 import os
 import sqlite3
 import threading
+from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +33,7 @@ import numpy as np
 
 from search.errors import BadIndexError
 from search.store import ann
-from search.store.base import ChunkTable, DocumentData, Ranked, done
+from search.store.base import ChunkTable, DocumentData, Ranked, SidePool, T
 from search.store.generations import ReaderLock, resolve
 from search.store.rows import FORMAT_VERSION, TABLE_FILES, row_to_chunk
 from search.store.write import read_vocabulary
@@ -75,6 +77,7 @@ class Store:
             raise
         self._local = threading.local()
         self._pid = os.getpid()
+        self._side = SidePool("store")
         self._table: ChunkTable | None = None
         self._vocab: frozenset[str] | None = None
 
@@ -276,7 +279,11 @@ class Store:
         )
         return DocumentData(chunks, vectors, windows, owners, wvecs, [kw[i] for i in ids])
 
-    submit = staticmethod(done)  # one process, one connection per thread: lists run in turn
+    def submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
+        """Run ``fn(*args)`` on this store's one side thread (with its own SQLite connection):
+        the keyword lists run there while the query is encoded and the vectors searched;
+        FTS5 and FAISS both leave Python's lock while they work."""
+        return self._side.submit(fn, *args)
 
     def relock(self) -> None:
         """Take the reader lock again with this process's own descriptor (a worker forked
@@ -289,6 +296,7 @@ class Store:
     def close(self) -> None:
         """Close every thread's SQLite connection and release the generation for pruning. A
         server calls it only once no request uses this store (``web.reload`` counts them)."""
+        self._side.shutdown()
         with self._conn_lock:
             conns, self._connections = self._connections, []
         for conn in conns:
