@@ -132,6 +132,38 @@ def test_submit(store: IndexStore) -> None:
     assert isinstance(failed.exception(timeout=30), ValueError)
 
 
+def test_prefetched_answers_as_the_single_reads(store: IndexStore, embedder) -> None:
+    """A backend that batches answers the candidate reads as the single reads do; one that
+    does not returns None without encoding."""
+    for q in QUERIES:
+        from search.text.terms import identifiers, terms
+
+        words = tuple(terms(q, with_ids=False))
+        asks = [(words, 20, None, None), (words, 20, None, "zh")]
+        asks += [((full,), 20, "ids", None) for _, full in identifiers(q)]
+        calls: list[str] = []
+
+        def encode(q: str = q, calls: list[str] = calls) -> np.ndarray:
+            calls.append(q)
+            return embedder.encode_query([q])
+
+        batch = store.prefetched(encode, 10, 30, asks)
+        if batch is None:
+            assert calls == []
+            continue
+        view, qvec = batch
+        assert calls == [q]
+        np.testing.assert_array_equal(qvec, embedder.encode_query([q]))
+        assert view.search_chunks(qvec, 10) == store.search_chunks(qvec, 10)
+        assert view.search_windows(qvec, 30) == store.search_windows(qvec, 30)
+        for ask in asks:
+            assert view.keyword_search(list(ask[0]), *ask[1:]) == store.keyword_search(
+                list(ask[0]), *ask[1:]
+            )
+        hits = sorted({rid for rid, _ in view.keyword_search(list(words), 20)})
+        assert view.passage_terms(hits) == store.passage_terms(hits)
+
+
 def test_every_protocol_method_is_covered() -> None:
     """Each name IndexStore declares is called on ``store`` somewhere in this file."""
     source = Path(__file__).read_text("utf-8")

@@ -17,7 +17,7 @@ import numpy as np
 from search.config import RankingConfig
 from search.rank.analysis import Query
 from search.rank.fusion import Ranked, coverage, dense_scores
-from search.store.base import ChunkTable, IndexStore
+from search.store.base import ChunkTable, IndexStore, KeywordAsk
 
 PARTIAL_IDENTIFIER = 0.5  # credit for a stem-only match (GB/T 12350-2017 for GB/T 12350-2022)
 
@@ -45,17 +45,24 @@ def gather(
     ``coverage`` list, made when the query has word groups."""
     out = Candidates()
     lang = query.lang_filter
-    # the store runs the keyword lists beside the encoding and the dense search where it
-    # gains from it (IndexStore.submit); the lists and their order are the same either way
+    vectors = query.uses_vectors and qvec is not None
+    encode = (qvec if callable(qvec) else lambda: qvec) if vectors else None
+    size = dense_size(n, lang, config.pool)
+    asks = keyword_asks(query, n) if query.uses_keywords else []
+    batch = store.prefetched(encode, size, size * 3, asks) if vectors or asks else None
+    if batch is not None:  # one round trip (a database) instead of a read per list
+        store, qvec = batch
+    # else the store runs the keyword lists beside the encoding and the dense search where
+    # it gains from it (IndexStore.submit); the lists and their order are the same either way
     pending = None
     if query.uses_keywords:
         args = (store, table, query, n, config, doc_freq)
-        if query.uses_vectors and qvec is not None:
+        if vectors and batch is None:
             pending = store.submit(keyword_lists, *args)
         else:
             out.lists.update(keyword_lists(*args))
     dense_hits = None
-    if query.uses_vectors and qvec is not None:
+    if vectors and qvec is not None:
         if callable(qvec):
             qvec = qvec()
         pool, weight = config.pool, config.dense_chunk_weight
@@ -65,6 +72,23 @@ def gather(
     if dense_hits is not None:
         out.lists["dense"] = dense_hits
     return out
+
+
+def keyword_asks(query: Query, n: int) -> list[KeywordAsk]:
+    """The ``keyword_search`` calls ``keyword_lists`` makes for ``query``, in its order."""
+    lang = query.lang_filter
+    asks: list[KeywordAsk] = [(tuple(query.words), n, None, lang)]
+    for base, full in query.identifiers:
+        asks.append(((full,), n, "ids", lang))
+        if base != full:
+            asks.append(((base,), n, "ids", lang))
+    asks.append((tuple(query.translations), n, None, lang))
+    return asks
+
+
+def dense_size(n: int, lang: str | None, pool: int) -> int:
+    """How many chunk vectors the dense list reads (three times as many windows)."""
+    return max(n, pool) * (1 if lang is None else 3)
 
 
 def keyword_lists(
@@ -114,7 +138,7 @@ def dense(
 ) -> tuple[Ranked, dict[int, int]]:
     """Chunk and sentence-window hits combined per chunk (see ``dense_scores``), with the
     window number (within its chunk) of each chunk's best window."""
-    size = max(n, pool) * (1 if lang is None else 3)
+    size = dense_size(n, lang, pool)
     chunk_hits = store.search_chunks(qvec, size)
     window_hits = store.search_windows(qvec, size * 3)
     if not chunk_hits and not window_hits:

@@ -23,6 +23,7 @@ import numpy as np
 from search.types import Chunk
 
 Ranked = list[tuple[int, float]]  # (row id, score), best first
+KeywordAsk = tuple[tuple[str, ...], int, str | None, str | None]  # keyword_search's arguments
 T = TypeVar("T")
 
 
@@ -47,6 +48,21 @@ class SidePool:
         self._pool: ThreadPoolExecutor | None = None
         self._pid = 0
         self._lock = threading.Lock()
+
+    def prefetched(
+        self,
+        encode: Callable[[], np.ndarray] | None,
+        chunk_n: int,
+        window_n: int,
+        keywords: list[KeywordAsk],
+    ) -> tuple[IndexStore, np.ndarray | None] | None:
+        """A search's candidate reads at once: ``search_chunks(q, chunk_n)``,
+        ``search_windows(q, window_n)`` and the vectors of what they find (``q`` from
+        ``encode``), and ``keyword_search(*ask)`` for each of ``keywords`` with the keyword
+        columns of their hits. Returns a store answering those reads from memory (any other
+        from this one) and the query vector; or None, without encoding, when the backend
+        gains nothing from it (a database does: one round trip instead of eight)."""
+        ...
 
     def submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
         with self._lock:
@@ -127,6 +143,21 @@ class IndexStore(Protocol):
     def relock(self) -> None:
         """In a process forked after the store was opened (a server worker): hold the
         generation with this process's own lock or connections, never the parent's."""
+        ...
+
+    def prefetched(
+        self,
+        encode: Callable[[], np.ndarray] | None,
+        chunk_n: int,
+        window_n: int,
+        keywords: list[KeywordAsk],
+    ) -> tuple[IndexStore, np.ndarray | None] | None:
+        """A search's candidate reads at once: ``search_chunks(q, chunk_n)``,
+        ``search_windows(q, window_n)`` and the vectors of what they find (``q`` from
+        ``encode``), and ``keyword_search(*ask)`` for each of ``keywords`` with the keyword
+        columns of their hits. Returns a store answering those reads from memory (any other
+        from this one) and the query vector; or None, without encoding, when the backend
+        gains nothing from it (a database does: one round trip instead of eight)."""
         ...
 
     def submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:

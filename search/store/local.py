@@ -33,7 +33,7 @@ import numpy as np
 
 from search.errors import BadIndexError
 from search.store import ann
-from search.store.base import ChunkTable, DocumentData, Ranked, SidePool, T
+from search.store.base import ChunkTable, DocumentData, KeywordAsk, Ranked, SidePool, T
 from search.store.generations import ReaderLock, resolve
 from search.store.rows import FORMAT_VERSION, TABLE_FILES, row_to_chunk
 from search.store.write import read_vocabulary
@@ -278,6 +278,16 @@ class Store:
             )
         )
         return DocumentData(chunks, vectors, windows, owners, wvecs, [kw[i] for i in ids])
+
+    def prefetched(
+        self,
+        encode: Callable[[], np.ndarray] | None,
+        chunk_n: int,
+        window_n: int,
+        keywords: list[KeywordAsk],
+    ) -> None:
+        """Nothing to gain: each read is a local call (the keyword lists go to ``submit``)."""
+        return None
 
     def submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
         """Run ``fn(*args)`` on this store's one side thread (with its own SQLite connection):

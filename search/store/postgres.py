@@ -3,7 +3,9 @@
 
 Vector search: per shard ``ORDER BY embedding <#> q LIMIT n`` (HNSW on shards above the
 size where the embedded store also leaves exact search, an exact scan below), merged on the
-coordinator. Keyword search: FTS5-equivalent BM25 over term tables (:mod:`pg_keywords`).
+coordinator. Keyword search: FTS5-equivalent BM25 over term tables (:mod:`pg_keywords`). A
+search's candidate reads go in one statement (:mod:`pg_batch`, ``prefetched``); the keyword
+statistics are read once at open and the candidates' vectors kept once read.
 Tables, layouts and the generation switch: :mod:`pg_schema`, :mod:`pg_layout`, :mod:`pg_writer`.
 """
 
@@ -19,14 +21,15 @@ from typing import Any, TypeVar
 import numpy as np
 
 from search.errors import BadIndexError
-from search.store import pg_keywords, pg_layout
-from search.store.base import ChunkTable, DocumentData, Ranked
+from search.store import pg_batch, pg_keywords, pg_layout
+from search.store.base import ChunkTable, DocumentData, IndexStore, KeywordAsk, Ranked
 from search.store.pg_connect import Connections, connect, parse_location, safe_location
 from search.store.pg_schema import DOCUMENT_COLUMNS
 from search.store.rows import CHUNK_COLUMNS, FORMAT_VERSION, TABLE_FILES, row_to_chunk
 from search.types import Chunk
 
 T = TypeVar("T")
+VECTOR_CACHE = 20_000  # chunk vectors kept per process (40 MB at 512 dimensions)
 
 
 def current_generation(location: str) -> str | None:
@@ -79,7 +82,17 @@ class PostgresStore:
         rows_kw = int(self.manifest["keyword_rows"])
         self._bm25 = (rows_kw, self.manifest["keyword_tokens"] / max(rows_kw, 1))
         self._table: ChunkTable | None = None
-        self._vocab: frozenset[str] | None = None
+        self._vectors: dict[int, np.ndarray] = {}  # chunk vectors read (chunk_vectors)
+        # the keyword statistics, read once: a search then needs no round trip for its IDFs
+        self._stats: dict[str, tuple[int, int]] = {}
+        self._df: dict[str, int] = {}
+        for term, df, df_ids, phrase in self.db.query(
+            f"SELECT term, df, df_ids, phrase FROM {g}.vocab"
+        ):
+            self._stats[term] = (int(df), int(df_ids))
+            if not phrase:
+                self._df[term] = int(df)
+        self._vocab = frozenset(self._df)
         self._pool: ThreadPoolExecutor | None = None
         self._pool_pid = 0
 
@@ -106,18 +119,26 @@ class PostgresStore:
         scored here (postgres_fdw ships only columns from a plain scan); without one, the shard
         scores every row and only (id, distance) pairs come back."""
         params = {"q": np.asarray(qvec, dtype=np.float32).ravel(), "n": n}
-        rows = self.db.query(self.nearest_sql(table), params)
+        return self.nearest_order(self.db.query(self.nearest_sql(table), params), n)
+
+    @staticmethod
+    def nearest_order(rows: list[tuple], n: int) -> list[tuple[int, float]]:
+        """The shards' (id, distance) rows merged: (id, inner product), the ``n`` best."""
         return [(int(i), -float(d)) for d, i in sorted((d, i) for i, d in rows)][:n]
 
-    def nearest_sql(self, table: str) -> str:
-        """The fan-out query of :meth:`_nearest` (parameters ``q``, ``n``)."""
+    def nearest_sql(self, table: str, owner: bool = False) -> str:
+        """The fan-out query of :meth:`_nearest` (parameters ``q``, ``n``); with ``owner``
+        (windows) each row also names its chunk: ``(id, d, owner)``."""
         hnsw = self.manifest.get("vector_index", {}).get(table, {}).get("type") == "hnsw"
+        extra = ", owner" if owner else ""
         if hnsw:
-            one = "(SELECT id, embedding <#> %(q)s AS d FROM {part} ORDER BY d LIMIT %(n)s)"
+            one = (
+                f"(SELECT id, embedding <#> %(q)s AS d{extra} FROM {{part}} ORDER BY d LIMIT %(n)s)"
+            )
         else:
             one = (
-                "(SELECT id, min(embedding <#> %(q)s) AS d FROM {part} GROUP BY id "
-                "ORDER BY d LIMIT %(n)s)"
+                f"(SELECT id, min(embedding <#> %(q)s) AS d{extra} FROM {{part}} "
+                f"GROUP BY id{extra} ORDER BY d LIMIT %(n)s)"
             )
         return _union(one, self.parts[table])
 
@@ -129,30 +150,42 @@ class PostgresStore:
         """The ``n`` nearest sentence windows as (owner row id, number within it, score)."""
         if n <= 0:
             return []
-        hits = self._nearest("windows", qvec, n)
-        if not hits:
-            return []
-        found = dict(
-            self.db.query(
-                f"SELECT id, owner FROM {self.generation}.windows WHERE id = ANY(%s)",
-                ([w for w, _ in hits],),
-            )
-        )
+        params = {"q": np.asarray(qvec, dtype=np.float32).ravel(), "n": n}
+        rows = self.db.query(self.nearest_sql("windows", owner=True), params)
+        hits = self.nearest_order([(i, d) for i, d, _ in rows], n)
+        return self.window_hits(hits, {int(i): int(o) for i, _, o in rows})
+
+    def window_hits(
+        self, hits: list[tuple[int, float]], owners: dict[int, int]
+    ) -> list[tuple[int, int, float]]:
+        """(owner, number within it, score) of window ``hits``, given each window's owner."""
         start = self.table().window_start
-        return [(found[w], w - int(start[found[w]]), s) for w, s in hits]
+        return [(owners[w], w - int(start[owners[w]]), s) for w, s in hits]
 
     def chunk_vectors(self, ids: list[int]) -> np.ndarray:
-        """The stored vectors of chunk rows ``ids``, in that order."""
-        got = dict(
-            self.db.query(
+        """The stored vectors of chunk rows ``ids``, in that order. Vectors read once are
+        kept (up to ``VECTOR_CACHE``): a generation never changes them."""
+        cache = self._vectors
+        got = {int(i): cache.get(int(i)) for i in ids}
+        missing = [i for i, v in got.items() if v is None]
+        if missing:
+            rows = self.db.query(
                 f"SELECT id, embedding FROM {self.generation}.chunks WHERE id = ANY(%s)",
-                (list(map(int, ids)),),
+                (missing,),
+                binary=True,
             )
-        )
-        dim = int(self.manifest["dim"])
+            read = {int(i): _array(v) for i, v in rows}
+            got.update(read)
+            if len(cache) + len(read) > VECTOR_CACHE:
+                cache.clear()
+            cache.update(read)
+        return self.stacked(got, ids)
+
+    def stacked(self, vectors: dict[int, Any], ids: list[int]) -> np.ndarray:
+        """The vectors of ``ids`` (from a read's ``id -> vector``) as one array, in order."""
         if not ids:
-            return np.zeros((0, dim), dtype=np.float32)
-        return np.stack([_array(got[int(i)]) for i in ids])
+            return np.zeros((0, int(self.manifest["dim"])), dtype=np.float32)
+        return np.stack([_array(vectors[int(i)]) for i in ids])
 
     # -- keywords ------------------------------------------------------------------------
 
@@ -160,39 +193,55 @@ class PostgresStore:
         self, words: list[str], n: int, column: str | None = None, lang: str | None = None
     ) -> Ranked:
         """BM25 over the keyword tables, scored and ordered as the embedded store's FTS5."""
+        plan = self.keyword_plan(words, n, column, lang)
+        if plan is None:
+            return []
+        sql, params, limit = plan
+        return self.keyword_finish(self.db.query(sql, params), limit, n, lang)
+
+    def keyword_plan(
+        self, words: list[str], n: int, column: str | None = None, lang: str | None = None
+    ) -> tuple[str, dict[str, Any], int] | None:
+        """The fan-out SQL of a keyword search, its parameters and how many rows it keeps;
+        None when it can find nothing."""
         if column not in (None, "ids"):
             raise ValueError(f"column filter {column!r} is not kept: None or 'ids'")
         phrases = pg_keywords.query_phrases(words)
         if not phrases or n <= 0:
-            return []
-        stats = {
-            t: (df, df_ids)
-            for t, df, df_ids in self.db.query(
-                f"SELECT term, df, df_ids FROM {self.generation}.vocab WHERE term = ANY(%s)",
-                ([p for p, _ in phrases],),
-            )
-        }
+            return None
         rows, avgdl = self._bm25
         limit = n if lang is None else n * 20  # as the embedded store: filter the top n * 20
-        params = pg_keywords.bm25_params(phrases, stats, rows, avgdl, limit, column == "ids")
+        ids = column == "ids"
+        params = pg_keywords.bm25_params(phrases, self._stats, rows, avgdl, limit, ids)
         if params is None:
-            return []
-        sql = pg_keywords.bm25_sql(self.parts["postings"], column == "ids")
-        found = self.db.query(sql, params)
+            return None
+        return pg_keywords.bm25_sql(self.parts["postings"], ids), params, limit
+
+    def keyword_finish(
+        self, found: list[tuple], limit: int, n: int, lang: str | None = None
+    ) -> Ranked:
+        """The shards' rows of a keyword search merged: best first, ties by row id."""
         hits = sorted(((int(r), float(s)) for r, s in found), key=lambda h: (-h[1], h[0]))
         langs = self.table().lang
         return [h for h in hits[:limit] if lang is None or langs[h[0]] == lang][:n]
 
+    def prefetched(
+        self,
+        encode: Callable[[], np.ndarray] | None,
+        chunk_n: int,
+        window_n: int,
+        keywords: list[KeywordAsk],
+    ) -> tuple[IndexStore, np.ndarray | None]:
+        """One statement for the candidate reads (:mod:`search.store.pg_batch`)."""
+        qvec = encode() if encode is not None else None
+        return pg_batch.fetch(self, qvec, chunk_n, window_n, keywords), qvec
+
     def vocabulary(self) -> frozenset[str]:
         """Every single-token term of the keyword index."""
-        if self._vocab is None:
-            rows = self.db.query(f"SELECT term FROM {self.generation}.vocab WHERE NOT phrase")
-            self._vocab = frozenset(t for (t,) in rows)
         return self._vocab
 
     def term_frequencies(self) -> dict[str, int]:
-        rows = self.db.query(f"SELECT term, df FROM {self.generation}.vocab WHERE NOT phrase")
-        return {t: int(df) for t, df in rows}
+        return dict(self._df)
 
     def postings(self, terms: list[str], cap: int = 5000) -> dict[str, frozenset[int]]:
         """The passages holding each of ``terms``: the ``cap`` lowest row ids, as FTS5 lists
