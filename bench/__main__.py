@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import build, query, report, scale, serve, start
+from bench import backends, build, query, report, scale, serve, start
 from bench.common import corpus, machine, median_of, query_mix
 
 NAMES = ("build", "query", "http", "scale")
@@ -49,6 +49,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         metavar="URL",
         help="benchmark the PostgreSQL store of this coordinator instead (bench/store.py)",
     )
+    p.add_argument(
+        "--cluster",
+        metavar="URL",
+        help="also copy each run's index into this PostgreSQL database and time both backends "
+        "on the query mix (bench/backends.py)",
+    )
     p.add_argument("--passages", type=int, default=20_000, help="with --store: corpus size")
     p.add_argument(
         "--shards", default="0,1,2", help="with --store: layouts, 0 = one node (default 0,1,2)"
@@ -76,6 +82,9 @@ def one_run(args: argparse.Namespace, work: Path, i: int, profile: bool) -> dict
         log(f"run {i}: open {st['open_s']:.2f}s, one-shot CLI {st['cli_en_s']:.2f}s")
         out["query"] = query.run(index, mix, QUERY_PASSES[args.size], profile=profile)
         log(f"run {i}: query p50 {out['query']['shipped']['total']['p50']:.1f} ms (shipped)")
+    if args.cluster:
+        out["backends"] = backends.run(index, args.cluster, mix, QUERY_PASSES[args.size])
+        log(f"run {i}: cluster / folder p50 {out['backends']['ratio_p50']:.2f}")
     if "http" not in args.skip:
         server_log = work / "server.log"
         out["http"] = {"as shipped": serve.run(index, mix, HTTP_SECONDS[args.size], server_log)}
@@ -104,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         work = Path(tmp)
         done = [one_run(args, work, i, args.profile and i == runs - 1) for i in range(runs)]
-        for name in ("build", "start", "query", "http"):
+        for name in ("build", "start", "query", "backends", "http"):
             if name in done[0]:
                 result[name] = median_of([d[name] for d in done])
                 for key in ("profile", "files", "index"):

@@ -308,3 +308,15 @@ def test_python_m_web_serves_a_postgres_index(pg_tiny: str, server_process, tmp_
     with urllib.request.urlopen(base + "/api/search?q=circular+economy&k=3", timeout=30) as r:
         assert r.headers["X-Index-Generation"] == generation(pg_tiny)
         assert json.load(r)["results"]
+
+
+def test_bench_backends_section(pg_database, tiny_index) -> None:
+    """``python -m bench --cluster URL``: both backends timed on one index, same answers."""
+    from bench import backends
+
+    url = pg_database("bench_backends")
+    r = backends.run(tiny_index, url, ["circular economy", "碳捕集 标准", "GB 23350-2021"], 2)
+    assert r["same"] == r["searches"] == 6
+    assert r["folder"]["p50"] > 0 and r["cluster"]["p50"] > 0 and r["ratio_p50"] > 0
+    text = "\n".join(backends.render(r, 1))
+    assert "Folder and cluster" in text and "6 of 6" in text
