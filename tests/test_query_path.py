@@ -93,3 +93,41 @@ def test_citations_link_to_the_callers_site(tiny_index: Path) -> None:
         assert b.citation["permalink"] == "https://search.example" + a.citation["permalink"]
         for style in ("gbt7714", "chicago"):
             assert "https://search.example/" in b.citation["formats"][style]
+
+
+def test_response_dict_equals_asdict(tiny_index: Path) -> None:
+    import dataclasses
+    import json
+
+    s = Searcher.open(tiny_index, encoder="hashing:64")
+    try:
+        for q, kw in [("circular economy", {}), ("碳捕集 标准", {"lang": "zh"}), ("GB", {})]:
+            r = s.search(q, k=5, **kw)
+            got, want = r.to_dict(), dataclasses.asdict(r)
+            assert json.dumps(got, ensure_ascii=False) == json.dumps(want, ensure_ascii=False)
+            got["results"][0]["highlights"].append([0, 1])  # a copy: the response is intact
+            assert dataclasses.asdict(r) == want
+    finally:
+        s.store.close()
+
+
+def test_keyword_lists_run_in_turn_in_a_server_worker(tiny_index: Path) -> None:
+    """Beside the caller in a plain process; in turn once the process is a server worker
+    (``relock``), for every store it opens."""
+    import threading
+
+    from search.store.local import Store
+
+    Store.serial_pid = 0
+    store = Store.open(tiny_index)
+    here = threading.get_ident()
+    try:
+        assert store.submit(threading.get_ident).result(timeout=10) != here
+        store.relock()
+        assert store.submit(threading.get_ident).result(timeout=10) == here
+        other = Store.open(tiny_index)
+        assert other.submit(threading.get_ident).result(timeout=10) == here
+        other.close()
+    finally:
+        Store.serial_pid = 0
+        store.close()

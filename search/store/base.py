@@ -38,6 +38,16 @@ class DocumentData(NamedTuple):
     keywords: list[tuple[str, str, str]]  # each chunk's keyword columns (body, heading, ids)
 
 
+def done(fn: Callable[..., T], *args: Any) -> Future[T]:
+    """``fn(*args)`` run now, as a finished Future (a store that runs lists in turn)."""
+    future: Future[T] = Future()
+    try:
+        future.set_result(fn(*args))
+    except Exception as exc:  # handed to whoever asks for the result, as a pool would
+        future.set_exception(exc)
+    return future
+
+
 class SidePool:
     """A one-thread pool for :meth:`IndexStore.submit`, created on first use in each process:
     a process forked after the store was opened (a server worker) starts its own rather than

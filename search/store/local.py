@@ -33,7 +33,15 @@ import numpy as np
 
 from search.errors import BadIndexError
 from search.store import ann
-from search.store.base import ChunkTable, DocumentData, KeywordAsk, Ranked, SidePool, T
+from search.store.base import (
+    ChunkTable,
+    DocumentData,
+    KeywordAsk,
+    Ranked,
+    SidePool,
+    T,
+    done,
+)
 from search.store.generations import ReaderLock, resolve
 from search.store.rows import FORMAT_VERSION, TABLE_FILES, row_to_chunk
 from search.store.write import read_vocabulary
@@ -62,6 +70,8 @@ def fts_search(
 
 class Store:
     """A read-only, opened generation: the FAISS index, the SQLite metadata and the manifest."""
+
+    serial_pid = 0  # the process (a server worker) whose stores run keyword lists in turn
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -292,7 +302,12 @@ class Store:
     def submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
         """Run ``fn(*args)`` on this store's one side thread (with its own SQLite connection):
         the keyword lists run there while the query is encoded and the vectors searched;
-        FTS5 and FAISS both leave Python's lock while they work."""
+        FTS5 and FAISS both leave Python's lock while they work. In a server worker (a
+        process that called ``relock``; every store it opens later too) they run in turn:
+        its sibling workers keep every core busy under load, where a second thread only adds
+        hand-over costs."""
+        if Store.serial_pid == os.getpid():
+            return done(fn, *args)
         return self._side.submit(fn, *args)
 
     def relock(self) -> None:
@@ -302,6 +317,7 @@ class Store:
         fresh = ReaderLock(self.path)
         self._reader.release()
         self._reader = fresh
+        Store.serial_pid = os.getpid()  # this process is a server worker: see submit
 
     def close(self) -> None:
         """Close every thread's SQLite connection and release the generation for pruning. A
