@@ -36,6 +36,8 @@ class DocumentData(NamedTuple):
     owners: list[int]  # each window's chunk, as a position in ``chunks``
     window_vectors: np.ndarray  # (len(windows), dim)
     keywords: list[tuple[str, str, str]]  # each chunk's keyword columns (body, heading, ids)
+    rows: list[int]  # each chunk's row id in this index
+    window_rows: list[int]  # each window's number in this index
 
 
 def done(fn: Callable[..., T], *args: Any) -> Future[T]:

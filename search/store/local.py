@@ -107,9 +107,11 @@ class Store:
             self.windows = faiss.read_index(str(path / "windows.faiss"))
             self.window_owners = np.load(path / "window_owners.npy")
             kinds = self.manifest.get("vector_index")
+            self._dead = {"chunks": 0, "windows": 0}
             if isinstance(kinds, dict):  # older indexes say "flat-ip": nothing to tune
                 ann.tune(self.vectors, kinds["chunks"])
                 ann.tune(self.windows, kinds["windows"])
+                self._dead = {k: int(kinds[k].get("dead", 0)) for k in self._dead}
         except (RuntimeError, OSError, ValueError) as exc:
             raise BadIndexError(f"index at '{path}': cannot read its vector files ({exc})") from exc
         self._db_path = path / "meta.sqlite"
@@ -137,7 +139,7 @@ class Store:
                 f"index at '{path}': meta.sqlite is damaged ({exc}); "
                 "check it with 'python -m search check' and rebuild"
             ) from exc
-        if rows != self.vectors.ntotal:
+        if rows + self._dead["chunks"] != self.vectors.ntotal:
             raise BadIndexError(
                 f"index at '{path}': {rows} passages but {self.vectors.ntotal} vectors; rebuild it"
             )
@@ -191,22 +193,27 @@ class Store:
             return json.load(fh)
 
     def search_chunks(self, qvec: np.ndarray, n: int) -> Ranked:
-        n = min(n, self.vectors.ntotal)
-        if n <= 0:
-            return []
-        scores, ids = self.vectors.search(qvec, n)
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+        ids, scores = self._search(self.vectors, "chunks", qvec, n)
+        return [(int(i), float(s)) for i, s in zip(ids, scores, strict=True)]
 
     def search_windows(self, qvec: np.ndarray, n: int) -> list[tuple[int, int, float]]:
-        n = min(n, self.windows.ntotal)
-        if n <= 0:
-            return []
-        scores, ids = self.windows.search(qvec, n)
-        keep = ids[0] >= 0
-        wids, scores = ids[0][keep], scores[0][keep]
+        wids, scores = self._search(self.windows, "windows", qvec, n)
         owners = self.window_owners[wids]
         local = wids - self.table().window_start[owners]
         return list(zip(owners.tolist(), local.tolist(), scores.tolist(), strict=True))
+
+    def _search(
+        self, index: faiss.Index, name: str, qvec: np.ndarray, n: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Ids and scores of the ``n`` nearest of ``index``, best first. An index updated in
+        place may hold dead entries (negative ids, search/store/ann_update.py): as many more
+        are asked for and skipped."""
+        k = min(n + self._dead[name], index.ntotal)
+        if k <= 0 or n <= 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        scores, ids = index.search(qvec, k)
+        keep = ids[0] >= 0
+        return ids[0][keep][:n], scores[0][keep][:n]
 
     def chunk_vectors(self, ids: list[int]) -> np.ndarray:
         return self.vectors.reconstruct_batch(np.asarray(ids, dtype=np.int64))
@@ -287,7 +294,8 @@ class Store:
                 f"SELECT rowid, body, heading, ids FROM keywords WHERE rowid IN ({marks})", ids
             )
         )
-        return DocumentData(chunks, vectors, windows, owners, wvecs, [kw[i] for i in ids])
+        keywords = [kw[i] for i in ids]
+        return DocumentData(chunks, vectors, windows, owners, wvecs, keywords, ids, wids.tolist())
 
     def prefetched(
         self,

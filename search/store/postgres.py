@@ -327,13 +327,15 @@ class PostgresStore:
         vectors = np.stack([_array(r[n]) for r in rows])
         local = {r[0]: i for i, r in enumerate(rows)}
         wrows = self.db.query(
-            f"SELECT owner, embedding FROM {g}.windows WHERE doc_id = %s ORDER BY id", (doc_id,)
+            f"SELECT owner, embedding, id FROM {g}.windows WHERE doc_id = %s ORDER BY id",
+            (doc_id,),
         )
         windows, _ = sentence_windows([c.text for c in chunks])
-        owners = [local[int(o)] for o, _ in wrows]
-        wvecs = np.stack([_array(v) for _, v in wrows])
+        owners = [local[int(o)] for o, _, _ in wrows]
+        wvecs = np.stack([_array(v) for _, v, _ in wrows])
         keywords = [tuple(r[n + 1 : n + 4]) for r in rows]
-        return DocumentData(chunks, vectors, windows, owners, wvecs, keywords)
+        ids, wids = [int(r[0]) for r in rows], [int(w) for _, _, w in wrows]
+        return DocumentData(chunks, vectors, windows, owners, wvecs, keywords, ids, wids)
 
     def relock(self) -> None:
         """Forget the connections and the pool a fork inherited (the parent's sockets are
