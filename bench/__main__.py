@@ -55,6 +55,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="also copy each run's index into this PostgreSQL database and time both backends "
         "on the query mix (bench/backends.py)",
     )
+    p.add_argument(
+        "--ann-update",
+        type=int,
+        metavar="N",
+        help="only time updating an index of N synthetic vectors by 1 %% against building it "
+        "(bench/ann_update.py)",
+    )
     p.add_argument("--passages", type=int, default=20_000, help="with --store: corpus size")
     p.add_argument(
         "--shards", default="0,1,2", help="with --store: layouts, 0 = one node (default 0,1,2)"
@@ -100,6 +107,15 @@ def main(argv: list[str] | None = None) -> int:
 
         shards = [int(k) for k in args.shards.split(",")]
         return store.main(args.store, args.passages, shards, args.json)
+    if args.ann_update:
+        from bench import ann_update
+
+        measured = ann_update.run(args.ann_update)
+        measured["command"] = "python -m bench " + " ".join(argv or sys.argv[1:])
+        print("\n".join(ann_update.render(measured)))
+        if args.json:
+            args.json.write_text(json.dumps(measured, indent=1), "utf-8")
+        return 0
     if args.render:
         result = report.combine([(str(p), json.loads(p.read_text("utf-8"))) for p in args.render])
         if "scale" in result:  # the chosen index follows search.store.ann as it is now
