@@ -59,7 +59,7 @@ def test_count_span_remembered_equals_found(text, lang, english, chinese) -> Non
     assert count_span(text, lang, iter(english), iter(chinese)) == want  # again, remembered
 
 
-def test_keyword_lists_beside_the_encoding(tiny_index: Path) -> None:
+def test_keyword_lists_with_the_query_encoded_on_demand(tiny_index: Path) -> None:
     s = Searcher.open(tiny_index, encoder="hashing:64")
     try:
         for q in ("circular economy", "碳捕集 标准", "GB 23350-2021"):
@@ -111,23 +111,26 @@ def test_response_dict_equals_asdict(tiny_index: Path) -> None:
         s.store.close()
 
 
-def test_keyword_lists_run_in_turn_in_a_server_worker(tiny_index: Path) -> None:
-    """Beside the caller in a plain process; in turn once the process is a server worker
-    (``relock``), for every store it opens."""
-    import threading
-
+def test_kept_citations_are_fresh_copies_equal_to_built_ones(tiny_index: Path) -> None:
+    from search.citation import _citation, citation_for
+    from search.cite_formats import today
     from search.store.local import Store
 
-    Store.serial_pid = 0
     store = Store.open(tiny_index)
-    here = threading.get_ident()
     try:
-        assert store.submit(threading.get_ident).result(timeout=10) != here
-        store.relock()
-        assert store.submit(threading.get_ident).result(timeout=10) == here
-        other = Store.open(tiny_index)
-        assert other.submit(threading.get_ident).result(timeout=10) == here
-        other.close()
+        chunk = store.chunks([0])[0]
+        doc = store.document(chunk.doc_id)
     finally:
-        Store.serial_pid = 0
         store.close()
+    first = citation_for(chunk, doc)
+    assert first == _citation(chunk, doc, "", today())
+    first["formats"]["chicago"] = "changed"
+    first["text"] = "changed"
+    again = citation_for(chunk, doc)
+    assert again == _citation(chunk, doc, "", today()) and again is not first
+    linked = citation_for(chunk, doc, "https://search.example/")
+    assert linked["permalink"].startswith("https://search.example/")
+    renamed = citation_for(chunk, {**doc, "title": "Another title"})
+    assert renamed["title"] == "Another title"
+    odd = citation_for(chunk, {**doc, "tags": ["a list"]})  # cannot be a key: built anew
+    assert odd == _citation(chunk, {**doc, "tags": ["a list"]}, "", today())

@@ -10,10 +10,8 @@ same ids the vector indexes return, so per-chunk arrays (:class:`ChunkTable`) ar
 
 from __future__ import annotations
 
-import os
-import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol, TypeVar
@@ -48,54 +46,6 @@ def done(fn: Callable[..., T], *args: Any) -> Future[T]:
     except Exception as exc:  # handed to whoever asks for the result, as a pool would
         future.set_exception(exc)
     return future
-
-
-class SidePool:
-    """A one-thread pool for :meth:`IndexStore.submit`, created on first use in each process:
-    a process forked after the store was opened (a server worker) starts its own rather than
-    inheriting a pool whose thread did not survive the fork."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self._pool: ThreadPoolExecutor | None = None
-        self._pid = 0
-        self._lock = threading.Lock()
-
-    def prefetched(
-        self,
-        encode: Callable[[], np.ndarray] | None,
-        chunk_n: int,
-        window_n: int,
-        keywords: list[KeywordAsk],
-    ) -> tuple[IndexStore, np.ndarray | None] | None:
-        """A search's candidate reads at once: ``search_chunks(q, chunk_n)``,
-        ``search_windows(q, window_n)`` and the vectors of what they find (``q`` from
-        ``encode``), and ``keyword_search(*ask)`` for each of ``keywords`` with the keyword
-        columns of their hits. Returns a store answering those reads from memory (any other
-        from this one) and the query vector; or None, without encoding, when the backend
-        gains nothing from it (a database does: one round trip instead of eight)."""
-        ...
-
-    def submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
-        with self._lock:
-            if self._pool is None or self._pid != os.getpid():
-                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=self.name)
-                self._pid = os.getpid()
-            pool = self._pool
-        return pool.submit(fn, *args)
-
-    def forget(self) -> None:
-        """Drop the pool without touching it (after a fork: its thread is the parent's)."""
-        self._pool = None
-
-    def shutdown(self, last: Callable[[], Any] | None = None) -> None:
-        """Stop this process's pool, running ``last`` on its thread first (if given)."""
-        with self._lock:
-            pool, self._pool = self._pool, None
-        if pool is not None and self._pid == os.getpid():
-            if last is not None:
-                pool.submit(last)
-            pool.shutdown(wait=False)
 
 
 @dataclass(frozen=True)

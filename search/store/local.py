@@ -38,7 +38,6 @@ from search.store.base import (
     DocumentData,
     KeywordAsk,
     Ranked,
-    SidePool,
     T,
     done,
 )
@@ -71,8 +70,6 @@ def fts_search(
 class Store:
     """A read-only, opened generation: the FAISS index, the SQLite metadata and the manifest."""
 
-    serial_pid = 0  # the process (a server worker) whose stores run keyword lists in turn
-
     def __init__(self, path: Path) -> None:
         self.path = path
         self.location = str(path)
@@ -87,7 +84,6 @@ class Store:
             raise
         self._local = threading.local()
         self._pid = os.getpid()
-        self._side = SidePool("store")
         self._table: ChunkTable | None = None
         self._vocab: frozenset[str] | None = None
 
@@ -308,15 +304,9 @@ class Store:
         return None
 
     def submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
-        """Run ``fn(*args)`` on this store's one side thread (with its own SQLite connection):
-        the keyword lists run there while the query is encoded and the vectors searched;
-        FTS5 and FAISS both leave Python's lock while they work. In a server worker (a
-        process that called ``relock``; every store it opens later too) they run in turn:
-        its sibling workers keep every core busy under load, where a second thread only adds
-        hand-over costs."""
-        if Store.serial_pid == os.getpid():
-            return done(fn, *args)
-        return self._side.submit(fn, *args)
+        """Run ``fn(*args)`` now: a second thread beside the encoder was measured no faster
+        on two busy cores (docs/PERFORMANCE.md), so the lists run in turn."""
+        return done(fn, *args)
 
     def relock(self) -> None:
         """Take the reader lock again with this process's own descriptor (a worker forked
@@ -325,12 +315,10 @@ class Store:
         fresh = ReaderLock(self.path)
         self._reader.release()
         self._reader = fresh
-        Store.serial_pid = os.getpid()  # this process is a server worker: see submit
 
     def close(self) -> None:
         """Close every thread's SQLite connection and release the generation for pruning. A
         server calls it only once no request uses this store (``web.reload`` counts them)."""
-        self._side.shutdown()
         with self._conn_lock:
             conns, self._connections = self._connections, []
         for conn in conns:
