@@ -64,3 +64,23 @@ def render(r: dict[str, Any], runs: int) -> list[str]:
         f"order in {r['same']:.0f} of {r['searches']:.0f} searches.",
         "",
     ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python bench/backends.py INDEX URL [--passes N]``: the comparison on an index built
+    already (any checkout's code: it uses only ``Searcher`` and ``pg_import``)."""
+    import argparse
+
+    from bench.common import query_mix
+
+    p = argparse.ArgumentParser(prog="python bench/backends.py", description=main.__doc__)
+    p.add_argument("index", type=Path, help="a folder index")
+    p.add_argument("url", help="postgresql:// URL of the database to copy it into")
+    p.add_argument("--passes", type=int, default=3, help="passes over the query mix (default 3)")
+    args = p.parse_args(argv)
+    print("\n".join(render(run(args.index, args.url, query_mix("full"), args.passes), 1)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
