@@ -24,12 +24,11 @@ if TYPE_CHECKING:
     from search.store.postgres import PostgresStore
 
 ROW = "SELECT {tag}::text AS tag, {cols} FROM {src}"
-COLUMNS = ("id", "score", "owner", "embedding", "kw_body", "kw_heading", "kw_ids")
+COLUMNS = ("id", "score", "owner", "kw_body", "kw_heading", "kw_ids")  # after the tag
 NULLS = {
     "id": "NULL::bigint",
     "score": "NULL::float8",
     "owner": "NULL::bigint",
-    "embedding": "NULL::vector",
     "kw_body": "NULL::text",
     "kw_heading": "NULL::text",
     "kw_ids": "NULL::text",
@@ -63,12 +62,10 @@ def fetch(
     plans: dict[KeywordAsk, tuple[int, str] | None] = {}
     if qvec is not None and (chunk_n > 0 or window_n > 0):
         params["q"] = np.asarray(qvec, dtype=np.float32).ravel()
-        for cte, table, n in (("c", "chunks", chunk_n), ("w", "windows", window_n)):
-            sql, p = _renamed(store.nearest_sql(table, table == "windows"), {"n": n}, cte)
-            ctes.append(f"{cte} AS ({sql})")  # one query vector: %(q)s is shared
+        for tag, table, n in (("c", "chunks", chunk_n), ("w", "windows", window_n)):
+            sql, p = _renamed(store.nearest_sql(table, table == "windows", tag), {"n": n}, tag)
+            selects.append(sql)  # one query vector: %(q)s is shared
             params.update(p)
-        selects.append(_select("c", "c", id="id", score="d"))
-        selects.append(_select("w", "w", id="id", score="d", owner="owner"))
     found_ctes = []
     for i, ask in enumerate(dict.fromkeys(keywords)):
         plan = store.keyword_plan(list(ask[0]), ask[1], ask[2], ask[3])
@@ -95,7 +92,7 @@ def fetch(
     rows = []
     if selects:
         sql = f"WITH {', '.join(ctes)} " if ctes else ""
-        statement = sql + " UNION ALL ".join(f"({s})" for s in selects)
+        statement = sql + " UNION ALL ".join(s if s.startswith("(") else f"({s})" for s in selects)
         rows = store.db.query(statement, params, binary=True)
     return Prefetched(store, qvec, chunk_n, window_n, plans, rows)
 
@@ -120,7 +117,7 @@ class Prefetched:
         for row in rows:
             by_tag.setdefault(row[0], []).append(row[1:])
         self._rows = by_tag
-        self._terms = {int(r[0]): (r[4] or "", r[5] or "", r[6] or "") for r in by_tag.get("t", [])}
+        self._terms = {int(r[0]): (r[3] or "", r[4] or "", r[5] or "") for r in by_tag.get("t", [])}
 
     def __getattr__(self, name: str) -> Any:  # every other read: the store's own
         return getattr(self.store, name)

@@ -126,19 +126,28 @@ class PostgresStore:
         """The shards' (id, distance) rows merged: (id, inner product), the ``n`` best."""
         return [(int(i), -float(d)) for d, i in sorted((d, i) for i, d in rows)][:n]
 
-    def nearest_sql(self, table: str, owner: bool = False) -> str:
+    def nearest_sql(self, table: str, owner: bool = False, tag: str | None = None) -> str:
         """The fan-out query of :meth:`_nearest` (parameters ``q``, ``n``); with ``owner``
-        (windows) each row also names its chunk: ``(id, d, owner)``."""
+        (windows) each row also names its chunk: ``(id, d, owner)``. With ``tag``, rows are
+        ``(tag, id, d, owner or NULL, NULL, NULL, NULL)``: the row shape of
+        :mod:`pg_batch`, made on the shard, so each part stays a foreign scan of its own
+        that the coordinator runs beside the others (async Append)."""
         hnsw = self.manifest.get("vector_index", {}).get(table, {}).get("type") == "hnsw"
-        extra = ", owner" if owner else ""
+        head, tail = "", ""
+        if owner:  # one row per id: min() keeps the aggregate a plain GROUP BY id
+            tail = ", owner" if hnsw else ", min(owner)"
+        if tag is not None:
+            head = f"'{tag}'::text AS tag, "
+            tail = (tail or ", NULL::bigint") + ", NULL::text, NULL::text, NULL::text"
         if hnsw:
             one = (
-                f"(SELECT id, embedding <#> %(q)s AS d{extra} FROM {{part}} ORDER BY d LIMIT %(n)s)"
+                f"(SELECT {head}id, embedding <#> %(q)s AS d{tail} FROM {{part}} "
+                "ORDER BY d LIMIT %(n)s)"
             )
         else:
             one = (
-                f"(SELECT id, min(embedding <#> %(q)s) AS d{extra} FROM {{part}} "
-                f"GROUP BY id{extra} ORDER BY d LIMIT %(n)s)"
+                f"(SELECT {head}id, min(embedding <#> %(q)s) AS d{tail} FROM {{part}} "
+                "GROUP BY id ORDER BY d LIMIT %(n)s)"
             )
         return _union(one, self.parts[table])
 
