@@ -22,11 +22,10 @@ import numpy as np
 
 from search.errors import BadIndexError
 from search.store import pg_batch, pg_keywords, pg_layout
-from search.store.base import ChunkTable, DocumentData, IndexStore, KeywordAsk, Ranked
+from search.store.base import ChunkTable, IndexStore, KeywordAsk, Ranked
 from search.store.pg_connect import Connections, connect, parse_location, safe_location
-from search.store.pg_schema import DOCUMENT_COLUMNS
-from search.store.rows import CHUNK_COLUMNS, FORMAT_VERSION, TABLE_FILES, row_to_chunk
-from search.types import Chunk
+from search.store.pg_rows import PgRows, array_of
+from search.store.rows import FORMAT_VERSION, TABLE_FILES
 
 T = TypeVar("T")
 VECTOR_CACHE = 20_000  # chunk vectors kept per process (40 MB at 512 dimensions)
@@ -43,7 +42,7 @@ def current_generation(location: str) -> str | None:
     return row[0] if row else None
 
 
-class PostgresStore:
+class PostgresStore(PgRows):
     """A read-only, opened generation of a PostgreSQL index."""
 
     def __init__(self, location: str) -> None:
@@ -183,7 +182,7 @@ class PostgresStore:
                 (missing,),
                 binary=True,
             )
-            read = {int(i): _array(v) for i, v in rows}
+            read = {int(i): array_of(v) for i, v in rows}
             got.update(read)
             if len(cache) + len(read) > VECTOR_CACHE:
                 cache.clear()
@@ -194,7 +193,7 @@ class PostgresStore:
         """The vectors of ``ids`` (from a read's ``id -> vector``) as one array, in order."""
         if not ids:
             return np.zeros((0, int(self.manifest["dim"])), dtype=np.float32)
-        return np.stack([_array(vectors[int(i)]) for i in ids])
+        return np.stack([array_of(vectors[int(i)]) for i in ids])
 
     # -- keywords ------------------------------------------------------------------------
 
@@ -289,63 +288,6 @@ class PostgresStore:
         blob = self._derived.get("dictionary")
         return json.loads(blob) if blob else None
 
-    def _chunk_rows(self, where: str, params: Any, order: str = "id") -> list[tuple]:
-        cols = ", ".join(CHUNK_COLUMNS)
-        g = self.generation
-        return self.db.query(
-            f"SELECT {cols} FROM {g}.chunks WHERE {where} ORDER BY {order}", params
-        )
-
-    def chunks(self, ids: list[int]) -> dict[int, Chunk]:
-        if not ids:
-            return {}
-        rows = self._chunk_rows("id = ANY(%s)", (list(map(int, ids)),))
-        return {r[0]: row_to_chunk(r) for r in rows}
-
-    def chunk_by_id(self, chunk_id: str) -> tuple[int, Chunk] | None:
-        rows = self._chunk_rows("chunk_id = %s", (chunk_id,))
-        return (rows[0][0], row_to_chunk(rows[0])) if rows else None
-
-    def document_chunks(self, doc_id: str) -> list[Chunk]:
-        return [row_to_chunk(r) for r in self._chunk_rows("doc_id = %s", (doc_id,), "ordinal")]
-
-    def documents(self) -> list[dict[str, Any]]:
-        cols = ", ".join(f'"{c}"' for c in DOCUMENT_COLUMNS)
-        rows = self.db.query(f"SELECT {cols} FROM {self.generation}.documents ORDER BY doc_id")
-        return [dict(zip(DOCUMENT_COLUMNS, r, strict=True)) for r in rows]
-
-    def document(self, doc_id: str) -> dict[str, Any] | None:
-        cols = ", ".join(f'"{c}"' for c in DOCUMENT_COLUMNS)
-        rows = self.db.query(
-            f"SELECT {cols} FROM {self.generation}.documents WHERE doc_id = %s", (doc_id,)
-        )
-        return dict(zip(DOCUMENT_COLUMNS, rows[0], strict=True)) if rows else None
-
-    def document_data(self, doc_id: str) -> DocumentData:
-        from search.text.sentences import sentence_windows
-
-        g = self.generation
-        cols = ", ".join(CHUNK_COLUMNS)
-        rows = self.db.query(
-            f"SELECT {cols}, embedding, kw_body, kw_heading, kw_ids FROM {g}.chunks "
-            "WHERE doc_id = %s ORDER BY id",
-            (doc_id,),
-        )
-        n = len(CHUNK_COLUMNS)
-        chunks = [row_to_chunk(r[:n]) for r in rows]
-        vectors = np.stack([_array(r[n]) for r in rows])
-        local = {r[0]: i for i, r in enumerate(rows)}
-        wrows = self.db.query(
-            f"SELECT owner, embedding, id FROM {g}.windows WHERE doc_id = %s ORDER BY id",
-            (doc_id,),
-        )
-        windows, _ = sentence_windows([c.text for c in chunks])
-        owners = [local[int(o)] for o, _, _ in wrows]
-        wvecs = np.stack([_array(v) for _, v, _ in wrows])
-        keywords = [tuple(r[n + 1 : n + 4]) for r in rows]
-        ids, wids = [int(r[0]) for r in rows], [int(w) for _, _, w in wrows]
-        return DocumentData(chunks, vectors, windows, owners, wvecs, keywords, ids, wids)
-
     def relock(self) -> None:
         """Forget the connections and the pool a fork inherited (the parent's sockets are
         never used here); this process opens its own on its first query."""
@@ -363,15 +305,3 @@ class PostgresStore:
 
 def _union(one: str, parts: list[str]) -> str:
     return " UNION ALL ".join(one.format(part=p) for p in parts)
-
-
-def _split(hits: list[tuple[int, float]]) -> tuple[np.ndarray, np.ndarray]:
-    scores = np.array([s for _, s in hits], dtype=np.float32)
-    return scores, np.array([i for i, _ in hits], dtype=np.int64)
-
-
-def _array(vector: Any) -> np.ndarray:
-    """A float32 array from what pgvector's loader returns (an array or a ``Vector``)."""
-    if hasattr(vector, "to_numpy"):
-        vector = vector.to_numpy()
-    return np.asarray(vector, dtype=np.float32)
