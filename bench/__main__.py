@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import build, query, report, scale, serve, start
+from bench import backends, build, query, report, scale, serve, start
 from bench.common import corpus, machine, median_of, query_mix
 
 NAMES = ("build", "query", "http", "mcp", "scale")
@@ -51,6 +51,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         metavar="URL",
         help="benchmark the PostgreSQL store of this coordinator instead (bench/store.py)",
     )
+    p.add_argument(
+        "--cluster",
+        metavar="URL",
+        help="also copy each run's index into this PostgreSQL database and time both backends "
+        "on the query mix (bench/backends.py)",
+    )
+    p.add_argument(
+        "--ann-update",
+        type=int,
+        metavar="N",
+        help="only time updating an index of N synthetic vectors by 1 %% against building it "
+        "(bench/ann_update.py)",
+    )
     p.add_argument("--passages", type=int, default=20_000, help="with --store: corpus size")
     p.add_argument(
         "--shards", default="0,1,2", help="with --store: layouts, 0 = one node (default 0,1,2)"
@@ -78,6 +91,9 @@ def one_run(args: argparse.Namespace, work: Path, i: int, profile: bool) -> dict
         log(f"run {i}: open {st['open_s']:.2f}s, one-shot CLI {st['cli_en_s']:.2f}s")
         out["query"] = query.run(index, mix, QUERY_PASSES[args.size], profile=profile)
         log(f"run {i}: query p50 {out['query']['shipped']['total']['p50']:.1f} ms (shipped)")
+    if args.cluster:
+        out["backends"] = backends.run(index, args.cluster, mix, QUERY_PASSES[args.size])
+        log(f"run {i}: cluster / folder p50 {out['backends']['ratio_p50']:.2f}")
     if "http" not in args.skip:
         server_log = work / "server.log"
         out["http"] = {"as shipped": serve.run(index, mix, HTTP_SECONDS[args.size], server_log)}
@@ -99,6 +115,15 @@ def main(argv: list[str] | None = None) -> int:
 
         shards = [int(k) for k in args.shards.split(",")]
         return store.main(args.store, args.passages, shards, args.json)
+    if args.ann_update:
+        from bench import ann_update
+
+        measured = ann_update.run(args.ann_update)
+        measured["command"] = "python -m bench " + " ".join(argv or sys.argv[1:])
+        print("\n".join(ann_update.render(measured)))
+        if args.json:
+            args.json.write_text(json.dumps(measured, indent=1), "utf-8")
+        return 0
     if args.render:
         result = report.combine([(str(p), json.loads(p.read_text("utf-8"))) for p in args.render])
         if "scale" in result:  # the chosen index follows search.store.ann as it is now
@@ -112,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         work = Path(tmp)
         done = [one_run(args, work, i, args.profile and i == runs - 1) for i in range(runs)]
-        for name in ("build", "start", "query", "http", "mcp"):
+        for name in ("build", "start", "query", "backends", "http", "mcp"):
             if name in done[0]:
                 result[name] = median_of([d[name] for d in done])
                 for key in ("profile", "files", "index"):

@@ -52,7 +52,7 @@ def combine(results: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
     return out
 
 
-SECTIONS = ("build", "start", "query", "http", "mcp", "scale")
+SECTIONS = ("build", "start", "query", "backends", "http", "mcp", "scale")
 
 
 def build(b: dict[str, Any], runs: int) -> list[str]:
@@ -258,6 +258,10 @@ def render(r: dict[str, Any]) -> str:
         out += start(r["start"], runs)
     if "query" in r:
         out += query(r["query"], runs)
+    if "backends" in r:
+        from bench import backends
+
+        out += backends.render(r["backends"], runs)
     if "http" in r:
         out += http(r["http"], runs)
     if "mcp" in r:

@@ -24,6 +24,7 @@ from search.store import pg_layout
 from search.store.pg_connect import connect, parse_location
 from search.store.pg_writer import write_generation
 from search.store.postgres import PostgresStore
+from search.store.rows import FORMAT_VERSION
 from search.types import Chunk, Document
 
 DIM = 512
@@ -117,7 +118,7 @@ def measure(location: str, x: np.ndarray, queries: np.ndarray) -> dict[str, Any]
             store.keyword_search(words, 10)
             kw_ms.append((time.perf_counter() - t) * 1000)
         size = 0
-        conn = store.db.get()
+        conn = connect(parse_location(location)[0])
         servers = pg_layout.shards(conn) if store.manifest["layout"] == "fdw" else []
         tables = [p for t in ("chunks", "windows", "postings") for p in store.parts[t]]
         import psycopg
@@ -128,6 +129,7 @@ def measure(location: str, x: np.ndarray, queries: np.ndarray) -> dict[str, Any]
                 size += c.execute("SELECT pg_total_relation_size(%s)", (table,)).fetchone()[0]
             if info:
                 c.close()
+        conn.close()
     finally:
         store.close()
     return {
@@ -158,8 +160,6 @@ def run(url: str, n: int, shard_counts: list[int], log=print) -> dict[str, Any]:
         name = "bench_1node" if k == 0 else f"bench_{k}shards"
         target = database(url, name, ports[:k])
         manifest = {"format_version": None, "encoder": "synthetic", "dim": DIM, "chunks": n}
-        from search.store.local import FORMAT_VERSION
-
         manifest["format_version"] = FORMAT_VERSION
         t = time.perf_counter()
         write_generation(

@@ -25,13 +25,14 @@ from search.errors import SearchError
 from search.ingest.chunk import ChunkSizes
 from search.store import (
     FORMAT_VERSION,
-    Store,
     new_generation,
     publish,
     targets,
     write_generation,
 )
 from search.store.base import IndexStore, is_database_url, open_store
+from search.store.local import Store
+from search.store.write import Reuse
 from search.types import Chunk
 
 __all__ = ["BATCH", "BuildSummary", "build", "encoder_text", "progress_bar"]
@@ -126,7 +127,8 @@ def build(
             "source_roots": sorted(str(r) for r in prev.roots),
             "removed": dict(sorted(prev.removed.items())),
         }
-        summary.path = write_parts(out, ordered, embedder, {**settings, **record}, summary)
+        settings = {**settings, **record}
+        summary.path = write_parts(out, ordered, embedder, settings, summary, prev.store)
         if prev.store is not None:
             prev.store.close()
     summary.seconds = time.perf_counter() - started
@@ -177,9 +179,16 @@ def encode_parts(
 
 
 def write_parts(
-    out: Path, parts: list[Part], embedder: Embedder, settings: dict, summary: BuildSummary
+    out: Path,
+    parts: list[Part],
+    embedder: Embedder,
+    settings: dict,
+    summary: BuildSummary,
+    before: IndexStore | None = None,
 ) -> Path:
-    """Write ``parts`` as a new generation under ``out`` and publish it."""
+    """Write ``parts`` as a new generation under ``out`` and publish it; a folder index
+    updates the vector indexes of ``before`` (the generation built upon) when parts were
+    taken over from it."""
     documents = [p.doc for p in parts]
     chunks = [c for p in parts for c in p.chunks]
     empty = np.zeros((0, embedder.dim), dtype=np.float32)
@@ -211,14 +220,29 @@ def write_parts(
         return where
     tmp = new_generation(out)
     try:
-        write_generation(
-            tmp, documents, chunks, vectors, (window_vectors, np.array(owners)), keywords, manifest
-        )
+        reuse = reuse_of(before, parts)
+        windows = (window_vectors, np.array(owners))
+        write_generation(tmp, documents, chunks, vectors, windows, keywords, manifest, reuse)
         calibrate_index(Store(tmp), embedder)  # before it serves: see search/rank/calibrate.py
         return publish(out, tmp)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def reuse_of(before: IndexStore | None, parts: list[Part]) -> Reuse | None:
+    """Where each row of ``parts`` was in the folder generation ``before`` (-1: new), when
+    any part was taken over from it."""
+    if not isinstance(before, Store) or not any(p.reused for p in parts):
+        return None
+    chunks = [p.old_rows if p.reused else [-1] * len(p.chunks) for p in parts]
+    windows = [p.old_windows if p.reused else [-1] * len(p.windows) for p in parts]
+    return Reuse(
+        before.path,
+        before.manifest.get("vector_index", {}),
+        np.array([i for ids in chunks for i in ids], dtype=np.int64),
+        np.array([i for ids in windows for i in ids], dtype=np.int64),
+    )
 
 
 def calibrate_index(store: IndexStore, embedder: Embedder) -> None:

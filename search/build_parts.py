@@ -16,8 +16,9 @@ from search.catalog import Found, load_catalog, source_root
 from search.errors import SearchError, SourceError
 from search.ingest.chunk import ChunkSizes, chunk_document
 from search.ingest.document import Read, locate_chunks, read_document
-from search.store import Store, document_from_row
 from search.store.base import IndexStore, is_database_url, open_store
+from search.store.local import Store
+from search.store.rows import document_from_row
 from search.store.verify import newest_good
 from search.text.sentences import sentence_windows
 from search.text.terms import keyword_columns
@@ -36,6 +37,8 @@ class Part:
     window_vectors: np.ndarray | None = None
     keywords: list[tuple[str, str, str]] = field(default_factory=list)
     reused: bool = False
+    old_rows: list[int] = field(default_factory=list)  # taken over: row ids in that index
+    old_windows: list[int] = field(default_factory=list)  # and window numbers
 
 
 def new_part(read: Read, sizes: ChunkSizes) -> Part:
@@ -50,8 +53,19 @@ def new_part(read: Read, sizes: ChunkSizes) -> Part:
 
 def reused_part(store: IndexStore, doc: Document) -> Part:
     """A document's chunks, vectors and keyword columns taken over from ``store``."""
-    chunks, vectors, windows, owners, window_vectors, keywords = store.document_data(doc.doc_id)
-    return Part(doc, chunks, vectors, windows, owners, window_vectors, keywords, reused=True)
+    d = store.document_data(doc.doc_id)
+    return Part(
+        doc,
+        d.chunks,
+        d.vectors,
+        d.windows,
+        d.owners,
+        d.window_vectors,
+        d.keywords,
+        reused=True,
+        old_rows=d.rows,
+        old_windows=d.window_rows,
+    )
 
 
 def previous_store(out: Path | str) -> IndexStore | None:

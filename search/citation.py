@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from search.cite_formats import with_formats
+from search.cite_formats import today, with_formats
 from search.types import Chunk
 
 
@@ -65,8 +65,28 @@ def location_label(chunk: Chunk) -> str:
     return f"chars {chunk.char_start}–{chunk.char_end}"
 
 
-def citation_for(chunk: Chunk, doc: dict[str, Any]) -> dict[str, Any]:
-    """The citation object of a result (see the README for the fields)."""
+def citation_for(chunk: Chunk, doc: dict[str, Any], root: str = "") -> dict[str, Any]:
+    """The citation object of a result (see the README for the fields); its permalink and
+    formats point at the site ``root`` (e.g. ``https://search.example/``; default relative).
+
+    Built once per passage, site and day and then kept (a few thousand): a passage shown
+    again, to this query or another, costs a copy."""
+    day = today()
+    try:
+        kept = _kept_citation(chunk, tuple(doc.items()), root, day)
+    except TypeError:  # a document field that cannot be a key: built each time
+        return _citation(chunk, doc, root, day)
+    return {**kept, "formats": dict(kept["formats"])}
+
+
+@lru_cache(maxsize=4096)
+def _kept_citation(
+    chunk: Chunk, doc: tuple[tuple[str, Any], ...], root: str, day: str
+) -> dict[str, Any]:
+    return _citation(chunk, dict(doc), root, day)
+
+
+def _citation(chunk: Chunk, doc: dict[str, Any], root: str, day: str) -> dict[str, Any]:
     title = doc.get("title") or chunk.doc_id
     url = source_url(chunk, doc)
     parts = [title]
@@ -93,7 +113,7 @@ def citation_for(chunk: Chunk, doc: dict[str, Any]) -> dict[str, Any]:
         "quote": quote(chunk.text),
         "text": text,
     }
-    return with_formats(fields, doc, chunk.doc_id, chunk.chunk_id)  # permalink, formats
+    return with_formats(fields, doc, chunk.doc_id, chunk.chunk_id, root, day)  # link, formats
 
 
 def _field(kind: str, description: str) -> dict[str, Any]:

@@ -125,16 +125,26 @@ def formats(
     accessed: str | None = None,
 ) -> dict[str, str]:
     """``{"gbt7714": ..., "chicago": ...}`` for one passage; ``accessed`` defaults to today."""
-    day = accessed or dt.datetime.now(dt.UTC).date().isoformat()
+    day = accessed or today()
     return {
         "gbt7714": gbt7714(citation, doc, link, day),
         "chicago": chicago(citation, doc, link, day),
     }
 
 
+def today() -> str:
+    """The access date a citation gives: today in UTC, ISO."""
+    return dt.datetime.now(dt.UTC).date().isoformat()
+
+
 def with_formats(
-    citation: dict[str, Any], doc: dict[str, Any], doc_id: str, chunk_id: str, root: str = ""
+    citation: dict[str, Any],
+    doc: dict[str, Any],
+    doc_id: str,
+    chunk_id: str,
+    root: str = "",
+    accessed: str | None = None,
 ) -> dict[str, Any]:
     """``citation`` plus ``permalink`` and ``formats`` (the hook ``citation_for`` calls)."""
     link = permalink(doc_id, chunk_id, root)
-    return {**citation, "permalink": link, "formats": formats(citation, doc, link)}
+    return {**citation, "permalink": link, "formats": formats(citation, doc, link, accessed)}

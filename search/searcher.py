@@ -12,8 +12,10 @@ Each stage reads the analysed query and the previous stage's output only.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -99,6 +101,7 @@ class Searcher:
         """Open the index at ``path`` (a folder or a ``postgresql://`` URL) with its encoder
         loaded. The Chinese segmenter loads on the first query that needs it, or here with
         ``warm`` (a server: every first query as fast as the rest)."""
+
         ann.single_query_threads()  # see search/store/ann.py: idle OpenMP threads fight the encoder
         segmenter = threading.Thread(target=warm_segmenter, daemon=True) if warm else None
         if segmenter is not None:
@@ -140,14 +143,16 @@ class Searcher:
         docs: str | list[str] | tuple[str, ...] | None = None,
         date_from: str | None = None,
         date_to: str | None = None,
+        link_root: str = "",
     ) -> Response:
         """The ``k`` best passages for ``q`` after the first ``offset``, in documents ``docs``
-        (ids; all when none) dated within ``date_from`` .. ``date_to`` (ISO; either open)."""
+        (ids; all when none) dated within ``date_from`` .. ``date_to`` (ISO; either open);
+        citations link to the site ``link_root`` (default: relative links)."""
         started = time.perf_counter()
         filters = Filters(check_docs(docs), *check_date_range(date_from, date_to))
         q, k, lang_filter = check_query(q), check_k(k), check_lang(lang)
         query = self.analyse(q, k, lang_filter, check_method(method), check_offset(offset), filters)
-        qvec = self.vector(query) if query.uses_vectors else None
+        qvec = functools.cache(lambda: self.vector(query)) if query.uses_vectors else None
         ranked, chunks, windows = self.rank(query, qvec)
         facet_counts = facets(ranked, self.row_docs, self.table.lang)  # before the filters
         if filters.active:  # ranked again within the chosen documents (rank/candidates.py)
@@ -164,7 +169,7 @@ class Searcher:
         )
         chunks.update(self.chunks([rid for rid, _ in top + other_rows if rid not in chunks]))
         highlighter = self.highlighter(query)
-        shown = (chunks, windows, self.documents, self._fingerprint, highlighter, good)
+        shown = (chunks, windows, self.documents, self._fingerprint, highlighter, good, link_root)
         results = present(query, top, *shown)[query.offset :]
         other = present(replace(query, offset=0, k=OTHER_LANGUAGE_K), other_rows, *shown)
         counts = {code: sum(r.lang == code for r in results) for code in LANGS}
@@ -185,14 +190,17 @@ class Searcher:
         )
 
     def rank(
-        self, query: Query, qvec: np.ndarray | None = None, only: np.ndarray | None = None
+        self,
+        query: Query,
+        qvec: Callable[[], np.ndarray] | None = None,
+        only: np.ndarray | None = None,
     ) -> tuple[Ranked, dict[int, Chunk], dict[int, int]]:
         """The whole ranking of ``query`` (before balance) over the passages of the mask
         ``only`` (None: all), the chunks read on the way (by row id), and the best sentence
-        window of each dense hit. ``qvec``: the query's vector, if already encoded."""
+        window of each dense hit. ``qvec``: what gives the query's vector (encoded once)."""
         cfg, table = self.config, self.table
         if qvec is None and query.uses_vectors:
-            qvec = self.vector(query)
+            qvec = functools.cache(lambda: self.vector(query))  # encoded while keywords run
         n = max(cfg.pool, (query.offset + query.k) * 5)
         found = gather(self.store, table, query, qvec, n, cfg, self.doc_freq, only)
         ranked = fuse(found.lists, table.lang, query.lang, table.front, cfg)

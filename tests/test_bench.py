@@ -107,3 +107,13 @@ def test_the_port_is_read_from_the_servers_own_log_lines(tmp_path: Path) -> None
         fh.write("[INFO] Starting gunicorn\n[INFO] Listening at: http://127.0.0.1:41002 (11)\n")
     assert listening_port(log, offset) == 41002
     assert listening_port(tmp_path / "missing.log") is None
+
+
+def test_ann_update_section(tmp_path: Path, capsys) -> None:
+    """``python -m bench --ann-update N``: build and in-place update timed, recall of both."""
+    out = tmp_path / "ann.json"
+    assert main(["--ann-update", "2000", "--json", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "Incremental vector index update" in text and "2000 / 20" in text
+    r = json.loads(out.read_text("utf-8"))
+    assert r["index"] == "flat" and r["recall_updated"] == 1.0 and r["update_s"] > 0

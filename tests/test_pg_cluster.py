@@ -178,7 +178,50 @@ def test_hnsw_and_single_node_layouts(pg_database, tiny_index) -> None:
             q = rng.standard_normal((1, 64)).astype(np.float32)
             got = {r for r, _ in store.search_chunks(q, 5)}
             assert got == {r for r, _ in local.search_chunks(q, 5)}  # tiny: HNSW is exact here
+            q /= np.linalg.norm(q)
+            windows = store.search_windows(q, 8)
+            assert [o for o, _, _ in windows] == [o for o, _, _ in local.search_windows(q, 8)]
+            view, _ = store.prefetched(lambda q=q: q, 5, 8, [(("circular",), 5, None, None)])
+            assert view.search_windows(q, 8) == windows
+            assert view.search_chunks(q, 5) == store.search_chunks(q, 5)
         store.close()
+
+
+def test_one_round_trip_per_search(pg_tiny, tiny_index) -> None:
+    """After the searcher's caches are warm, a hybrid search is one statement; its answers
+    are the folder index's."""
+    from search.searcher import Searcher
+    from search.store.pg_connect import Connections
+
+    folder = Searcher.open(tiny_index, encoder="hashing:64")
+    pg = Searcher.open(pg_tiny, encoder="hashing:64")
+    statements: list[str] = []
+    real = Connections.query
+
+    def counted(self, sql, params=None, binary=False):
+        statements.append(sql)
+        return real(self, sql, params, binary)
+
+    try:
+        queries = ["circular economy", "碳捕集 标准", "GB 23350-2021", "how many committees"]
+        for q in queries:
+            pg.search(q)
+        Connections.query = counted
+        for q in queries:
+            statements.clear()
+            got = pg.search(q)
+            assert len(statements) == 1 and statements[0].startswith("WITH")
+            want = folder.search(q)
+            assert [(r.chunk_id, r.snippet) for r in got.results] == [
+                (r.chunk_id, r.snippet) for r in want.results
+            ]
+            assert [r.score for r in got.results] == pytest.approx(
+                [r.score for r in want.results], abs=1e-5
+            )
+    finally:
+        Connections.query = real
+        pg.store.close()
+        folder.store.close()
 
 
 def test_citus_layout(pg_cluster, pg_database) -> None:
@@ -265,3 +308,15 @@ def test_python_m_web_serves_a_postgres_index(pg_tiny: str, server_process, tmp_
     with urllib.request.urlopen(base + "/api/search?q=circular+economy&k=3", timeout=30) as r:
         assert r.headers["X-Index-Generation"] == generation(pg_tiny)
         assert json.load(r)["results"]
+
+
+def test_bench_backends_section(pg_database, tiny_index) -> None:
+    """``python -m bench --cluster URL``: both backends timed on one index, same answers."""
+    from bench import backends
+
+    url = pg_database("bench_backends")
+    r = backends.run(tiny_index, url, ["circular economy", "碳捕集 标准", "GB 23350-2021"], 2)
+    assert r["same"] == r["searches"] == 6
+    assert r["folder"]["p50"] > 0 and r["cluster"]["p50"] > 0 and r["ratio_p50"] > 0
+    text = "\n".join(backends.render(r, 1))
+    assert "Folder and cluster" in text and "6 of 6" in text

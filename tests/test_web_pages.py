@@ -100,8 +100,14 @@ def test_document_text_with_markup_is_shown_as_text(web_client: FlaskClient, doc
 
 def test_highlights_are_marked_and_escaped(web_app, monkeypatch: pytest.MonkeyPatch) -> None:
     text = "Before <b>bold</b> & <script>x</script> after"
-    result = Result(1, 1.0, text, "en", "d", "d-0000", {"title": "T", "paragraph": "¶1",
-                    "text": "T, ¶1"}, highlights=[[7, 18], [21, 29]])  # fmt: skip
+    cite = {
+        "title": "T",
+        "paragraph": "¶1",
+        "text": "T, ¶1",
+        "permalink": "/doc/d#d-0000",
+        "formats": {"gbt7714": "T[EB/OL].", "chicago": "T."},
+    }  # as Searcher.search gives
+    result = Result(1, 1.0, text, "en", "d", "d-0000", cite, highlights=[[7, 18], [21, 29]])
     holder = web_app.extensions["searcher"]
     canned = Response("bold", "en", 1.0, [result], "any", {"en": 1, "zh": 0})
     monkeypatch.setattr(holder.searcher, "search", lambda *a, **k: canned)

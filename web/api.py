@@ -17,7 +17,6 @@ from web.records import (
     document_record,
     find_document,
     footnotes,
-    linked_citations,
     site_root,
 )
 
@@ -40,8 +39,9 @@ def run(query: SearchQuery) -> dict[str, Any]:
         docs=query.docs,
         date_from=query.date_from,
         date_to=query.date_to,
+        link_root=site_root(),
     )
-    answer = linked_citations(response.to_dict(), s, site_root())
+    answer = response.to_dict()
     shards = getattr(s.store, "shards", None)  # the cluster backend: every shard answered
     if shards is not None:
         answer["shards"] = shards.answered()

@@ -6,7 +6,6 @@ import re
 from typing import Any
 
 from search.citation import citation_for
-from search.cite_formats import with_formats
 from search.searcher import Searcher
 
 EXPORTS = {
@@ -25,7 +24,7 @@ def records(searcher: Searcher, ids: list[str], root: str) -> list[dict[str, Any
             continue
         chunk = found[1]
         doc = searcher.documents.get(chunk.doc_id, {})
-        cite = with_formats(citation_for(chunk, doc), doc, chunk.doc_id, chunk.chunk_id, root)
+        cite = citation_for(chunk, doc, root)
         out.append({"chunk": chunk, "doc": doc, "citation": cite})
     return out
 

@@ -24,7 +24,12 @@ class PgSearcherHolder(SearcherHolder):
 
     def __init__(self, searcher: Searcher, location: str, interval: float = 1.0) -> None:
         self.location = location
-        super().__init__(searcher, Path(searcher.store.path), interval)
+        super().__init__(searcher, self.generation_of(searcher), interval)
+
+    @staticmethod
+    def generation_of(searcher: Searcher) -> Path:
+        """The generation's schema name (only ``.name`` is compared and shown)."""
+        return Path(searcher.store.generation)
 
     @classmethod
     def open(  # type: ignore[override]
@@ -55,4 +60,4 @@ class PgSearcherHolder(SearcherHolder):
             self.reload_failures += 1
             log.error("not serving the new generation: %s", exc)
             return
-        self._swap(new, store.path.resolve())
+        self._swap(new, self.generation_of(new))

@@ -9,7 +9,6 @@ from typing import Any
 from flask import abort, current_app, request
 
 from search.citation import citation_for
-from search.cite_formats import with_formats
 from search.searcher import Searcher
 from search.types import Chunk
 
@@ -46,15 +45,6 @@ def footnotes(chunks: list[Chunk]) -> list[dict[str, Any]]:
                 seen.add(key)
                 out.append({"heading": chunk.heading, **asdict(note)})
     return out
-
-
-def linked_citations(response: dict[str, Any], searcher: Searcher, root: str) -> dict[str, Any]:
-    """``response`` (a search answer as a dict) with each citation's permalink and formats
-    pointing at this site (``root``, e.g. ``https://search.example/``)."""
-    for r in [*response["results"], *response.get("other_language", [])]:
-        doc = searcher.documents.get(r["doc_id"], {})
-        r["citation"] = with_formats(r["citation"], doc, r["doc_id"], r["chunk_id"], root)
-    return response
 
 
 WILDCARDS = ("", "0.0.0.0", "::")

@@ -93,8 +93,8 @@ class SearcherHolder:
         reason: str = "",
     ) -> None:
         self._searcher = searcher
-        self.generation = searcher.store.path.resolve()
-        self.root = root if root is not None else index_root(searcher.store.path)
+        self.generation = self.generation_of(searcher)
+        self.root = root if root is not None else index_root(self.generation)
         self.interval = interval
         self.reason = reason  # why the newest generation is not served ("" when it is)
         self.reload_failures = 1 if reason else 0
@@ -104,6 +104,11 @@ class SearcherHolder:
         self._uses: dict[int, int] = {}  # id(searcher) -> requests using it
         self._retired: dict[int, Searcher] = {}
         self._uses_lock = threading.Lock()
+
+    @staticmethod
+    def generation_of(searcher: Searcher) -> Path:
+        """The generation folder ``searcher`` serves, as ``current`` resolves to it."""
+        return Path(searcher.store.location).resolve()
 
     @classmethod
     def open(
@@ -159,10 +164,10 @@ class SearcherHolder:
         except SearchError as exc:
             log.error("no good generation to serve, still on %s: %s", self.generation.name, exc)
             return
-        self._swap(searcher, searcher.store.path.resolve())
+        self._swap(searcher, self.generation_of(searcher))
         if reason and current is not None:
             self._rejected.add(current)
-            self.reason = f"still serving {searcher.store.path.name}: {reason}"
+            self.reason = f"still serving {searcher.store.generation}: {reason}"
 
     def checkout(self) -> Searcher:
         self._maybe_reload()
@@ -242,7 +247,7 @@ def register(app: Flask) -> None:
     @app.after_request
     def name_generation(response: Response) -> Response:
         if "searcher" in g:  # which generation answered: one per request, never mixed
-            response.headers["X-Index-Generation"] = g.searcher.store.path.name
+            response.headers["X-Index-Generation"] = g.searcher.store.generation
         return response
 
     @app.teardown_request

@@ -12,7 +12,7 @@ from search.docs_cli import listing
 from search.errors import QueryError
 from search.searcher import Searcher
 from web.query import SearchQuery
-from web.records import MAX_ID_CHARS, linked_citations
+from web.records import MAX_ID_CHARS
 
 PRIVATE_FIELDS = ("path",)  # server file paths: not shown over HTTP (as in /api/documents)
 
@@ -27,12 +27,9 @@ def passages(searcher: Searcher, query: SearchQuery, root: str) -> dict[str, Any
         docs=query.docs,
         date_from=query.date_from,
         date_to=query.date_to,
-    ).to_dict()
-    out = linked_citations(response, searcher, root)
-    other = out.get("other_language")
-    if isinstance(other, list) and all(isinstance(r, dict) and "chunk_id" in r for r in other):
-        linked_citations({"results": other}, searcher, root)  # the same links for these
-    return out
+        link_root=root,
+    )
+    return response.to_dict()
 
 
 def title_of(citation: dict[str, Any]) -> str:

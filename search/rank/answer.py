@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 from search.rank.fusion import boost
 from search.text.dictionary import MAX_GLOSSES, BilingualDictionary
@@ -152,6 +153,22 @@ def count_targets(
 
 
 def count_span(
+    text: str, lang: str, english: Iterable[str], chinese: Iterable[str]
+) -> tuple[int, int] | None:
+    """Where ``text`` gives a number of the counted thing (see ``find_count``). Remembered
+    for the last few passages: the re-ranking reads the best passages and the presentation
+    shows some of them, with the same question's targets (a few dozen: one question's)."""
+    return _count_span(text, lang, tuple(english), tuple(chinese))
+
+
+@lru_cache(maxsize=64)
+def _count_span(
+    text: str, lang: str, english: tuple[str, ...], chinese: tuple[str, ...]
+) -> tuple[int, int] | None:
+    return find_count(text, lang, english, chinese)
+
+
+def find_count(
     text: str, lang: str, english: Iterable[str], chinese: Iterable[str]
 ) -> tuple[int, int] | None:
     """Where ``text`` gives a number of the counted thing: the first numeral (not a year, list

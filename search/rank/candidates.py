@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,7 +17,7 @@ import numpy as np
 from search.config import RankingConfig
 from search.rank.analysis import Query
 from search.rank.fusion import Ranked, coverage, dense_scores
-from search.store.base import ChunkTable, IndexStore
+from search.store.base import ChunkTable, IndexStore, KeywordAsk
 
 PARTIAL_IDENTIFIER = 0.5  # credit for a stem-only match (GB/T 12350-2017 for GB/T 12350-2022)
 # Document and date filters (``only``, a mask over rows): each list is read deeper, by the
@@ -39,29 +39,39 @@ def gather(
     store: IndexStore,
     table: ChunkTable,
     query: Query,
-    qvec: np.ndarray | None,
+    qvec: np.ndarray | Callable[[], np.ndarray] | None,
     n: int,
     config: RankingConfig,
     doc_freq: Mapping[str, int] | None = None,
     only: np.ndarray | None = None,
 ) -> Candidates:
-    """Every candidate list ``query.method`` asks for, ``n`` long at most. ``doc_freq``
-    (passages per term) weighs the ``coverage`` list, made when the query has word groups.
-    ``only`` (a boolean mask over rows; None: all) limits every list to those passages."""
+    """Every candidate list ``query.method`` asks for, ``n`` long at most. ``qvec`` is the
+    query vector, or a function that encodes it: then the keyword lists, which do not need
+    it, are under way while it runs. ``doc_freq`` (passages per term) weighs the
+    ``coverage`` list, made when the query has word groups. ``only`` (a boolean mask over
+    rows; None: all) limits every list to those passages."""
     out = Candidates()
     lang = query.lang_filter
-    # A store with ``submit`` (PostgreSQL, search/store/postgres.py) runs the keyword lists
-    # beside the dense search; the lists and their order are the same either way.
-    submit = getattr(store, "submit", None) if query.uses_vectors else None
+    vectors = query.uses_vectors and qvec is not None
+    encode = (qvec if callable(qvec) else lambda: qvec) if vectors else None
+    size = deeper(dense_size(n, lang, config.pool), only)
+    asks = keyword_asks(query, deeper(n, only)) if query.uses_keywords else []
+    batch = store.prefetched(encode, size, size * 3, asks) if vectors or asks else None
+    if batch is not None:  # one round trip (a database) instead of a read per list
+        store, qvec = batch
+    # else the store runs the keyword lists beside the encoding and the dense search where
+    # it gains from it (IndexStore.submit); the lists and their order are the same either way
     pending = None
     if query.uses_keywords:
         args = (store, table, query, n, config, doc_freq, only)
-        if submit is not None:
-            pending = submit(keyword_lists, *args)
+        if vectors and batch is None:
+            pending = store.submit(keyword_lists, *args)
         else:
             out.lists.update(keyword_lists(*args))
     dense_hits = None
-    if query.uses_vectors and qvec is not None:
+    if vectors and qvec is not None:
+        if callable(qvec):
+            qvec = qvec()
         pool, weight = config.pool, config.dense_chunk_weight
         dense_hits, out.windows = dense(store, table, qvec, n, lang, pool, weight, only)
     if pending is not None:
@@ -69,6 +79,23 @@ def gather(
     if dense_hits is not None:
         out.lists["dense"] = dense_hits
     return out
+
+
+def keyword_asks(query: Query, n: int) -> list[KeywordAsk]:
+    """The ``keyword_search`` calls ``keyword_lists`` makes for ``query``, in its order."""
+    lang = query.lang_filter
+    asks: list[KeywordAsk] = [(tuple(query.words), n, None, lang)]
+    for base, full in query.identifiers:
+        asks.append(((full,), n, "ids", lang))
+        if base != full:
+            asks.append(((base,), n, "ids", lang))
+    asks.append((tuple(query.translations), n, None, lang))
+    return asks
+
+
+def dense_size(n: int, lang: str | None, pool: int) -> int:
+    """How many chunk vectors the dense list reads (three times as many windows)."""
+    return max(n, pool) * (1 if lang is None else 3)
 
 
 def keyword_lists(
@@ -125,7 +152,7 @@ def dense(
     """Chunk and sentence-window hits combined per chunk (see ``dense_scores``), with the
     window number (within its chunk) of each chunk's best window; passages ``only``, if given
     (all of them when they are few: ``EXACT_ROWS``)."""
-    size = deeper(max(n, pool) * (1 if lang is None else 3), only)
+    size = deeper(dense_size(n, lang, pool), only)
     chunk_hits = store.search_chunks(qvec, size)
     window_hits = store.search_windows(qvec, size * 3)
     if not chunk_hits and not window_hits:

@@ -35,6 +35,7 @@ def present(
     fingerprint: Callable[[int, str], frozenset[str]],
     highlighter: SpanFinder | None = None,
     good: np.ndarray | None = None,
+    root: str = "",
 ) -> list[Result]:
     """The top ``query.offset + query.k`` of ``ranked`` (whose passages are in ``chunks``) as
     results, ranks from 1 (the caller drops the first ``offset``).
@@ -42,7 +43,8 @@ def present(
     ``windows`` gives a dense hit's best sentence window (its number within the chunk), used as
     the snippet when no counted number is shown; ``fingerprint(row id, text)`` gives a passage's
     shingles for near-duplicate detection; ``highlighter`` marks the query's words (default:
-    all of its marks); ``good`` labels each row a good or a weak match (default: all good)."""
+    all of its marks); ``good`` labels each row a good or a weak match (default: all good);
+    citations link to the site ``root`` (default: relative links)."""
     highlighter = highlighter or Highlighter(query.marks)
     wanted = query.offset + query.k
     results: list[Result] = []
@@ -60,7 +62,9 @@ def present(
             break
         kept.append(shingles)
         doc = documents.get(chunk.doc_id, {})
-        item = result(len(results) + 1, score, chunk, doc, query, highlighter, windows.get(rid))
+        item = result(
+            len(results) + 1, score, chunk, doc, query, highlighter, windows.get(rid), root
+        )
         item.match = GOOD if good is None or good[rid] else WEAK
         results.append(item)
     return results
@@ -99,6 +103,7 @@ def result(
     query: Query,
     highlighter: SpanFinder,
     window: int | None,
+    root: str = "",
 ) -> Result:
     """One result: highlights of the query's marks (and of the answer a counting or when /
     where / who question asks for, when the passage states it), and as snippet the sentences
@@ -125,6 +130,6 @@ def result(
         lang=chunk.lang,
         doc_id=chunk.doc_id,
         chunk_id=chunk.chunk_id,
-        citation=citation_for(chunk, doc),
+        citation=citation_for(chunk, doc, root),
         heading=chunk.heading,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import islice
 
 from search.text.normalize import fold
 from search.text.sentences import sentence_spans
@@ -64,14 +65,26 @@ def snippet_window(
     return a, b
 
 
-def fingerprint(text: str) -> frozenset[str]:
+class Shingles(frozenset[str]):
+    """A fingerprint: the shingle set, with a fixed part of it (``sample``) that lets
+    ``near_duplicate`` turn most pairs down after looking at that part alone."""
+
+    sample: frozenset[str]
+
+
+SAMPLE_SHARE = 3  # one shingle in three
+
+
+def fingerprint(text: str) -> Shingles:
     """Near-duplicate fingerprint of a text: character 4-gram shingles of its matching form,
     padded at both ends so that every character (the first and last too) sits in four
     shingles, plus its numbers (as ``#257``), which two copies of one passage share."""
     t = _SPACE.sub("", fold(text))
     padded = f"\x02\x02\x02{t}\x03\x03\x03"
     shingles = {padded[i : i + 4] for i in range(len(padded) - 3)}
-    return frozenset(shingles | {"#" + n for n in _NUMBER.findall(t)})
+    out = Shingles(shingles | {"#" + n for n in _NUMBER.findall(t)})
+    out.sample = frozenset(islice(out, len(out) // SAMPLE_SHARE))
+    return out
 
 
 def near_duplicate(a: frozenset[str], b: frozenset[str], threshold: float = 0.8) -> bool:
@@ -81,6 +94,11 @@ def near_duplicate(a: frozenset[str], b: frozenset[str], threshold: float = 0.8)
     if not a or not b:
         return False
     small, large = (a, b) if len(a) <= len(b) else (b, a)
+    # shingles of the sample missing from ``large`` are missing from the intersection too:
+    # when that many are, the whole need not be looked at
+    sample = getattr(small, "sample", None)
+    if sample is not None and (len(small) - len(sample - large)) / len(small) < threshold:
+        return False
     if len(a & b) / len(small) < threshold:
         return False
     return all(s in large for s in small if s[0] == "#")

@@ -10,16 +10,42 @@ same ids the vector indexes return, so per-chunk arrays (:class:`ChunkTable`) ar
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 import numpy as np
 
 from search.types import Chunk
 
 Ranked = list[tuple[int, float]]  # (row id, score), best first
+KeywordAsk = tuple[tuple[str, ...], int, str | None, str | None]  # keyword_search's arguments
+T = TypeVar("T")
+
+
+class DocumentData(NamedTuple):
+    """Everything an index holds of one document, for a build that keeps it unchanged."""
+
+    chunks: list[Chunk]  # in row id order
+    vectors: np.ndarray  # (len(chunks), dim): the chunk vectors
+    windows: list[str]  # the sentence windows' texts
+    owners: list[int]  # each window's chunk, as a position in ``chunks``
+    window_vectors: np.ndarray  # (len(windows), dim)
+    keywords: list[tuple[str, str, str]]  # each chunk's keyword columns (body, heading, ids)
+    rows: list[int]  # each chunk's row id in this index
+    window_rows: list[int]  # each window's number in this index
+
+
+def done(fn: Callable[..., T], *args: Any) -> Future[T]:
+    """``fn(*args)`` run now, as a finished Future (a store that runs lists in turn)."""
+    future: Future[T] = Future()
+    try:
+        future.set_result(fn(*args))
+    except Exception as exc:  # handed to whoever asks for the result, as a pool would
+        future.set_exception(exc)
+    return future
 
 
 @dataclass(frozen=True)
@@ -73,6 +99,33 @@ class IndexStore(Protocol):
 
     manifest: dict[str, Any]
     location: str  # a folder or a postgresql:// URL, for messages
+    generation: str  # the generation served: its folder's or its schema's name; a build makes
+    # a new one, so a server compares it to see whether the index changed
+
+    def relock(self) -> None:
+        """In a process forked after the store was opened (a server worker): hold the
+        generation with this process's own lock or connections, never the parent's."""
+        ...
+
+    def prefetched(
+        self,
+        encode: Callable[[], np.ndarray] | None,
+        chunk_n: int,
+        window_n: int,
+        keywords: list[KeywordAsk],
+    ) -> tuple[IndexStore, np.ndarray | None] | None:
+        """A search's candidate reads at once: ``search_chunks(q, chunk_n)``,
+        ``search_windows(q, window_n)`` and the vectors of what they find (``q`` from
+        ``encode``), and ``keyword_search(*ask)`` for each of ``keywords`` with the keyword
+        columns of their hits. Returns a store answering those reads from memory (any other
+        from this one) and the query vector; or None, without encoding, when the backend
+        gains nothing from it (a database does: one round trip instead of eight)."""
+        ...
+
+    def submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
+        """Run ``fn(*args)`` beside the caller when the backend gains from it (a database:
+        a second connection), else now; the candidates' keyword lists go through it."""
+        ...
 
     def table(self) -> ChunkTable:
         """Per-chunk columns (language, front matter, neighbours, first window)."""
@@ -133,6 +186,10 @@ class IndexStore(Protocol):
 
     def set_relevance(self, cut: dict[str, Any]) -> None:
         """Record the index's relevance cut (search/rank/calibrate.py) in its manifest."""
+        ...
+
+    def document_data(self, doc_id: str) -> DocumentData:
+        """One document's rows, vectors and keyword columns, for reuse by a build."""
         ...
 
     def close(self) -> None: ...

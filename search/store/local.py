@@ -23,6 +23,8 @@ import json
 import os
 import sqlite3
 import threading
+from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -31,29 +33,19 @@ import numpy as np
 
 from search.errors import BadIndexError
 from search.store import ann
-from search.store.base import ChunkTable, Ranked
+from search.store.base import (
+    ChunkTable,
+    DocumentData,
+    KeywordAsk,
+    Ranked,
+    T,
+    done,
+)
 from search.store.generations import ReaderLock, resolve
-from search.store.write import CHUNK_COLUMNS, TABLE_FILES, read_vocabulary
+from search.store.rows import FORMAT_VERSION, TABLE_FILES, row_to_chunk
+from search.store.write import read_vocabulary
 from search.text.terms import WEIGHTS, quote
-from search.types import Chunk, Document, Footnote
-
-FORMAT_VERSION = 6  # 6: chunk sizes weigh CJK fairly, lists joined; 5: citation fields page_end,
-# block, block_end; 4: keyword terms from the
-# matching form (search/text/normalize.py), per-chunk table and restricted dictionary stored
-
-
-def row_to_chunk(row: sqlite3.Row | tuple) -> Chunk:
-    r = dict(zip(CHUNK_COLUMNS, row, strict=True))
-    notes = tuple(Footnote(**f) for f in json.loads(r["footnotes"] or "[]"))
-    r.pop("id")
-    r["footnotes"] = notes
-    return Chunk(**r)
-
-
-def document_from_row(row: dict[str, Any]) -> Document:
-    """A Document from a row of the documents table."""
-    fields = {k: row[k] for k in Document.__dataclass_fields__ if k in row}
-    return Document(**fields)
+from search.types import Chunk
 
 
 def fts_search(
@@ -81,6 +73,7 @@ class Store:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.location = str(path)
+        self.generation = path.name
         self._reader = ReaderLock(path)  # held until close(): see store/generations.py
         self._connections: list[sqlite3.Connection] = []
         self._conn_lock = threading.Lock()
@@ -110,9 +103,11 @@ class Store:
             self.windows = faiss.read_index(str(path / "windows.faiss"))
             self.window_owners = np.load(path / "window_owners.npy")
             kinds = self.manifest.get("vector_index")
+            self._dead = {"chunks": 0, "windows": 0}
             if isinstance(kinds, dict):  # older indexes say "flat-ip": nothing to tune
                 ann.tune(self.vectors, kinds["chunks"])
                 ann.tune(self.windows, kinds["windows"])
+                self._dead = {k: int(kinds[k].get("dead", 0)) for k in self._dead}
         except (RuntimeError, OSError, ValueError) as exc:
             raise BadIndexError(f"index at '{path}': cannot read its vector files ({exc})") from exc
         self._db_path = path / "meta.sqlite"
@@ -140,7 +135,7 @@ class Store:
                 f"index at '{path}': meta.sqlite is damaged ({exc}); "
                 "check it with 'python -m search check' and rebuild"
             ) from exc
-        if rows != self.vectors.ntotal:
+        if rows + self._dead["chunks"] != self.vectors.ntotal:
             raise BadIndexError(
                 f"index at '{path}': {rows} passages but {self.vectors.ntotal} vectors; rebuild it"
             )
@@ -194,22 +189,27 @@ class Store:
             return json.load(fh)
 
     def search_chunks(self, qvec: np.ndarray, n: int) -> Ranked:
-        n = min(n, self.vectors.ntotal)
-        if n <= 0:
-            return []
-        scores, ids = self.vectors.search(qvec, n)
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+        ids, scores = self._search(self.vectors, "chunks", qvec, n)
+        return [(int(i), float(s)) for i, s in zip(ids, scores, strict=True)]
 
     def search_windows(self, qvec: np.ndarray, n: int) -> list[tuple[int, int, float]]:
-        n = min(n, self.windows.ntotal)
-        if n <= 0:
-            return []
-        scores, ids = self.windows.search(qvec, n)
-        keep = ids[0] >= 0
-        wids, scores = ids[0][keep], scores[0][keep]
+        wids, scores = self._search(self.windows, "windows", qvec, n)
         owners = self.window_owners[wids]
         local = wids - self.table().window_start[owners]
         return list(zip(owners.tolist(), local.tolist(), scores.tolist(), strict=True))
+
+    def _search(
+        self, index: faiss.Index, name: str, qvec: np.ndarray, n: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Ids and scores of the ``n`` nearest of ``index``, best first. An index updated in
+        place may hold dead entries (negative ids, search/store/ann_update.py): as many more
+        are asked for and skipped."""
+        k = min(n + self._dead[name], index.ntotal)
+        if k <= 0 or n <= 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        scores, ids = index.search(qvec, k)
+        keep = ids[0] >= 0
+        return ids[0][keep][:n], scores[0][keep][:n]
 
     def chunk_vectors(self, ids: list[int]) -> np.ndarray:
         return self.vectors.reconstruct_batch(np.asarray(ids, dtype=np.int64))
@@ -269,9 +269,7 @@ class Store:
         row = cur.fetchone()
         return dict(zip([d[0] for d in cur.description], row, strict=True)) if row else None
 
-    def document_data(self, doc_id: str) -> tuple:
-        """One document's chunks, chunk vectors, window texts, window owners (chunk number
-        within the document), window vectors and keyword columns, for reuse by a build."""
+    def document_data(self, doc_id: str) -> DocumentData:
         from search.text.sentences import sentence_windows
 
         rows = self.db.execute(
@@ -292,12 +290,28 @@ class Store:
                 f"SELECT rowid, body, heading, ids FROM keywords WHERE rowid IN ({marks})", ids
             )
         )
-        return chunks, vectors, windows, owners, wvecs, [kw[i] for i in ids]
+        keywords = [kw[i] for i in ids]
+        return DocumentData(chunks, vectors, windows, owners, wvecs, keywords, ids, wids.tolist())
+
+    def prefetched(
+        self,
+        encode: Callable[[], np.ndarray] | None,
+        chunk_n: int,
+        window_n: int,
+        keywords: list[KeywordAsk],
+    ) -> None:
+        """Nothing to gain: each read is a local call (the keyword lists go to ``submit``)."""
+        return None
+
+    def submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
+        """Run ``fn(*args)`` now: a second thread beside the encoder was measured no faster
+        on two busy cores (docs/PERFORMANCE.md), so the lists run in turn."""
+        return done(fn, *args)
 
     def relock(self) -> None:
-        """Take the reader lock again with this process's own descriptor (call it in a worker
-        forked after the store was opened, e.g. gunicorn ``preload_app``): the inherited one
-        is shared with the parent and is released only when both close it."""
+        """Take the reader lock again with this process's own descriptor (a worker forked
+        after the store was opened, e.g. gunicorn ``preload_app``): the inherited one is
+        shared with the parent and is released only when both close it."""
         fresh = ReaderLock(self.path)
         self._reader.release()
         self._reader = fresh

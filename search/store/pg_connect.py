@@ -98,10 +98,11 @@ class Connections:
             conn.execute(f"SET hnsw.ef_search = {EF_SEARCH}")
         return conn
 
-    def query(self, sql: str, params: Any = None) -> list[tuple]:
+    def query(self, sql: str, params: Any = None, binary: bool = False) -> list[tuple]:
+        """The rows of ``sql``; ``binary`` has them sent in binary (vectors: far cheaper)."""
         for attempt in (0, 1):
             try:
-                return self.get().execute(sql, params).fetchall()
+                return self.get().execute(sql, params, binary=binary).fetchall()
             except UnavailableError:  # no host answered a new connection (or died on it)
                 if attempt:
                     raise

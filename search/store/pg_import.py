@@ -1,6 +1,7 @@
-"""Copy an embedded index (FAISS + SQLite generation) into a PostgreSQL index, unchanged: same
-row ids, vectors, keyword columns and manifest, so both backends can be compared query by query
-and an existing index can move to a cluster without re-embedding::
+"""Copy an index (an embedded FAISS + SQLite generation, or another database's) into a
+PostgreSQL index, unchanged: same row ids, vectors, keyword columns and manifest, so both
+backends can be compared query by query and an existing index can move to a cluster without
+re-embedding. It reads the source through the IndexStore protocol only::
 
     python -m search.store.pg_import index/ postgresql://postgres@127.0.0.1:5432/search
 """
@@ -15,23 +16,33 @@ import numpy as np
 
 from search.errors import SearchError
 from search.store import ann
-from search.store.local import Store, document_from_row, row_to_chunk
+from search.store.base import open_store
 from search.store.pg_writer import build_lock, write_generation
+from search.store.rows import document_from_row
 
 
 def import_index(root: str | Path, location: str, hnsw_min_rows: int = ann.FLAT_MAX) -> str:
     """Write the generation ``root`` serves into ``location``; returns the new generation."""
-    store = Store.open(root)
+    store = open_store(root)
     try:
-        rows = store.db.execute("SELECT * FROM chunks ORDER BY id").fetchall()
-        if [r[0] for r in rows] != list(range(len(rows))):
-            raise SearchError(f"index at '{root}': chunk row ids are not 0..n-1")
-        chunks = [row_to_chunk(r) for r in rows]
-        documents = [document_from_row(d) for d in store.documents()]
-        n, w = store.vectors.ntotal, store.windows.ntotal
-        vectors = store.vectors.reconstruct_batch(np.arange(n, dtype=np.int64))
-        windows = np.stack([store.windows.reconstruct(i) for i in range(w)]) if w else None
-        kw = store.db.execute("SELECT body, heading, ids FROM keywords ORDER BY rowid").fetchall()
+        rows = store.documents()
+        documents = [document_from_row(d) for d in rows]
+        parts = [store.document_data(d["doc_id"]) for d in rows]  # row ids in document order
+        chunks = [c for p in parts for c in p.chunks]
+        by_id = store.chunks(list(range(len(chunks))))
+        if [by_id[i].chunk_id if i in by_id else None for i in range(len(chunks))] != [
+            c.chunk_id for c in chunks
+        ]:
+            raise SearchError(f"index at '{root}': chunk row ids are not 0..n-1 in document order")
+        dim = int(store.manifest["dim"])
+        vectors = np.concatenate([p.vectors for p in parts]) if parts else np.zeros((0, dim))
+        starts = np.cumsum([0] + [len(p.chunks) for p in parts])
+        owners = np.array(
+            [start + o for p, start in zip(parts, starts, strict=False) for o in p.owners],
+            dtype=np.int64,
+        )
+        windows = np.concatenate([p.window_vectors for p in parts]) if len(owners) else None
+        keywords = [k for p in parts for k in p.keywords]
         manifest = dict(store.manifest)
         manifest.pop("vector_index", None)
         with build_lock(location):
@@ -39,9 +50,9 @@ def import_index(root: str | Path, location: str, hnsw_min_rows: int = ann.FLAT_
                 location,
                 documents,
                 chunks,
-                vectors,
-                (windows, store.window_owners),
-                [tuple(r) for r in kw],
+                vectors.astype(np.float32),
+                (windows, owners),
+                [tuple(k) for k in keywords],
                 manifest,
                 hnsw_min_rows,
                 store.dictionary_data(),

@@ -25,7 +25,7 @@ from search.errors import BadIndexError
 from search.store import ann, pg_keywords, pg_layout
 from search.store.base import chunk_table
 from search.store.pg_connect import connect, parse_location
-from search.store.write import TABLE_FILES, _chunk_row
+from search.store.rows import TABLE_FILES, chunk_row
 from search.text.dictionary import default_dictionary
 from search.types import Chunk, Document
 
@@ -121,7 +121,7 @@ def load(
     for i, (c, cols) in enumerate(zip(chunks, keyword_terms, strict=True)):
         found, n_tokens = pg_keywords.postings(cols)
         total += n_tokens
-        chunk_rows.append((i, *_chunk_row(c), *cols, n_tokens, vectors[i]))
+        chunk_rows.append((i, *chunk_row(c), *cols, n_tokens, vectors[i]))
         for key, (freq, tf_ids) in found.items():
             posting_rows.append((key, i, c.doc_id, freq, tf_ids, n_tokens))
             df[key] += 1

@@ -3,7 +3,9 @@
 
 Vector search: per shard ``ORDER BY embedding <#> q LIMIT n`` (HNSW on shards above the
 size where the embedded store also leaves exact search, an exact scan below), merged on the
-coordinator. Keyword search: FTS5-equivalent BM25 over term tables (:mod:`pg_keywords`).
+coordinator. Keyword search: FTS5-equivalent BM25 over term tables (:mod:`pg_keywords`). A
+search's candidate reads go in one statement (:mod:`pg_batch`, ``prefetched``); the keyword
+statistics are read once at open and the candidates' vectors kept once read.
 Tables, layouts and the generation switch: :mod:`pg_schema`, :mod:`pg_layout`, :mod:`pg_writer`.
 """
 
@@ -14,23 +16,20 @@ import json
 import os
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
 from search.errors import BadIndexError
-from search.store import pg_keywords, pg_layout
-from search.store.base import ChunkTable, Ranked
-from search.store.local import (
-    FORMAT_VERSION,  # one manifest format, two backends
-    row_to_chunk,
-)
+from search.store import pg_batch, pg_keywords, pg_layout
+from search.store.base import ChunkTable, IndexStore, KeywordAsk, Ranked
 from search.store.pg_connect import Connections, connect, parse_location, safe_location
-from search.store.pg_schema import DOCUMENT_COLUMNS
+from search.store.pg_rows import PgRows, array_of
 from search.store.pg_shards import ShardStatus
-from search.store.write import CHUNK_COLUMNS, TABLE_FILES
-from search.types import Chunk
+from search.store.rows import FORMAT_VERSION, TABLE_FILES
+
+T = TypeVar("T")
+VECTOR_CACHE = 20_000  # chunk vectors kept per process (40 MB at 512 dimensions)
 
 
 def current_generation(location: str) -> str | None:
@@ -44,12 +43,13 @@ def current_generation(location: str) -> str | None:
     return row[0] if row else None
 
 
-class PostgresStore:
+class PostgresStore(PgRows):
     """A read-only, opened generation of a PostgreSQL index."""
 
     def __init__(self, location: str) -> None:
         url, _ = parse_location(location)
         self.location = safe_location(location)  # what messages name
+        self._url = url
         self.db = Connections(url)
         try:
             rows = self.db.query(
@@ -73,9 +73,6 @@ class PostgresStore:
                 f"index at '{self.location}' has format version {version}, this program reads "
                 f"{FORMAT_VERSION}: rebuild it with 'python build_index.py'"
             )
-        # what the server names the generation it serves (X-Index-Generation, /metrics), as
-        # the embedded store's generation folder: only ``.name`` is meaningful here
-        self.path = Path(self.generation)
         g = self.generation
         conn = self.db.get()
         self.parts = {t: pg_layout.parts(conn, g, t) for t in ("chunks", "windows", "postings")}
@@ -86,7 +83,17 @@ class PostgresStore:
         rows_kw = int(self.manifest["keyword_rows"])
         self._bm25 = (rows_kw, self.manifest["keyword_tokens"] / max(rows_kw, 1))
         self._table: ChunkTable | None = None
-        self._vocab: frozenset[str] | None = None
+        self._vectors: dict[int, np.ndarray] = {}  # chunk vectors read (chunk_vectors)
+        # the keyword statistics, read once: a search then needs no round trip for its IDFs
+        self._stats: dict[str, tuple[int, int]] = {}
+        self._df: dict[str, int] = {}
+        for term, df, df_ids, phrase in self.db.query(
+            f"SELECT term, df, df_ids, phrase FROM {g}.vocab"
+        ):
+            self._stats[term] = (int(df), int(df_ids))
+            if not phrase:
+                self._df[term] = int(df)
+        self._vocab = frozenset(self._df)
         self._pool: ThreadPoolExecutor | None = None
         self._pool_pid = 0
 
@@ -94,7 +101,7 @@ class PostgresStore:
     def open(cls, location: str) -> PostgresStore:
         return cls(location)
 
-    def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
+    def submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
         """Run ``fn(*args)`` on this store's small thread pool (each thread has its own
         connection): the searcher's keyword lists run there beside its dense search."""
         if self._pool is None or self._pool_pid != os.getpid():  # none survives a fork
@@ -113,18 +120,35 @@ class PostgresStore:
         scored here (postgres_fdw ships only columns from a plain scan); without one, the shard
         scores every row and only (id, distance) pairs come back."""
         params = {"q": np.asarray(qvec, dtype=np.float32).ravel(), "n": n}
-        rows = self.db.query(self.nearest_sql(table), params)
+        return self.nearest_order(self.db.query(self.nearest_sql(table), params), n)
+
+    @staticmethod
+    def nearest_order(rows: list[tuple], n: int) -> list[tuple[int, float]]:
+        """The shards' (id, distance) rows merged: (id, inner product), the ``n`` best."""
         return [(int(i), -float(d)) for d, i in sorted((d, i) for i, d in rows)][:n]
 
-    def nearest_sql(self, table: str) -> str:
-        """The fan-out query of :meth:`_nearest` (parameters ``q``, ``n``)."""
+    def nearest_sql(self, table: str, owner: bool = False, tag: str | None = None) -> str:
+        """The fan-out query of :meth:`_nearest` (parameters ``q``, ``n``); with ``owner``
+        (windows) each row also names its chunk: ``(id, d, owner)``. With ``tag``, rows are
+        ``(tag, id, d, owner or NULL, NULL, NULL, NULL)``: the row shape of
+        :mod:`pg_batch`, made on the shard, so each part stays a foreign scan of its own
+        that the coordinator runs beside the others (async Append)."""
         hnsw = self.manifest.get("vector_index", {}).get(table, {}).get("type") == "hnsw"
+        head, tail = "", ""
+        if owner:  # one row per id: min() keeps the aggregate a plain GROUP BY id
+            tail = ", owner" if hnsw else ", min(owner)"
+        if tag is not None:
+            head = f"'{tag}'::text AS tag, "
+            tail = (tail or ", NULL::bigint") + ", NULL::text, NULL::text, NULL::text"
         if hnsw:
-            one = "(SELECT id, embedding <#> %(q)s AS d FROM {part} ORDER BY d LIMIT %(n)s)"
+            one = (
+                f"(SELECT {head}id, embedding <#> %(q)s AS d{tail} FROM {{part}} "
+                "ORDER BY d LIMIT %(n)s)"
+            )
         else:
             one = (
-                "(SELECT id, min(embedding <#> %(q)s) AS d FROM {part} GROUP BY id "
-                "ORDER BY d LIMIT %(n)s)"
+                f"(SELECT {head}id, min(embedding <#> %(q)s) AS d{tail} FROM {{part}} "
+                "GROUP BY id ORDER BY d LIMIT %(n)s)"
             )
         return _union(one, self.parts[table])
 
@@ -136,30 +160,42 @@ class PostgresStore:
         """The ``n`` nearest sentence windows as (owner row id, number within it, score)."""
         if n <= 0:
             return []
-        hits = self._nearest("windows", qvec, n)
-        if not hits:
-            return []
-        found = dict(
-            self.db.query(
-                f"SELECT id, owner FROM {self.generation}.windows WHERE id = ANY(%s)",
-                ([w for w, _ in hits],),
-            )
-        )
+        params = {"q": np.asarray(qvec, dtype=np.float32).ravel(), "n": n}
+        rows = self.db.query(self.nearest_sql("windows", owner=True), params)
+        hits = self.nearest_order([(i, d) for i, d, _ in rows], n)
+        return self.window_hits(hits, {int(i): int(o) for i, _, o in rows})
+
+    def window_hits(
+        self, hits: list[tuple[int, float]], owners: dict[int, int]
+    ) -> list[tuple[int, int, float]]:
+        """(owner, number within it, score) of window ``hits``, given each window's owner."""
         start = self.table().window_start
-        return [(found[w], w - int(start[found[w]]), s) for w, s in hits]
+        return [(owners[w], w - int(start[owners[w]]), s) for w, s in hits]
 
     def chunk_vectors(self, ids: list[int]) -> np.ndarray:
-        """The stored vectors of chunk rows ``ids``, in that order."""
-        got = dict(
-            self.db.query(
+        """The stored vectors of chunk rows ``ids``, in that order. Vectors read once are
+        kept (up to ``VECTOR_CACHE``): a generation never changes them."""
+        cache = self._vectors
+        got = {int(i): cache.get(int(i)) for i in ids}
+        missing = [i for i, v in got.items() if v is None]
+        if missing:
+            rows = self.db.query(
                 f"SELECT id, embedding FROM {self.generation}.chunks WHERE id = ANY(%s)",
-                (list(map(int, ids)),),
+                (missing,),
+                binary=True,
             )
-        )
-        dim = int(self.manifest["dim"])
+            read = {int(i): array_of(v) for i, v in rows}
+            got.update(read)
+            if len(cache) + len(read) > VECTOR_CACHE:
+                cache.clear()
+            cache.update(read)
+        return self.stacked(got, ids)
+
+    def stacked(self, vectors: dict[int, Any], ids: list[int]) -> np.ndarray:
+        """The vectors of ``ids`` (from a read's ``id -> vector``) as one array, in order."""
         if not ids:
-            return np.zeros((0, dim), dtype=np.float32)
-        return np.stack([_array(got[int(i)]) for i in ids])
+            return np.zeros((0, int(self.manifest["dim"])), dtype=np.float32)
+        return np.stack([array_of(vectors[int(i)]) for i in ids])
 
     # -- keywords ------------------------------------------------------------------------
 
@@ -167,39 +203,55 @@ class PostgresStore:
         self, words: list[str], n: int, column: str | None = None, lang: str | None = None
     ) -> Ranked:
         """BM25 over the keyword tables, scored and ordered as the embedded store's FTS5."""
+        plan = self.keyword_plan(words, n, column, lang)
+        if plan is None:
+            return []
+        sql, params, limit = plan
+        return self.keyword_finish(self.db.query(sql, params), limit, n, lang)
+
+    def keyword_plan(
+        self, words: list[str], n: int, column: str | None = None, lang: str | None = None
+    ) -> tuple[str, dict[str, Any], int] | None:
+        """The fan-out SQL of a keyword search, its parameters and how many rows it keeps;
+        None when it can find nothing."""
         if column not in (None, "ids"):
             raise ValueError(f"column filter {column!r} is not kept: None or 'ids'")
         phrases = pg_keywords.query_phrases(words)
         if not phrases or n <= 0:
-            return []
-        stats = {
-            t: (df, df_ids)
-            for t, df, df_ids in self.db.query(
-                f"SELECT term, df, df_ids FROM {self.generation}.vocab WHERE term = ANY(%s)",
-                ([p for p, _ in phrases],),
-            )
-        }
+            return None
         rows, avgdl = self._bm25
         limit = n if lang is None else n * 20  # as the embedded store: filter the top n * 20
-        params = pg_keywords.bm25_params(phrases, stats, rows, avgdl, limit, column == "ids")
+        ids = column == "ids"
+        params = pg_keywords.bm25_params(phrases, self._stats, rows, avgdl, limit, ids)
         if params is None:
-            return []
-        sql = pg_keywords.bm25_sql(self.parts["postings"], column == "ids")
-        found = self.db.query(sql, params)
+            return None
+        return pg_keywords.bm25_sql(self.parts["postings"], ids), params, limit
+
+    def keyword_finish(
+        self, found: list[tuple], limit: int, n: int, lang: str | None = None
+    ) -> Ranked:
+        """The shards' rows of a keyword search merged: best first, ties by row id."""
         hits = sorted(((int(r), float(s)) for r, s in found), key=lambda h: (-h[1], h[0]))
         langs = self.table().lang
         return [h for h in hits[:limit] if lang is None or langs[h[0]] == lang][:n]
 
+    def prefetched(
+        self,
+        encode: Callable[[], np.ndarray] | None,
+        chunk_n: int,
+        window_n: int,
+        keywords: list[KeywordAsk],
+    ) -> tuple[IndexStore, np.ndarray | None]:
+        """One statement for the candidate reads (:mod:`search.store.pg_batch`)."""
+        qvec = encode() if encode is not None else None
+        return pg_batch.fetch(self, qvec, chunk_n, window_n, keywords), qvec
+
     def vocabulary(self) -> frozenset[str]:
         """Every single-token term of the keyword index."""
-        if self._vocab is None:
-            rows = self.db.query(f"SELECT term FROM {self.generation}.vocab WHERE NOT phrase")
-            self._vocab = frozenset(t for (t,) in rows)
         return self._vocab
 
     def term_frequencies(self) -> dict[str, int]:
-        rows = self.db.query(f"SELECT term, df FROM {self.generation}.vocab WHERE NOT phrase")
-        return {t: int(df) for t, df in rows}
+        return dict(self._df)
 
     def postings(self, terms: list[str], cap: int = 5000) -> dict[str, frozenset[int]]:
         """The passages holding each of ``terms``: the ``cap`` lowest row ids, as FTS5 lists
@@ -238,62 +290,11 @@ class PostgresStore:
         blob = self._derived.get("dictionary")
         return json.loads(blob) if blob else None
 
-    def _chunk_rows(self, where: str, params: Any, order: str = "id") -> list[tuple]:
-        cols = ", ".join(CHUNK_COLUMNS)
-        g = self.generation
-        return self.db.query(
-            f"SELECT {cols} FROM {g}.chunks WHERE {where} ORDER BY {order}", params
-        )
-
-    def chunks(self, ids: list[int]) -> dict[int, Chunk]:
-        if not ids:
-            return {}
-        rows = self._chunk_rows("id = ANY(%s)", (list(map(int, ids)),))
-        return {r[0]: row_to_chunk(r) for r in rows}
-
-    def chunk_by_id(self, chunk_id: str) -> tuple[int, Chunk] | None:
-        rows = self._chunk_rows("chunk_id = %s", (chunk_id,))
-        return (rows[0][0], row_to_chunk(rows[0])) if rows else None
-
-    def document_chunks(self, doc_id: str) -> list[Chunk]:
-        return [row_to_chunk(r) for r in self._chunk_rows("doc_id = %s", (doc_id,), "ordinal")]
-
-    def documents(self) -> list[dict[str, Any]]:
-        cols = ", ".join(f'"{c}"' for c in DOCUMENT_COLUMNS)
-        rows = self.db.query(f"SELECT {cols} FROM {self.generation}.documents ORDER BY doc_id")
-        return [dict(zip(DOCUMENT_COLUMNS, r, strict=True)) for r in rows]
-
-    def document(self, doc_id: str) -> dict[str, Any] | None:
-        cols = ", ".join(f'"{c}"' for c in DOCUMENT_COLUMNS)
-        rows = self.db.query(
-            f"SELECT {cols} FROM {self.generation}.documents WHERE doc_id = %s", (doc_id,)
-        )
-        return dict(zip(DOCUMENT_COLUMNS, rows[0], strict=True)) if rows else None
-
-    def document_data(self, doc_id: str) -> tuple:
-        """One document's chunks, chunk vectors, window texts, window owners (chunk number
-        within the document), window vectors and keyword columns, for reuse by a build."""
-        from search.text.sentences import sentence_windows
-
-        g = self.generation
-        cols = ", ".join(CHUNK_COLUMNS)
-        rows = self.db.query(
-            f"SELECT {cols}, embedding, kw_body, kw_heading, kw_ids FROM {g}.chunks "
-            "WHERE doc_id = %s ORDER BY id",
-            (doc_id,),
-        )
-        n = len(CHUNK_COLUMNS)
-        chunks = [row_to_chunk(r[:n]) for r in rows]
-        vectors = np.stack([_array(r[n]) for r in rows])
-        local = {r[0]: i for i, r in enumerate(rows)}
-        wrows = self.db.query(
-            f"SELECT owner, embedding FROM {g}.windows WHERE doc_id = %s ORDER BY id", (doc_id,)
-        )
-        windows, _ = sentence_windows([c.text for c in chunks])
-        owners = [local[int(o)] for o, _ in wrows]
-        wvecs = np.stack([_array(v) for _, v in wrows])
-        keywords = [tuple(r[n + 1 : n + 4]) for r in rows]
-        return chunks, vectors, windows, owners, wvecs, keywords
+    def relock(self) -> None:
+        """Forget the connections and the pool a fork inherited (the parent's sockets are
+        never used here); this process opens its own on its first query."""
+        self.db = Connections(self._url)
+        self._pool = None
 
     def set_relevance(self, cut: dict[str, Any]) -> None:
         """Record the relevance cut (search/rank/calibrate.py) in this generation's manifest."""
@@ -316,10 +317,3 @@ class PostgresStore:
 
 def _union(one: str, parts: list[str]) -> str:
     return " UNION ALL ".join(one.format(part=p) for p in parts)
-
-
-def _array(vector: Any) -> np.ndarray:
-    """A float32 array from what pgvector's loader returns (an array or a ``Vector``)."""
-    if hasattr(vector, "to_numpy"):
-        vector = vector.to_numpy()
-    return np.asarray(vector, dtype=np.float32)

@@ -127,7 +127,10 @@ def database_problems(path: Path, manifest: dict[str, Any]) -> list[str]:
 def vector_problems(generation: Path, manifest: dict[str, Any]) -> list[str]:
     out = []
     dim, chunks, windows = manifest.get("dim"), manifest.get("chunks"), manifest.get("windows")
-    for name, want in (("vectors.faiss", chunks), ("windows.faiss", windows)):
+    kinds = manifest.get("vector_index")
+    dead = {k: int(v.get("dead", 0)) for k, v in kinds.items()} if isinstance(kinds, dict) else {}
+    files = (("vectors.faiss", "chunks", chunks), ("windows.faiss", "windows", windows))
+    for name, part, want in files:
         try:
             index = faiss.read_index(str(generation / name))
         except (RuntimeError, OSError) as exc:
@@ -135,7 +138,7 @@ def vector_problems(generation: Path, manifest: dict[str, Any]) -> list[str]:
             continue
         if index.d != dim:
             out.append(f"{name}: {index.d}-dim vectors, manifest.json says {dim}")
-        if want is not None and index.ntotal != want:
+        if want is not None and index.ntotal != want + dead.get(part, 0):
             out.append(f"{name}: {index.ntotal} vectors, manifest.json says {want}")
     try:
         owners = np.load(generation / "window_owners.npy")

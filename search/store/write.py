@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import faiss
 import numpy as np
 
-from search.store import ann
+from search.store import ann_update
 from search.store.base import chunk_table
+from search.store.rows import CHUNK_COLUMNS, TABLE_FILES, chunk_row
 from search.store.verify import file_checksums
 from search.text.dictionary import default_dictionary
 from search.types import Chunk, Document
@@ -37,28 +37,6 @@ CREATE VIRTUAL TABLE keyword_vocab USING fts5vocab (keywords, 'row');
 """
 
 TABLE_ROWS = "SELECT id, lang, kind, doc_id, heading FROM chunks ORDER BY doc_id, ordinal, id"
-TABLE_FILES = ("lang", "front", "neighbours", "window_start", "doc", "doc_names")
-
-CHUNK_COLUMNS = [
-    "id",
-    "chunk_id",
-    "doc_id",
-    "ordinal",
-    "text",
-    "lang",
-    "heading",
-    "section",
-    "para_start",
-    "para_end",
-    "char_start",
-    "char_end",
-    "page",
-    "kind",
-    "footnotes",
-    "page_end",
-    "block",
-    "block_end",
-]
 
 
 def write_generation(
@@ -69,8 +47,11 @@ def write_generation(
     windows: tuple[np.ndarray, np.ndarray],
     keyword_terms: list[tuple[str, str, str]],
     manifest: dict[str, Any],
+    reuse: Reuse | None = None,
 ) -> None:
-    """Write one complete generation (vectors, metadata, manifest) into the directory ``path``."""
+    """Write one complete generation (vectors, metadata, manifest) into the directory ``path``;
+    with ``reuse``, the vector indexes are the previous generation's, updated
+    (:mod:`search.store.ann_update`), where they can be."""
     if len(chunks) != len(vectors) or len(chunks) != len(keyword_terms):
         raise ValueError("chunks, vectors and keyword terms must line up")
     db = sqlite3.connect(path / "meta.sqlite")
@@ -89,7 +70,7 @@ def write_generation(
         )
         db.executemany(
             f"INSERT INTO chunks VALUES ({','.join('?' * len(CHUNK_COLUMNS))})",
-            [(i, *_chunk_row(c)) for i, c in enumerate(chunks)],
+            [(i, *chunk_row(c)) for i, c in enumerate(chunks)],
         )
         db.executemany(
             "INSERT INTO keywords (rowid, body, heading, ids) VALUES (?, ?, ?, ?)",
@@ -98,17 +79,33 @@ def write_generation(
     db.close()
     window_vectors, owners = windows
     dim = int(manifest["dim"])
-    chunk_params = ann.choose_index(len(chunks), dim)
-    window_params = ann.choose_index(len(window_vectors), dim)
-    manifest["vector_index"] = {"chunks": chunk_params, "windows": window_params}
-    index = ann.build_index(vectors.reshape(-1, dim), chunk_params, np.arange(len(chunks)))
-    faiss.write_index(index, str(path / "vectors.faiss"))
-    windex = ann.build_index(window_vectors.reshape(-1, dim), window_params)
-    faiss.write_index(windex, str(path / "windows.faiss"))
+    kinds = {}
+    for name, file, x in (
+        ("chunks", "vectors.faiss", vectors),
+        ("windows", "windows.faiss", window_vectors),
+    ):
+        before = reuse.before(name, file) if reuse is not None else None
+        old_ids = getattr(reuse, name, None)
+        index, kinds[name] = ann_update.index_for(x.reshape(-1, dim), old_ids, before)
+        faiss.write_index(index, str(path / file))
+    manifest["vector_index"] = kinds
     np.save(path / "window_owners.npy", np.asarray(owners, dtype=np.int64))
     write_derived(path)
     manifest["files"] = file_checksums(path)  # checked before serving: search/store/verify.py
     (path / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2))
+
+
+class Reuse(NamedTuple):
+    """The generation an incremental build starts from, and where each new row was there."""
+
+    generation: Path
+    vector_index: dict[str, Any]  # its manifest's "vector_index"
+    chunks: np.ndarray  # per new chunk row: its row id there, -1 for a new one
+    windows: np.ndarray  # per new window: its number there, -1 for a new one
+
+    def before(self, name: str, file: str) -> tuple[Path, dict[str, Any]] | None:
+        params = self.vector_index.get(name) if isinstance(self.vector_index, dict) else None
+        return (self.generation / file, params) if isinstance(params, dict) else None
 
 
 def write_derived(path: Path) -> None:
@@ -130,12 +127,3 @@ def write_derived(path: Path) -> None:
 def read_vocabulary(db: sqlite3.Connection) -> frozenset[str]:
     """Every term the keyword index holds (to keep dictionary expansions to known words)."""
     return frozenset(t for (t,) in db.execute("SELECT term FROM keyword_vocab"))
-
-
-def _chunk_row(c: Chunk) -> tuple:
-    notes = json.dumps([asdict(f) for f in c.footnotes], ensure_ascii=False)
-    return (
-        c.chunk_id, c.doc_id, c.ordinal, c.text, c.lang, c.heading, c.section, c.para_start,
-        c.para_end, c.char_start, c.char_end, c.page, c.kind, notes, c.page_end, c.block,
-        c.block_end,
-    )  # fmt: skip
