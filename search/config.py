@@ -65,10 +65,11 @@ class RankingConfig:
         },
     )
     kind_weight: float = field(
-        default=0.05,
+        default=0.0,
         metadata={
             "help": "for when / where / who questions, added to passages that state a date, "
-            "a place or a titled name"
+            "a place or a titled name (off: it did not carry over to other corpora, "
+            "docs/RETRIEVAL.md)"
         },
     )
     count_depth: int = field(

@@ -53,9 +53,11 @@ class Response:
         """The response as JSON-ready values, equal to ``dataclasses.asdict`` (whose generic
         deep copy cost a server about a millisecond per answer)."""
         out = {name: _plain(getattr(self, name)) for name in _RESPONSE_FIELDS}
-        out["results"] = [  # in its place among the fields: the key order is kept
-            {name: _plain(getattr(r, name)) for name in _RESULT_FIELDS} for r in self.results
-        ]
+        for key in ("results", "other_language"):  # in place among the fields: key order kept
+            out[key] = [
+                {name: _plain(getattr(r, name)) for name in _RESULT_FIELDS}
+                for r in getattr(self, key)
+            ]
         return out
 
 

@@ -49,7 +49,6 @@ from search.rank.filters import NO_FILTERS, Filters, allowed_docs, facets, keep_
 from search.rank.fusion import Ranked, balance, fuse, smooth, surface
 from search.rank.present import OTHER_LANGUAGE_K, other_language_rows, present
 from search.rank.snippet import fingerprint
-from search.store import ann
 from search.store.base import ChunkTable, IndexStore, open_store
 from search.text.dictionary import BilingualDictionary
 from search.text.terms import chinese_phrases
@@ -101,6 +100,8 @@ class Searcher:
         """Open the index at ``path`` (a folder or a ``postgresql://`` URL) with its encoder
         loaded. The Chinese segmenter loads on the first query that needs it, or here with
         ``warm`` (a server: every first query as fast as the rest)."""
+
+        from search.store import ann  # FAISS loads with the index, not with the package
 
         ann.single_query_threads()  # see search/store/ann.py: idle OpenMP threads fight the encoder
         segmenter = threading.Thread(target=warm_segmenter, daemon=True) if warm else None

@@ -224,12 +224,14 @@ def test_fusion_is_deterministic_and_keeps_every_candidate_once(
     lists = {n: every[n] for n in names}
     out = fuse(lists, langs, query_lang, front)
     assert out == fuse({n: lists[n] for n in sorted(lists, reverse=True)}, langs, query_lang, front)
-    # a keyword list may lift only its scope (own words: the query's language; translations:
-    # the other; identifiers: any), so a candidate is a dense one or one its list may lift
+    # the learned fusion (dense and keyword lists: a hybrid search) keeps every candidate;
+    # with fixed weights a keyword list may lift only its scope (own words: the query's
+    # language; translations: the other; identifiers: any)
+    learned = "dense" in lists and "keyword" in lists
     scope = {
         "dense": lambda rid: True,
-        "keyword": lambda rid: "dense" not in lists or langs[rid] == query_lang,
-        "translated": lambda rid: "dense" not in lists or langs[rid] != query_lang,
+        "keyword": lambda rid: learned or "dense" not in lists or langs[rid] == query_lang,
+        "translated": lambda rid: learned or "dense" not in lists or langs[rid] != query_lang,
         "identifier": lambda rid: True,
     }
     expected = {rid for n, ranked in lists.items() for rid, _ in ranked if scope[n](rid)}

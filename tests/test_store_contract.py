@@ -217,3 +217,19 @@ def test_postgres_answers_equal_embedded(pg_tiny: str, local: IndexStore, embedd
             np.testing.assert_array_equal(pg.chunk_vectors(ids), local.chunk_vectors(ids))
     finally:
         pg.close()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_relevance_cut_is_stored_in_the_index(request, backend: str, tiny_index: Path) -> None:
+    location = request.getfixturevalue("pg_tiny") if backend == "postgres" else tiny_index
+    store = open_store(location)
+    before = store.manifest.get("relevance")
+    changed = {**(before or {}), "hybrid": {"score": 0.4321, "coverage": 0.25}}
+    try:
+        store.set_relevance(changed)
+        again = open_store(location)
+        assert again.manifest["relevance"] == changed == store.manifest["relevance"]
+        again.close()
+    finally:
+        store.set_relevance(before)  # the session's index as it was
+        store.close()

@@ -47,7 +47,7 @@ RESULTS: dict[str, list[str]] = {
         "--versus",
         "learned_fusion=1",
     ],
-    "suite-no-kind.json": ["--suite", "--versus", "kind_weight=0"],
+    "suite-kind.json": ["--suite", "--versus", "kind_weight=0.05"],
     "suite-no-count.json": ["--suite", "--versus", "count_weight=0"],
     "suite-no-neighbours.json": ["--suite", "--versus", "neighbour_weight=0"],
     "suite-other-at.json": ["--suite", "--versus", "other_at=2"],
@@ -236,7 +236,7 @@ SUITE = "suite.json"
 # results files of the suite with a candidate ranking (--versus), and what each candidate was
 SUITE_DECISIONS: dict[str, str] = {
     "suite-learned.json": "the learned fusion against the fixed weights it replaced",
-    "suite-no-kind.json": "without the answer-kind lift (`kind_weight=0`)",
+    "suite-kind.json": "with the answer-kind lift (`kind_weight=0.05`, the former default)",
     "suite-no-count.json": "without the counting-question lift (`count_weight=0`)",
     "suite-no-neighbours.json": "without neighbour smoothing (`neighbour_weight=0`)",
     "suite-other-at.json": "the best good passage of a missing language moved to rank 2 "
