@@ -76,7 +76,11 @@ class RankingConfig:
         default=30, metadata={"help": "how many of the best passages the count check reads"}
     )
     front_penalty: float = field(
-        default=0.1, metadata={"help": "pushes cover, contents, masthead and adverts down"}
+        default=0.5,
+        metadata={
+            "help": "pushes cover, contents, masthead and adverts down (subtracted from the "
+            "fused score)"
+        },
     )
     other_at: int = field(
         default=0,

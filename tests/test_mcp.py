@@ -17,13 +17,15 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-import anyio
-import httpx2
 import pytest
-from mcp import ClientSession, StdioServerParameters, stdio_client
-from mcp.client.streamable_http import streamable_http_client
 
-from tests.web_conftest import healthy
+pytest.importorskip("mcp", reason="the mcp extra: pip install -e '.[mcp]'")
+import anyio  # noqa: E402
+import httpx2  # noqa: E402
+from mcp import ClientSession, StdioServerParameters, stdio_client  # noqa: E402
+from mcp.client.streamable_http import streamable_http_client  # noqa: E402
+
+from tests.web_conftest import healthy  # noqa: E402
 
 pytest_plugins = ("tests.web_conftest",)
 pytestmark = pytest.mark.server  # each test starts a real server process

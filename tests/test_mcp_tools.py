@@ -10,17 +10,19 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import anyio
 import pytest
-from mcp import Client
 
-from search.errors import ConfigError
-from search.mcp import __main__ as cli
-from search.mcp import answers
-from search.mcp.schemas import json_schema
-from search.mcp.server import Library, SearchServer
-from web.reload import SearcherHolder
-from web.settings import load
+pytest.importorskip("mcp", reason="the mcp extra: pip install -e '.[mcp]'")
+import anyio  # noqa: E402
+from mcp import Client  # noqa: E402
+
+from search.errors import ConfigError  # noqa: E402
+from search.mcp import __main__ as cli  # noqa: E402
+from search.mcp import answers  # noqa: E402
+from search.mcp.schemas import json_schema  # noqa: E402
+from search.mcp.server import Library, SearchServer  # noqa: E402
+from web.reload import SearcherHolder  # noqa: E402
+from web.settings import load  # noqa: E402
 
 pytest_plugins = ("tests.web_conftest",)
 

@@ -51,6 +51,7 @@ RESULTS: dict[str, list[str]] = {
     "suite-no-count.json": ["--suite", "--versus", "count_weight=0"],
     "suite-no-neighbours.json": ["--suite", "--versus", "neighbour_weight=0"],
     "suite-other-at.json": ["--suite", "--versus", "other_at=2"],
+    "suite-front.json": ["--suite", "--versus", "front_penalty=0.1"],
     "suite-coverage.json": ["--suite", "--versus", "good_coverage=0.5"],
     "suite-quantile.json": ["--suite", "--versus", "good_quantile=0.8"],
 }
@@ -241,6 +242,7 @@ SUITE_DECISIONS: dict[str, str] = {
     "suite-no-neighbours.json": "without neighbour smoothing (`neighbour_weight=0`)",
     "suite-other-at.json": "the best good passage of a missing language moved to rank 2 "
     "(`other_at=2`)",
+    "suite-front.json": "front matter pushed down by 0.1, the former penalty (`front_penalty=0.1`)",
     "suite-coverage.json": "a good match needing half the query's terms known, not a quarter "
     "(`good_coverage=0.5`)",
     "suite-quantile.json": "the cut at the 80th percentile of off-topic scores, not the 90th "
