@@ -8,10 +8,12 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from search.config import RankingConfig
 from search.errors import ConfigError, SearchError
 from search.eval import Report, evaluate, first_hit, is_relevant, load_queries, main
 from search.evaluation import docs, settings, snippets, stats
 from search.evaluation.relevance import judgements, shared_answers
+from search.evaluation.report import run_queries, with_ranking
 from search.evaluation.runs import Run, read_qrels, read_run, write_qrels, write_run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -199,6 +201,29 @@ def test_every_results_file_has_its_command_and_settings() -> None:
         assert r["method"] in ("dense", "keyword", "hybrid") and "ranking" in r
 
 
+def test_every_results_file_is_written_by_a_known_command() -> None:
+    """Each file in eval/results/ is either a ``python -m search.eval`` result or an
+    experiment's, and carries the command that wrote it."""
+    on_disk = {p.name for p in (ROOT / docs.RESULTS_DIR).glob("*.json")}
+    unknown = on_disk - set(docs.RESULTS) - set(docs.EXPERIMENTS)
+    assert not unknown, f"no command known for {sorted(unknown)} (search/evaluation/docs.py)"
+    for name, command in docs.EXPERIMENTS.items():
+        assert docs.load(name)["command"] == command
+
+
+def test_every_ablation_is_a_method_and_ranking_settings() -> None:
+    variants = docs.load("ablations.json")["variants"]
+    names = {v["name"] for v in variants}
+    for v in variants:
+        assert v["method"] in ("dense", "keyword", "hybrid")
+        config = RankingConfig.from_dict(v["ranking"])
+        assert config.changed() == v["changed"]
+        assert v["reference"] is None or v["reference"] in names
+    shipped = [v for v in variants if v["reference"] is None]
+    assert {v["method"] for v in shipped} == {"dense", "hybrid"}
+    assert all(v["changed"] == {} and "(shipped)" in v["name"] for v in shipped)
+
+
 def test_a_generated_block_is_replaced_and_the_rest_kept() -> None:
     doc = "intro\n<!-- eval:x:start -->\nold\n<!-- eval:x:end -->\nrest\n"
     assert docs.replace_block(doc, "x", "new") == (
@@ -236,6 +261,20 @@ def test_committed_results_are_what_the_seed_index_gives(seed_searcher, name: st
     queries = load_queries(ROOT / saved["queries"])
     report = evaluate(seed_searcher, queries, saved["method"])
     assert report.ranks == saved["ranks"], "run: python -m search.eval --reproduce"
+
+
+def test_ablations_are_what_the_searcher_gives_on_the_seed_index(seed_searcher) -> None:
+    """Each ablation row is ``Searcher.search`` under its settings: the shipped rows are a
+    default Searcher's ranks (else: ``python eval/experiments/ablate.py index --save ...``)."""
+    saved = docs.load("ablations.json")
+    queries = load_queries(ROOT / saved["queries"])
+    for v in saved["variants"]:
+        config = RankingConfig.from_dict(v["ranking"])
+        searcher = (
+            seed_searcher if config == RankingConfig() else with_ranking(seed_searcher, config)
+        )
+        report, _ = run_queries(searcher, queries, v["method"])
+        assert report.ranks == v["ranks"], f"{v['name']}: run {docs.EXPERIMENTS['ablations.json']}"
 
 
 # --- snippets that explain a result -------------------------------------------------------------

@@ -57,6 +57,14 @@ RESULTS: dict[str, list[str]] = {
 }
 
 
+# results files written by the experiments (eval/experiments/) -> the command that writes them
+EXPERIMENTS: dict[str, str] = {
+    "ablations.json": "python eval/experiments/ablate.py index --save eval/results/ablations.json",
+    "chunk-grid.json": "python eval/experiments/chunk_grid.py /tmp/chunk-grid "
+    "--save eval/results/chunk-grid.json",
+}
+
+
 def command(name: str) -> str:
     return " ".join(["python -m search.eval", *RESULTS[name], "--save", f"{RESULTS_DIR}/{name}"])
 
@@ -183,21 +191,21 @@ def differences(root: Path) -> list[str]:
 
 
 def ablations(root: Path) -> list[str]:
-    """The ablation table: each variant's figures and its MRR@10 difference from the shipped
-    variant of its kind (dense or hybrid)."""
-    r = json.loads((root / RESULTS_DIR / "ablations.json").read_text("utf-8"))
-    shipped = {_kind(v["name"]): v for v in r["variants"] if "(shipped)" in v["name"]}
+    """The ablation table: each variant's figures and its MRR@10 difference from its reference
+    variant (the shipped dense or hybrid ranking, or the fixed-weight fusion)."""
+    r = load("ablations.json", root)
+    by_name = {v["name"]: v for v in r["variants"]}
     rows = []
     for v in r["variants"]:
-        ref = shipped[_kind(v["name"])]
         figures = _figures(summary(v["ranks"]))
-        if v is ref:
+        if v["reference"] is None:
             rows.append([v["name"], *figures, "(reference)"])
             continue
+        ref = by_name[v["reference"]]
         ids = list(ref["ranks"])
         mrr = next(d for d in compare(ref["ranks"], v["ranks"], ids) if d.metric == "MRR@10")
         rows.append([v["name"], *figures, _difference(asdict(mrr))])
-    head = ["variant", "R@1", "R@5", "MRR@10", "MRR@10 minus shipped [95 % interval] p"]
+    head = ["variant", "R@1", "R@5", "MRR@10", "MRR@10 minus reference [95 % interval] p"]
     return _table(head, rows) + ["", "Produced by:", "", f"    {r['command']}"]
 
 
@@ -221,11 +229,6 @@ def chunk_grid(root: Path) -> list[str]:
     head = ["max units", "min units", "heading in chunk vector", "passages", "dense R@5"]
     head += ["dense MRR@10", "hybrid R@1", "hybrid R@5", "hybrid MRR@10"]
     return _table(head, rows) + ["", "Produced by:", "", f"    {r['command']}"]
-
-
-def _kind(variant: str) -> str:
-    """``dense`` or ``hybrid``: the first word of a variant's name."""
-    return variant.split()[0].strip(":,")
 
 
 def _difference(d: dict[str, float]) -> str:
