@@ -262,7 +262,10 @@ def versus(results: dict[str, Any]) -> list[str]:
             f"| {q} | {d.a:.3f} | {d.b:.3f} | {d.delta:+.3f} [{d.low:+.3f}, {d.high:+.3f}] | {p} |"
         )
     ships, why = verdict(per_set, overall)
-    lines += ["", f"verdict: {'ships' if ships else 'does not ship'} ({why})"]
+    if all(d.low == d.high == 0 for d in per_set.values()):  # a labels-only setting
+        lines += ["", "verdict: the same ranking on every set; the labels below decide"]
+    else:
+        lines += ["", f"verdict: {'ships' if ships else 'does not ship'} ({why})"]
     if "candidate_labels" in results:
         lines += ["", "The candidate's labels:", "", *label_rows(results["candidate_labels"])]
     return lines
