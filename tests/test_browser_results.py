@@ -119,7 +119,7 @@ def search(page, server: str, q: str) -> None:
 
 
 def test_no_good_answer(page, server: str) -> None:
-    search(page, server, "quantum chromodynamics lattice")
+    search(page, server, "medieval castle siege weapons trebuchet")
     box = page.locator(".no-good")
     assert box.is_visible() and "No good answer" in box.inner_text()
     assert page.locator("li.result.match-good").count() == 0
@@ -314,7 +314,7 @@ def expect_state(page, box, state: str, words: str) -> str:
 
 def test_widget_loading_empty_and_live_search(page, portal: str, server: str) -> None:
     box = widget(page, portal, server)
-    box.type("quantum chromodynamics lattice", delay=20)  # no Enter: search as you type
+    box.type("medieval castle siege weapons trebuchet", delay=20)  # no Enter: search as you type
     page.wait_for_function(
         "() => document.querySelector('#box').shadowRoot.querySelector('p.status')"
         ".getAttribute('data-state') === 'nogood'"

@@ -168,8 +168,8 @@ def openapi_spec(settings: dict[str, Any]) -> dict[str, Any]:
     lang = _param(
         "lang",
         "query",
-        {"type": "string", "enum": ["any", "zh", "en"]},
-        "only passages in this language",
+        {"type": "string", "enum": ["any", "zh", "en", ""]},
+        "only passages in this language (empty: any)",
         required=False,
     )
     filters = [

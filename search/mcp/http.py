@@ -23,7 +23,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from search.mcp.server import Library, SearchServer
 from web.access import UNLIMITED, Client, client_for, parse_clients
 from web.errors import CODES, MESSAGES
-from web.proxy import is_trusted, networks, parse_proxies
+from web.proxy import forwarded_client, is_trusted, networks, parse_proxies
 from web.ratelimit import RateLimiter, SharedRateLimiter, retry_after
 
 PATH = "/mcp"
@@ -49,8 +49,11 @@ class Access:
             await self.app(scope, receive, send)
             return
         address = (scope.get("client") or ("unknown",))[0]
+        headers = Headers(scope=scope)
         from_proxy = is_trusted(address, self.proxies)  # only a proxy may name the user
-        client = client_for(Headers(scope=scope), self.settings, self.clients, from_proxy)
+        if from_proxy:  # the client the proxy forwards for (its own address if none)
+            address = forwarded_client(headers.get("x-forwarded-for", ""), self.proxies) or address
+        client = client_for(headers, self.settings, self.clients, from_proxy)
         key = f"client:{client.name}" if client else f"ip:{address}"
         wait = self.limiter.take(key, client.rate if client else None)
         if wait:
@@ -120,12 +123,10 @@ def serve(server: SearchServer, library: Library, host: str, port: int) -> None:
         raise OSError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
     sock.listen(2048)
     shown = f"[{host}]" if family == socket.AF_INET6 else host
-    trusted = library.settings["trusted_proxies"] > 0
     config = uvicorn.Config(
         app(server, library, host),
         log_level="warning",
-        proxy_headers=trusted,
-        forwarded_allow_ips="*" if trusted else None,
+        proxy_headers=False,  # the middleware reads them, from trusted_proxies peers only
         timeout_graceful_shutdown=10,
     )
     address = f"http://{shown}:{sock.getsockname()[1]}{PATH}"
