@@ -9,12 +9,14 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from search.config import RankingConfig
+from search.lru import LRUCache
 from search.rank.analysis import Query
 from search.rank.fusion import Ranked, coverage, dense_scores
 from search.store.base import ChunkTable, IndexStore, KeywordAsk
@@ -125,16 +127,35 @@ def keyword_lists(
     return lists
 
 
+_HELD: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # store -> its rows' terms
+HELD_ROWS = 20_000  # passages whose word sets are kept per opened store
+
+
+def held_terms(store: IndexStore, rows: list[int]) -> dict[int, frozenset[str]]:
+    """The keyword terms (body and heading) of passages ``rows``, read once per opened store
+    and then kept (a bounded, locked LRU: worker threads share it)."""
+    cache = _HELD.get(store)
+    if cache is None:
+        cache = _HELD.setdefault(store, LRUCache(HELD_ROWS))
+    held = cache.get_many(rows)
+    missing = [rid for rid in rows if rid not in held]
+    if missing:
+        read = {
+            rid: frozenset(f"{body} {heading}".split())
+            for rid, (body, heading, _) in store.passage_terms(missing).items()
+        }
+        cache.put_many(read)
+        held.update(read)
+    return held
+
+
 def word_coverage(
     store: IndexStore, query: Query, hits: Ranked, doc_freq: Mapping[str, int], total: int
 ) -> Ranked:
     """Language-fair keyword score of the keyword hits: the share of the query's words (each
     with its translations) a passage holds, in either language (fusion.coverage)."""
     rows = sorted({rid for rid, _ in hits})
-    held = {
-        rid: frozenset(f"{body} {heading}".split())
-        for rid, (body, heading, _) in store.passage_terms(rows).items()
-    }
+    held = held_terms(store, rows)
     df = {t: doc_freq.get(t, 0) for g in query.groups for t in g if doc_freq.get(t, 0)}
     return coverage(query.groups, held, df, total)
 
