@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from search.errors import QueryError
 from search.searcher import Searcher
 from web.openapi import openapi_spec
-from web.query import SearchQuery, parse_query
+from web.query import SearchQuery, answer, parse_query
 from web.records import (
     MAX_ID_CHARS,
     chunk_record,
@@ -30,22 +30,7 @@ def searcher() -> Searcher:
 
 def run(query: SearchQuery) -> dict[str, Any]:
     """Answer ``query`` as a dict, citations linked to this site."""
-    s = searcher()
-    response = s.search(
-        query.q,
-        k=query.k,
-        lang=query.lang_filter,
-        offset=query.offset,
-        docs=query.docs,
-        date_from=query.date_from,
-        date_to=query.date_to,
-        link_root=site_root(),
-    )
-    answer = response.to_dict()
-    shards = getattr(s.store, "shards", None)  # the cluster backend: every shard answered
-    if shards is not None:
-        answer["shards"] = shards.answered()
-    return answer
+    return answer(searcher(), query, site_root())
 
 
 def json_body() -> dict[str, Any]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from search.errors import QueryError
 from search.query import (
@@ -18,6 +18,9 @@ from search.query import (
     parse_k,
     parse_offset,
 )
+
+if TYPE_CHECKING:
+    from search.searcher import Searcher
 
 __all__ = [
     "DEFAULT_K",
@@ -51,6 +54,27 @@ def parse_lang(raw: Any) -> str:
     if raw is not None and not isinstance(raw, str):
         raise QueryError(f"lang must be one of zh, en, any (got {str(raw)[:20]!r})")
     return check_lang(raw) or "any"
+
+
+def answer(searcher: Searcher, query: SearchQuery, root: str) -> dict[str, Any]:
+    """The ``/api/search`` answer to ``query`` (also the MCP server's ``search_passages``):
+    the response as a dict, citations linked under ``root``, and on the cluster backend the
+    shards that answered."""
+    response = searcher.search(
+        query.q,
+        k=query.k,
+        lang=query.lang_filter,
+        offset=query.offset,
+        docs=query.docs,
+        date_from=query.date_from,
+        date_to=query.date_to,
+        link_root=root,
+    )
+    out = response.to_dict()
+    shards = getattr(searcher.store, "shards", None)  # the cluster backend: every shard answered
+    if shards is not None:
+        out["shards"] = shards.answered()
+    return out
 
 
 def parse_query(args: Mapping[str, Any], settings: Mapping[str, Any]) -> SearchQuery:

@@ -11,7 +11,7 @@ from search.cite_formats import with_formats
 from search.docs_cli import listing
 from search.errors import QueryError
 from search.searcher import Searcher
-from web.query import SearchQuery
+from web.query import SearchQuery, answer
 from web.records import MAX_ID_CHARS
 
 PRIVATE_FIELDS = ("path",)  # server file paths: not shown over HTTP (as in /api/documents)
@@ -19,17 +19,7 @@ PRIVATE_FIELDS = ("path",)  # server file paths: not shown over HTTP (as in /api
 
 def passages(searcher: Searcher, query: SearchQuery, root: str) -> dict[str, Any]:
     """The answer of ``/api/search`` for ``query``, permalinks under ``root``."""
-    response = searcher.search(
-        query.q,
-        k=query.k,
-        lang=query.lang_filter,
-        offset=query.offset,
-        docs=query.docs,
-        date_from=query.date_from,
-        date_to=query.date_to,
-        link_root=root,
-    )
-    return response.to_dict()
+    return answer(searcher, query, root)
 
 
 def title_of(citation: dict[str, Any]) -> str:
