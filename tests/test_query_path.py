@@ -1,4 +1,4 @@
-"""The query path's shortcuts change nothing they shortcut: the near-duplicate sample, the
+"""The query path's shortcuts change nothing they shortcut: the near-duplicate mask, the
 count span remembered between re-ranking and presentation, the keyword lists run while the
 query is encoded, and citations linked once to the caller's site."""
 
@@ -8,6 +8,8 @@ import itertools
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from search.config import DEFAULT_RANKING
 from search.rank.answer import count_span, find_count
@@ -30,9 +32,26 @@ PASSAGES = [
 
 
 @pytest.mark.parametrize("a, b", itertools.combinations(range(len(PASSAGES)), 2))
-def test_near_duplicate_sample_decides_as_the_whole_set(a: int, b: int) -> None:
+def test_near_duplicate_mask_decides_as_the_whole_set(a: int, b: int) -> None:
     x, y = fingerprint(PASSAGES[a]), fingerprint(PASSAGES[b])
-    assert isinstance(x, Shingles) and x.sample <= x
+    assert isinstance(x, Shingles) and x.bits.bit_count() <= len(x)
+    assert near_duplicate(x, y) == near_duplicate(frozenset(x), frozenset(y))
+
+
+_PIECES = ["标准", "委员会", "2022", "2023", "standard", "committee", "碳", "the ", "数据", "41"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(_PIECES), min_size=1, max_size=40),
+    st.lists(st.tuples(st.integers(0, 40), st.sampled_from(_PIECES)), max_size=6),
+)
+def test_near_duplicate_mask_never_turns_down_a_pair(words: list[str], edits) -> None:
+    """The mask only ever rules a pair out that the full sets rule out too (edited copies)."""
+    other = list(words)
+    for at, piece in edits:
+        other[min(at, len(other) - 1)] = piece
+    x, y = fingerprint("".join(words)), fingerprint("".join(other))
     assert near_duplicate(x, y) == near_duplicate(frozenset(x), frozenset(y))
 
 

@@ -204,8 +204,9 @@ def coverage(
         rarest = min((df.get(t, 0) for t in g if df.get(t, 0)), default=total)
         weights.append(float(np.log((total + 1) / (rarest + 0.5))))
     norm = sum(weights) or 1.0
-    scores = {
-        rid: sum(w for g, w in zip(groups, weights, strict=True) if g & terms) / norm
+    pairs = list(zip(groups, weights, strict=True))
+    scores = [
+        (rid, sum(w for g, w in pairs if not g.isdisjoint(terms)) / norm)
         for rid, terms in passages.items()
-    }
-    return sorted(((r, s) for r, s in scores.items() if s > 0), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    return sorted(((r, s) for r, s in scores if s > 0), key=lambda kv: (-kv[1], kv[0]))

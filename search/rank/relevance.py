@@ -88,9 +88,17 @@ def good_mask(
     holds the terms of the passages checked for holding every query term (others are
     judged by score alone)."""
     mask = np.zeros(size, dtype=bool)
-    for rid, score in ranked:
-        full = rid in passages and holds_all(qterms, passages[rid])
-        mask[rid] = threshold.label(score, coverage, full) == GOOD
+    if not ranked or coverage < threshold.coverage:
+        return mask
+    ids = np.fromiter((rid for rid, _ in ranked), dtype=np.int64, count=len(ranked))
+    if threshold.score is None:
+        mask[ids] = True
+        return mask
+    scores = np.fromiter((s for _, s in ranked), dtype=np.float64, count=len(ranked))
+    mask[ids[scores >= threshold.score]] = True
+    for rid in ids[scores < threshold.score].tolist():  # below the cut: good if it holds all
+        if rid in passages and holds_all(qterms, passages[rid]):
+            mask[rid] = True
     return mask
 
 

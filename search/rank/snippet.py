@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from itertools import islice
 
 from search.text.normalize import fold
 from search.text.sentences import sentence_spans
@@ -66,13 +65,13 @@ def snippet_window(
 
 
 class Shingles(frozenset[str]):
-    """A fingerprint: the shingle set, with a fixed part of it (``sample``) that lets
-    ``near_duplicate`` turn most pairs down after looking at that part alone."""
+    """A fingerprint: the shingle set, with a bit mask of its shingles' hashes (``bits``) that
+    lets ``near_duplicate`` turn most pairs down without intersecting the sets."""
 
-    sample: frozenset[str]
+    bits: int
 
 
-SAMPLE_SHARE = 3  # one shingle in three
+MASK_BITS = 4096  # bits of the mask; a few hundred shingles leave most of them clear
 
 
 def fingerprint(text: str) -> Shingles:
@@ -83,7 +82,11 @@ def fingerprint(text: str) -> Shingles:
     padded = f"\x02\x02\x02{t}\x03\x03\x03"
     shingles = {padded[i : i + 4] for i in range(len(padded) - 3)}
     out = Shingles(shingles | {"#" + n for n in _NUMBER.findall(t)})
-    out.sample = frozenset(islice(out, len(out) // SAMPLE_SHARE))
+    mask = bytearray(MASK_BITS // 8)
+    for s in out:
+        h = hash(s) % MASK_BITS
+        mask[h >> 3] |= 1 << (h & 7)
+    out.bits = int.from_bytes(mask, "little")
     return out
 
 
@@ -94,11 +97,13 @@ def near_duplicate(a: frozenset[str], b: frozenset[str], threshold: float = 0.8)
     if not a or not b:
         return False
     small, large = (a, b) if len(a) <= len(b) else (b, a)
-    # shingles of the sample missing from ``large`` are missing from the intersection too:
-    # when that many are, the whole need not be looked at
-    sample = getattr(small, "sample", None)
-    if sample is not None and (len(small) - len(sample - large)) / len(small) < threshold:
-        return False
+    # each bit set in ``small``'s mask and clear in ``large``'s stands for at least one
+    # shingle missing from the intersection: when that many are, the sets need no looking at
+    mine, theirs = getattr(small, "bits", None), getattr(large, "bits", None)
+    if mine is not None and theirs is not None:
+        missing = (mine & ~theirs).bit_count()
+        if (len(small) - missing) / len(small) < threshold:
+            return False
     if len(a & b) / len(small) < threshold:
         return False
     return all(s in large for s in small if s[0] == "#")
