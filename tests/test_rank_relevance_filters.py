@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from search.cite_formats import NBSP, chicago, formats, gbt7714, permalink
 from search.errors import QueryError
@@ -29,6 +31,26 @@ from search.rank.relevance import Passage, Threshold
 )
 def test_label(threshold, score, coverage, holds_all, expected) -> None:
     assert threshold.label(score, coverage, holds_all) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 30), st.floats(0, 1)), max_size=25, unique_by=lambda x: x[0]),
+    st.sampled_from([Threshold(0.4, 0.5), Threshold(None, 0.5), Threshold(0.0, 0.0)]),
+    st.floats(0, 1),
+    st.sets(st.integers(0, 30)),
+)
+def test_good_mask_labels_each_row_as_label_does(ranked, threshold, coverage, holding) -> None:
+    """The array form of the mask gives every row the label ``Threshold.label`` gives it."""
+    qterms = [("esg", frozenset())]
+    passages = {
+        rid: Passage(frozenset({"esg"} if rid in holding else {"x"}), "") for rid in range(31)
+    }
+    mask = relevance.good_mask(ranked, 31, threshold, coverage, passages, qterms)
+    want = np.zeros(31, dtype=bool)
+    for rid, score in ranked:
+        want[rid] = threshold.label(score, coverage, rid in holding) == "good"
+    assert mask.tolist() == want.tolist()
 
 
 def test_coverage_counts_known_terms_and_translations() -> None:
