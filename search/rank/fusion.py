@@ -13,6 +13,13 @@ from search.rank import learned
 Ranked = list[tuple[int, float]]  # (row id, score), best first
 
 
+def best_first(ids: np.ndarray, scores: np.ndarray) -> Ranked:
+    """``(row id, score)`` pairs, best score first, ties broken by the row id (as sorting
+    by ``(-score, id)`` would)."""
+    order = np.lexsort((ids, -scores))
+    return list(zip(ids[order].tolist(), scores[order].tolist(), strict=True))
+
+
 def dense_scores(
     chunk_cos: dict[int, float], windows: list[tuple[int, float]], chunk_weight: float
 ) -> Ranked:
@@ -67,16 +74,18 @@ def balance(
     Only ``eligible`` passages (default: all) are moved up.
     """
     top, rest = list(ranked[:k]), list(ranked[k:])
+    ids = [rid for rid, _ in ranked]
+    lang = dict(zip(ids, langs[ids].tolist(), strict=True)) if ids else {}
     for code in np.unique(langs).tolist():
-        have = sum(1 for rid, _ in top if langs[rid] == code)
-        extra = [x for x in rest if langs[x[0]] == code and (eligible is None or eligible[x[0]])][
+        have = sum(1 for rid, _ in top if lang[rid] == code)
+        extra = [x for x in rest if lang[x[0]] == code and (eligible is None or eligible[x[0]])][
             : max(0, minimum - have)
         ]
         for item in extra:
             # drop the lowest-ranked passage of a language that has more than its minimum
             for i in range(len(top) - 1, -1, -1):
-                lang_i = langs[top[i][0]]
-                if lang_i != code and sum(1 for r, _ in top if langs[r] == lang_i) > minimum:
+                lang_i = lang[top[i][0]]
+                if lang_i != code and sum(1 for r, _ in top if lang[r] == lang_i) > minimum:
                     rest.insert(0, top.pop(i))
                     top.append(item)
                     rest.remove(item)
@@ -119,9 +128,12 @@ def fuse(
     ranked = _fuse(lists, langs, query_lang, config)
     if front is None or not front.any():
         return ranked
-    pen = config.front_penalty
-    adjusted = [(rid, s - pen if front[rid] else s) for rid, s in ranked]
-    return sorted(adjusted, key=lambda kv: (-kv[1], kv[0]))
+    if not ranked:
+        return ranked
+    ids = np.fromiter((rid for rid, _ in ranked), dtype=np.int64, count=len(ranked))
+    scores = np.fromiter((s for _, s in ranked), dtype=np.float64, count=len(ranked))
+    scores[front[ids]] -= config.front_penalty
+    return best_first(ids, scores)
 
 
 def _fuse(
@@ -180,9 +192,7 @@ def smooth(ranked: Ranked, neighbours: np.ndarray, weight: float) -> Ranked:
     found = (sorted_ids[pos] == near) & (near >= 0)
     floor = scores.min()
     best = np.where(found, sorted_scores[pos], floor).max(axis=1)
-    new = scores + weight * best
-    out = sorted(zip(ids.tolist(), new.tolist(), strict=True), key=lambda kv: (-kv[1], kv[0]))
-    return out
+    return best_first(ids, scores + weight * best)
 
 
 def coverage(
