@@ -230,3 +230,35 @@ def test_a_rebuilt_index_answers_in_the_same_session(
             assert gone.is_error and gone.content[0].text == f"no passage with id {old_id!r}"
 
     anyio.run(go)
+
+
+@pytest.mark.parametrize("proxy, named_user_admitted", [("127.0.0.1", True), ("10.9.8.7", False)])
+def test_http_believes_a_named_user_only_from_a_trusted_proxy(
+    web_index: Path, server_process, tmp_path, proxy: str, named_user_admitted: bool
+) -> None:
+    """``user_header`` names the caller only when the request comes from a ``trusted_proxies``
+    address (here the test itself, on 127.0.0.1); from anywhere else it counts for nothing and
+    a key is needed, as on the web service. A named user has their own rate limit."""
+    env = {
+        "SEARCH_API_KEYS": "k-1",
+        "SEARCH_USER_HEADER": "X-Remote-User",
+        "SEARCH_TRUSTED_PROXIES": proxy,
+        "SEARCH_RATE_BURST": "2",
+    }
+    base = start_mcp(server_process, web_index, tmp_path / "mcp.log", **env)
+    body = {"jsonrpc": "2.0", "id": 1, "method": "initialize"}
+    body["params"] = {"protocolVersion": "2025-06-18", "capabilities": {}}
+    body["params"]["clientInfo"] = {"name": "test", "version": "1"}
+    accept = {"accept": "application/json, text/event-stream"}
+
+    def post(user: str) -> httpx2.Response:
+        return httpx2.post(base + "/mcp", json=body, headers={**accept, "X-Remote-User": user})
+
+    if named_user_admitted:
+        assert [post("alice").status_code for _ in range(2)] == [200, 200]
+        assert post("alice").status_code == 429  # alice's own bucket is empty
+        assert post("bob").status_code == 200  # bob has his
+    else:
+        refused = post("alice")
+        assert refused.status_code == 401
+        assert refused.json()["error"]["message"] == NO_KEY
