@@ -117,3 +117,16 @@ def test_ann_update_section(tmp_path: Path, capsys) -> None:
     assert "Incremental vector index update" in text and "2000 / 20" in text
     r = json.loads(out.read_text("utf-8"))
     assert r["index"] == "flat" and r["recall_updated"] == 1.0 and r["update_s"] > 0
+
+
+def test_hotspots_time_the_query_path_and_put_it_back(tiny_index: Path) -> None:
+    import search.rank.candidates as candidates
+    import search.searcher as searcher_module
+    from bench import hotspots
+
+    before = (searcher_module.gather, candidates.dense)
+    lines = hotspots.run(tiny_index, 1)
+    rows = {line.split(" | ")[0].strip("| "): line for line in lines[3:]}
+    assert {"gather", "encode_query", "dense", "present", "analyse"} <= set(rows)
+    assert float(rows["gather"].split(" | ")[1]) > 0
+    assert (searcher_module.gather, candidates.dense) == before
