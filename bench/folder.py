@@ -52,11 +52,13 @@ def write(
     return {"write_s": time.perf_counter() - started, "index_s": sum(spent)}
 
 
-def size(root: Path) -> int:
-    """Bytes of the serving generation under ``root``."""
+def size(root: Path) -> dict[str, int]:
+    """Bytes of the serving generation under ``root``, in all and of its FAISS indexes."""
     from search.store.generations import resolve
 
-    return sum(p.stat().st_size for p in resolve(root).iterdir() if p.is_file())
+    files = [p for p in resolve(root).iterdir() if p.is_file()]
+    ann = sum(p.stat().st_size for p in files if p.suffix == ".faiss")
+    return {"bytes": sum(p.stat().st_size for p in files), "ann_bytes": ann}
 
 
 @contextlib.contextmanager

@@ -123,16 +123,23 @@ def measure(location: str, queries: np.ndarray, truth: np.ndarray) -> dict[str, 
         conn = connect(parse_location(location)[0])
         servers = pg_layout.shards(conn) if store.manifest["layout"] == "fdw" else []
         tables = [p for t in ("chunks", "windows", "postings") for p in store.parts[t]]
+        ann = 0
         for i, (_, info) in enumerate(servers or [("", None)]):
             c = psycopg.connect(info) if info else conn
             for table in tables if not info else [t for t in tables if t.endswith(f"_p{i}")]:
                 size += c.execute("SELECT pg_total_relation_size(%s)", (table,)).fetchone()[0]
+            ann += c.execute(HNSW_BYTES, (store.generation,)).fetchone()[0]
             if info:
                 c.close()
         conn.close()
     finally:
         store.close()
-    return {**row, "bytes": size}
+    return {**row, "bytes": size, "ann_bytes": int(ann)}
+
+
+HNSW_BYTES = """SELECT coalesce(sum(pg_relation_size(c.oid)), 0) FROM pg_class c
+JOIN pg_am a ON a.oid = c.relam JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE a.amname = 'hnsw' AND n.nspname = %s"""  # a generation's HNSW indexes on one server
 
 
 def layouts(text: str) -> list[str]:
@@ -215,7 +222,7 @@ def run(
                 log(f"{name}: {n} passages written in {written['write_s']:.0f} s")
             if there:
                 with folder.opened(there) as store:
-                    measured = {**timings(store, queries, truth), "bytes": folder.size(there)}
+                    measured = {**timings(store, queries, truth), **folder.size(there)}
             else:
                 measured = measure(_url(url, db), queries, truth)
             row = {"layout": name, **written, **measured}
@@ -258,17 +265,18 @@ def render(result: dict[str, Any]) -> str:
         f"{result['queries']} queries, one at a time:",
         "",
         "| layout | vectors | vector p50 / p99 ms | keyword p50 / p99 ms | recall@10 | "
-        "fan-out ms/shard | bytes/passage | write s (indexes) |",
+        "fan-out ms/shard | bytes/passage (ANN) | write s (indexes) |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for r in result["rows"]:
         fan = f"{r['fanout_ms_per_shard']:.1f}" if "fanout_ms_per_shard" in r else "-"
         index = f" ({r['index_s']:.0f})" if "index_s" in r else ""
+        ann = f" ({r['ann_bytes'] / result['passages']:.0f})" if "ann_bytes" in r else ""
         out.append(
             f"| {r['layout']} | {r['vector_index']} | {r['vector_ms']['p50']:.1f} / "
             f"{r['vector_ms']['p99']:.1f} | {r['keyword_ms']['p50']:.1f} / "
             f"{r['keyword_ms']['p99']:.1f} | {r['recall@10']:.3f} | {fan} | "
-            f"{r['bytes_per_passage']:.0f} | {r['write_s']:.0f}{index} |"
+            f"{r['bytes_per_passage']:.0f}{ann} | {r['write_s']:.0f}{index} |"
         )
     return "\n".join(out)
 

@@ -35,6 +35,7 @@ def test_folder_store_is_measured_and_a_rerun_skips_finished_steps(tmp_path: Pat
     assert row["layout"] == "folder" and row["vector_index"] == "flat"
     assert row["recall@10"] == 1.0  # exact below 10 000 vectors
     assert row["write_s"] > row["index_s"] > 0 and row["bytes_per_passage"] > 2 * 2048
+    assert 2 * 2048 * 300 <= row["ann_bytes"] < row["bytes"]  # two exact FAISS indexes
     assert row["vector_ms"]["p50"] > 0 and row["keyword_ms"]["p99"] >= row["keyword_ms"]["p50"]
     assert "| folder | flat |" in capsys.readouterr().out
     built = resolve(work / "folder")
@@ -92,6 +93,7 @@ def test_postgres_layouts_resume_and_drop_their_databases(pg_cluster, tmp_path: 
     assert [r["layout"] for r in first["rows"]] == ["1 node", "2 shards"]
     assert all(r["recall@10"] == 1.0 and r["bytes_per_passage"] > 2048 for r in first["rows"])
     assert first["rows"][1]["index_s"] > 0 and "fanout_ms_per_shard" in first["rows"][1]
+    assert all(r["ann_bytes"] == 0 for r in first["rows"])  # exact scans below 10 000 rows
     assert has_database(url, "bench_1node") and has_database(url, "bench_2shards")
 
     state = json.loads((work / "steps.json").read_text())
