@@ -20,6 +20,7 @@ import contextlib
 import json
 import os
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -289,11 +290,15 @@ def main(
     work: Path | None = None,
     keep: bool = False,
 ) -> int:
+    load = " ".join(f"{v:.2f}" for v in os.getloadavg())
     with contextlib.ExitStack() as stack:
         if work is None:
             work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-store-")))
         result = run(url, n, names, work, keep)
-    result["load average"] = " ".join(f"{v:.2f}" for v in os.getloadavg())
+    result["command"] = "python -m bench " + " ".join(sys.argv[1:])
+    result["load average at start / end"] = f"{load} / " + " ".join(
+        f"{v:.2f}" for v in os.getloadavg()
+    )
     if json_out:
         json_out.write_text(json.dumps(result, indent=1))
     print(render(result))
