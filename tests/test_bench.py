@@ -117,3 +117,10 @@ def test_ann_update_section(tmp_path: Path, capsys) -> None:
     assert "Incremental vector index update" in text and "2000 / 20" in text
     r = json.loads(out.read_text("utf-8"))
     assert r["index"] == "flat" and r["recall_updated"] == 1.0 and r["update_s"] > 0
+
+
+def test_ann_update_across_an_index_kind_is_refused_at_once() -> None:
+    """At 10 000 vectors (flat) 1 % more calls for HNSW: nothing to update, one clear line."""
+    with pytest.raises(SystemExit) as exc:
+        main(["--ann-update", "10000"])
+    assert "call for a hnsw index instead of flat" in str(exc.value)
