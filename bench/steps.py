@@ -20,7 +20,10 @@ class Steps:
 
     def __init__(self, root: Path, passages: int) -> None:
         self.root = root
-        root.mkdir(parents=True, exist_ok=True)
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise SystemExit(f"--work {root}: cannot use it as a folder ({exc})") from None
         path = root / STATE
         try:
             self.state: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}

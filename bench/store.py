@@ -216,6 +216,7 @@ def run(
                 manifest = {"format_version": FORMAT_VERSION, "encoder": "synthetic", "dim": DIM}
                 manifest["chunks"] = n
                 if there:
+                    shutil.rmtree(there, ignore_errors=True)  # what a stopped write left
                     written = folder.write(there, d["docs"], d["chunks"], x, d["cols"], manifest)
                 else:
                     written = write_pg(url, db, ports[:k], d, x, manifest)

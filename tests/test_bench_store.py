@@ -80,6 +80,8 @@ def test_a_work_folder_of_another_size_is_refused(tmp_path: Path) -> None:
     (work / "steps.json").write_text("{")
     with pytest.raises(SystemExit, match="is not readable JSON"):
         main(["--store", "--shards", "folder", "--passages", N, "--work", str(work)])
+    with pytest.raises(SystemExit, match="cannot use it as a folder"):
+        main(["--store", "--shards", "folder", "--work", str(work / "steps.json" / "x")])
 
 
 @pytest.mark.cluster
