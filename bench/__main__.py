@@ -49,7 +49,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--store",
         metavar="URL",
-        help="benchmark the PostgreSQL store of this coordinator instead (bench/store.py)",
+        nargs="?",
+        const="",
+        help="benchmark the stores instead (bench/store.py): the PostgreSQL layouts on this "
+        "coordinator and/or the folder store (no URL needed for --shards folder)",
     )
     p.add_argument(
         "--cluster",
@@ -66,7 +69,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     p.add_argument("--passages", type=int, default=20_000, help="with --store: corpus size")
     p.add_argument(
-        "--shards", default="0,1,2", help="with --store: layouts, 0 = one node (default 0,1,2)"
+        "--shards",
+        default="0,1,2",
+        help="with --store: layouts, 0 = one node, folder = the folder store (default 0,1,2)",
+    )
+    p.add_argument(
+        "--work",
+        type=Path,
+        metavar="DIR",
+        help="with --store: keep the data and the finished steps here; a rerun resumes",
+    )
+    p.add_argument(
+        "--keep", action="store_true", help="with --store: keep the databases and folder index"
     )
     return p.parse_args(argv)
 
@@ -110,11 +124,11 @@ def one_run(args: argparse.Namespace, work: Path, i: int, profile: bool) -> dict
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    if args.store:  # PostgreSQL store at scale: bench/store.py
+    if args.store is not None:  # the stores at scale: bench/store.py
         from bench import store
 
-        shards = [int(k) for k in args.shards.split(",")]
-        return store.main(args.store, args.passages, shards, args.json)
+        names = store.layouts(args.shards)
+        return store.main(args.store or None, args.passages, names, args.json, args.work, args.keep)
     if args.ann_update:
         from bench import ann_update
 

@@ -40,8 +40,15 @@ def run(n: int, share: float = 0.01) -> dict[str, Any]:
 
     from search.store import ann, ann_update
 
-    rng = np.random.default_rng(SEED)
     add = max(1, round(n * share))
+    kinds = ann.choose_index(n, DIM)["type"], ann.choose_index(n + add, DIM)["type"]
+    if kinds[0] != kinds[1]:
+        raise SystemExit(
+            f"--ann-update {n}: {n} + {add} vectors call for a {kinds[1]} index instead of "
+            f"{kinds[0]} (search/store/ann.py), so an incremental build makes it anew: "
+            "take a size that stays on one side"
+        )
+    rng = np.random.default_rng(SEED)
     x_all = vectors(n + add, rng)
     slots = np.sort(rng.choice(n + add, add, replace=False))  # where the new rows sort
     old_ids = np.full(n + add, -1, dtype=np.int64)

@@ -130,3 +130,10 @@ def test_hotspots_time_the_query_path_and_put_it_back(tiny_index: Path) -> None:
     assert {"gather", "encode_query", "dense", "present", "analyse"} <= set(rows)
     assert float(rows["gather"].split(" | ")[1]) > 0
     assert (searcher_module.gather, candidates.dense) == before
+
+
+def test_ann_update_across_an_index_kind_is_refused_at_once() -> None:
+    """At 10 000 vectors (flat) 1 % more calls for HNSW: nothing to update, one clear line."""
+    with pytest.raises(SystemExit) as exc:
+        main(["--ann-update", "10000"])
+    assert "call for a hnsw index instead of flat" in str(exc.value)

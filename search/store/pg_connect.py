@@ -65,20 +65,27 @@ def _psycopg():
 
 def connect(url: str, write: bool = False) -> Any:
     """An autocommit connection (to a writable host when ``write``), vectors registered."""
-    psycopg, register_vector = _psycopg()
+    psycopg, _ = _psycopg()
     attrs = "read-write" if write else "any"
     sep = "&" if "?" in url else "?"
     conn = None
     try:
         conn = psycopg.connect(f"{url}{sep}target_session_attrs={attrs}", autocommit=True)
-        with contextlib.suppress(psycopg.ProgrammingError):  # no extension in this database yet
-            register_vector(conn)
+        register_vectors(conn)
     except psycopg.OperationalError as exc:  # also a server that died just after accepting
         if conn is not None:
             conn.close()
         where = safe_location(url)
         raise UnavailableError(f"cannot reach the index at '{where}': {first_line(exc)}") from exc
     return conn
+
+
+def register_vectors(conn: Any) -> None:
+    """Have ``conn`` send and read pgvector's ``vector`` type (nothing when the database has
+    no such extension yet)."""
+    psycopg, register_vector = _psycopg()
+    with contextlib.suppress(psycopg.ProgrammingError):
+        register_vector(conn)
 
 
 class Connections:

@@ -14,9 +14,12 @@ distributed by Citus.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 from search.store import pg_schema
 from search.store.pg_connect import EF_SEARCH
 
+BUILD_MEMORY_MAX_MB = 8192  # per HNSW build (one per shard at a time)
 FDW_OPTIONS = {
     "async_capable": "true",
     "extensions": "vector",
@@ -122,26 +125,48 @@ def create_tables(conn, schema: str, dim: int, layout: str) -> None:
 
 def index_tables(conn, schema: str, layout: str, hnsw: set[str]) -> None:
     """After loading: b-tree indexes everywhere, HNSW on the vector tables named in ``hnsw``
-    (the others are scanned exactly), then ANALYZE."""
+    (the others are scanned exactly), and ANALYZE. The shards build theirs at the same time,
+    each HNSW graph in memory (see :func:`build_memory`)."""
     import psycopg
 
     def index(c, table: str, base: str) -> None:
+        c.execute(f"ANALYZE {schema}.{table}")
         for sql in pg_schema.index_sql(schema, table, base):
             c.execute(sql)
         if base in hnsw:
+            rows, dim = c.execute(
+                f"SELECT reltuples, (SELECT vector_dims(embedding) FROM {schema}.{table} LIMIT 1)"
+                " FROM pg_class WHERE oid = %s::regclass",
+                (f"{schema}.{table}",),
+            ).fetchone()
+            c.execute(f"SET maintenance_work_mem = '{build_memory(rows, dim or 0)}MB'")
             c.execute(pg_schema.hnsw_sql(schema, table))
-        c.execute(f"ANALYZE {schema}.{table}")
+            c.execute("RESET maintenance_work_mem")
+
+    def shard(i: int, info: str) -> None:
+        with psycopg.connect(info, autocommit=True) as c:
+            for table in pg_schema.SHARDED:
+                index(c, f"{table}_p{i}", table)
 
     if layout in ("single", "citus"):
         for table in pg_schema.SHARDED:
             index(conn, table, table)
     else:
-        for i, (_, info) in enumerate(shards(conn)):
-            with psycopg.connect(info, autocommit=True) as shard:
-                for table in pg_schema.SHARDED:
-                    index(shard, f"{table}_p{i}", table)
+        with ThreadPoolExecutor(max_workers=max(1, len(shards(conn)))) as pool:
+            for done in [pool.submit(shard, i, info) for i, (_, info) in enumerate(shards(conn))]:
+                done.result()
     conn.execute(f"ANALYZE {schema}.documents")
     conn.execute(f"ANALYZE {schema}.vocab")
+
+
+def build_memory(rows: float, dim: int, m: int = 16) -> int:
+    """``maintenance_work_mem`` in MB for an HNSW build over ``rows`` vectors: the graph
+    (vector + 2m neighbour links at the bottom layer, with pgvector's per-element overhead)
+    with a quarter to spare, at least PostgreSQL's default 64 MB and at most
+    ``BUILD_MEMORY_MAX_MB``. A graph that outgrows it is built on disk, many times slower;
+    PostgreSQL takes only what the build uses."""
+    per_row = 4 * dim + 2 * m * 8 + 200
+    return int(min(BUILD_MEMORY_MAX_MB, max(64, 1.25 * max(rows, 0) * per_row / 2**20)))
 
 
 def drop_generation(conn, schema: str) -> None:

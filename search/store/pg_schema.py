@@ -91,6 +91,13 @@ def plain_vectors_sql(schema: str, table: str) -> str:
     return f"ALTER TABLE {schema}.{table} ALTER COLUMN embedding SET STORAGE PLAIN"
 
 
+def column_types(table: str) -> list[str]:
+    """The PostgreSQL type of each column of sharded ``table`` (for a binary ``COPY``)."""
+    names = {"int": "int4", "bigint": "int8", "text": "text", "float8": "float8"}
+    types = [c.split()[1].split("(")[0] for c in COLUMNS[table].split(", ")]
+    return [names.get(t, t) for t in types]
+
+
 def index_sql(schema: str, table: str, base: str) -> list[str]:
     """The b-tree indexes of one shard table."""
     return [f"CREATE INDEX ON {schema}.{table} USING btree {cols}" for cols in SHARD_INDEXES[base]]
