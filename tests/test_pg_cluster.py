@@ -18,6 +18,7 @@ from search.build import build
 from search.errors import BadIndexError
 from search.searcher import Searcher
 from search.store.base import open_store
+from search.store.pg_connect import connect, parse_location
 
 pytest_plugins = ("tests.pg_conftest", "tests.web_conftest")
 pytestmark = pytest.mark.cluster
@@ -159,6 +160,39 @@ def test_fan_out_runs_on_the_shards_concurrently(pg_tiny: str) -> None:
     assert plan.count("Async Foreign Scan") == 2, plan
     assert plan.count("LIMIT") >= 2 and "<#>" in plan  # ORDER BY ... LIMIT pushed to each shard
     assert store.manifest["layout"] == "fdw"
+    store.close()
+
+
+def test_keyword_lists_read_only_the_postings_index(pg_tiny: str) -> None:
+    """Each shard's postings are read by an index-only scan that never visits the table: the
+    index holds every column BM25 needs, and the build marked the pages all-visible."""
+    import psycopg
+
+    from search.store import pg_layout
+
+    store = open_store(pg_tiny)
+    terms = [
+        t
+        for (t,) in store.db.query(
+            f"SELECT term FROM {store.generation}.vocab ORDER BY df DESC LIMIT 3"
+        )
+    ]
+    with connect(parse_location(pg_tiny)[0]) as conn:
+        servers = pg_layout.shards(conn)
+    assert len(servers) == 2
+    for i, (_, info) in enumerate(servers):
+        with psycopg.connect(info, autocommit=True) as shard:
+            shard.execute("SET enable_seqscan = off")  # tiny tables: ask for the index path
+            shard.execute("SET enable_bitmapscan = off")
+            plan = "\n".join(
+                r[0]
+                for r in shard.execute(
+                    "EXPLAIN (ANALYZE, COSTS OFF) SELECT id, sum(freq * n_tokens + tf_ids) "
+                    f"FROM {store.generation}.postings_p{i} WHERE term = ANY(%s) GROUP BY id",
+                    (terms,),
+                )
+            )
+        assert "Index Only Scan" in plan and "Heap Fetches: 0" in plan, plan
     store.close()
 
 

@@ -39,7 +39,7 @@ COLUMNS = {
 SHARD_INDEXES = {
     "chunks": ["(id)", "(chunk_id)", "(doc_id, ordinal)"],
     "windows": ["(id)", "(owner)"],
-    "postings": ["(term) INCLUDE (id, freq, tf_ids)"],
+    "postings": ["(term) INCLUDE (id, freq, tf_ids, n_tokens)"],  # BM25 from the index alone
 }
 
 GLOBAL = """
