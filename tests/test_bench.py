@@ -137,3 +137,12 @@ def test_ann_update_across_an_index_kind_is_refused_at_once() -> None:
     with pytest.raises(SystemExit) as exc:
         main(["--ann-update", "10000"])
     assert "call for a hnsw index instead of flat" in str(exc.value)
+
+
+def test_hotspots_refuse_no_passes_in_one_line(capsys) -> None:
+    from bench import hotspots
+
+    with pytest.raises(SystemExit) as exc:
+        hotspots.main(["index", "--passes", "0"])
+    assert exc.value.code == 2
+    assert "--passes must be at least 1" in capsys.readouterr().err
