@@ -15,7 +15,6 @@ import importlib
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,20 +37,9 @@ TIMED = {
 METHODS = ["analyse", "judge", "balance", "chunks", "highlighter"]  # of the Searcher
 
 
-def timed(fn: Callable[..., Any], name: str, spent: dict, calls: dict) -> Callable[..., Any]:
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        started = time.perf_counter()
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            spent[name] += time.perf_counter() - started
-            calls[name] += 1
-
-    return wrapper
-
-
 def run(index: Path, passes: int) -> list[str]:
     from bench.common import query_mix
+    from bench.query import timed
     from search.searcher import Searcher
 
     queries = query_mix("full")
@@ -66,7 +54,7 @@ def run(index: Path, passes: int) -> list[str]:
     targets += [(searcher, name) for name in METHODS] + [(searcher.embedder, "encode_query")]
     saved = [(obj, name, getattr(obj, name)) for obj, name in targets]
     for obj, name, fn in saved:
-        setattr(obj, name, timed(fn, name, spent, calls))
+        setattr(obj, name, timed(fn, spent, name, calls))
     totals = []
     try:
         for _ in range(passes):

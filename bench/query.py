@@ -32,13 +32,22 @@ from search.searcher import Searcher
 STAGES = ("analyse", "encode", "dense", "keyword", "fusion", "fetch", "present", "other")
 
 
-def _timed(fn: Callable[..., Any], spent: dict[str, float], name: str) -> Callable[..., Any]:
+def timed(
+    fn: Callable[..., Any],
+    spent: dict[str, float],
+    name: str,
+    calls: dict[str, int] | None = None,
+) -> Callable[..., Any]:
+    """``fn`` adding its seconds to ``spent[name]`` (and counting its calls in ``calls``)."""
+
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         started = time.perf_counter()
         try:
             return fn(*args, **kwargs)
         finally:
             spent[name] += time.perf_counter() - started
+            if calls is not None:
+                calls[name] += 1
 
     return wrapper
 
@@ -57,7 +66,7 @@ def instrumented(s: Searcher, spent: dict[str, float]) -> Iterator[None]:
     ] + [(searcher_module, n, "fusion") for n in ("fuse", "smooth", "lift_counts", "balance")]
     saved = [(obj, attr, getattr(obj, attr)) for obj, attr, _ in patches]
     for obj, attr, stage in patches:
-        setattr(obj, attr, _timed(getattr(obj, attr), spent, stage))
+        setattr(obj, attr, timed(getattr(obj, attr), spent, stage))
     encode, gather = s.embedder.encode_query, searcher_module.gather
     inside: list[bool] = []
 

@@ -35,6 +35,17 @@ PUBLIC = "https://search.example/"
 LISTENING = re.compile(r"Listening at: (http://127\.0\.0\.1:\d+)/mcp")
 CROSS = "第二届中国标准化大会上致辞的衢州市长是谁"  # answered by the English edition's article
 NO_KEY = "a valid API key is needed in the X-API-Key header"
+INITIALIZE = {  # the first request of a session, posted raw
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {
+        "protocolVersion": "2025-06-18",
+        "capabilities": {},
+        "clientInfo": {"name": "test", "version": "1"},
+    },
+}
+ACCEPT = {"accept": "application/json, text/event-stream"}
 
 
 def start_mcp(procs: list[subprocess.Popen], index: Path, log: Path, **env: str) -> str:
@@ -166,10 +177,7 @@ def test_http_rate_limit_is_the_web_services_per_client(
 ) -> None:
     env = {"SEARCH_API_KEYS": "fast:k-fast,slow:k-slow:1", "SEARCH_RATE_BURST": "3"}
     base = start_mcp(server_process, web_index, tmp_path / "mcp.log", **env)
-    hello = {"jsonrpc": "2.0", "id": 1, "method": "initialize"}
-    hello["params"] = {"protocolVersion": "2025-06-18", "capabilities": {}}
-    hello["params"]["clientInfo"] = {"name": "test", "version": "1"}
-    accept = {"accept": "application/json, text/event-stream"}
+    hello, accept = INITIALIZE, ACCEPT
 
     def post(key: str) -> httpx2.Response:
         return httpx2.post(base + "/mcp", json=hello, headers={**accept, "X-API-Key": key})
@@ -246,10 +254,7 @@ def test_http_believes_a_named_user_only_from_a_trusted_proxy(
         "SEARCH_RATE_BURST": "2",
     }
     base = start_mcp(server_process, web_index, tmp_path / "mcp.log", **env)
-    body = {"jsonrpc": "2.0", "id": 1, "method": "initialize"}
-    body["params"] = {"protocolVersion": "2025-06-18", "capabilities": {}}
-    body["params"]["clientInfo"] = {"name": "test", "version": "1"}
-    accept = {"accept": "application/json, text/event-stream"}
+    body, accept = INITIALIZE, ACCEPT
 
     def post(user: str) -> httpx2.Response:
         return httpx2.post(base + "/mcp", json=body, headers={**accept, "X-Remote-User": user})
